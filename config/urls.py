@@ -1,0 +1,19 @@
+"""URL configuration. Each app owns its URLs; every one is in the permission matrix test."""
+
+from django.urls import include, path
+
+from macehub.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("", include("macehub.core.urls")),
+    path("", include("macehub.accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("", include("macehub.organisations.urls")),
+    path("audit/", include("macehub.audit.urls")),
+]
+
+handler400 = "macehub.core.views.bad_request"
+handler403 = "macehub.core.views.permission_denied"
+handler404 = "macehub.core.views.page_not_found"
+handler500 = "macehub.core.views.server_error"

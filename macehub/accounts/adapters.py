@@ -1,0 +1,87 @@
+"""allauth adapters: how sign-in, e-mail and MFA fit MACE Hub's rules."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from macehub.audit.models import Action
+from macehub.audit.services import record
+from macehub.core.email import enqueue_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": (
+            "Too many failed attempts to sign in to this account. Wait 5 minutes and try again, or reset your password."
+        ),
+        "email_password_mismatch": "Enter a correct e-mail address and password.",
+    }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Render now, deliver from the task worker after the transaction commits."""
+        site = SimpleNamespace(name=settings.MACEHUB_SERVICE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        ctx = {"email": email, "current_site": site, "site_url": settings.SITE_URL, **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        html = ""
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                html = str(content)
+        enqueue_email(
+            subject=str(message.subject),
+            body=str(message.body),
+            to=list(message.to),
+            html_body=html,
+        )
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            # The account (or address) has hit the failure limit: record the blocked attempt.
+            record(action=Action.LOCKOUT, actor_label=str(credentials.get("email", ""))[:254])
+            raise
+
+    def is_open_for_signup(self, request: HttpRequest) -> bool:
+        return True
+
+
+def _fernet() -> Fernet:
+    material = settings.MFA_SECRET_ENCRYPTION_KEY or f"macehub-mfa-secrets:{settings.SECRET_KEY}"
+    key = base64.urlsafe_b64encode(hashlib.sha256(material.encode()).digest())
+    return Fernet(key)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def encrypt(self, text: str) -> str:
+        """Authenticator secrets are stored encrypted, not in the clear."""
+        return _fernet().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        try:
+            return _fernet().decrypt(encrypted_text.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("An authenticator secret could not be decrypted; was the key changed?") from exc
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        """Two-factor authentication is mandatory: the last app or key cannot be removed."""
+        others = Authenticator.objects.filter(
+            user_id=authenticator.user_id,
+            type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN],
+        ).exclude(pk=authenticator.pk)
+        return bool(others.exists())
+
+    def get_totp_label(self, user: Any) -> str:
+        return str(user.email)

@@ -1,0 +1,102 @@
+"""Session time limits and mandatory two-factor authentication."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+
+from macehub.audit.models import Action
+from macehub.audit.services import record
+
+AUTH_AT = "macehub_auth_at"
+SEEN_AT = "macehub_seen_at"
+MFA_AT = "macehub_mfa_at"
+
+
+class SessionTimeoutMiddleware:
+    """Signs people out after 15 minutes without a request, and 12 hours after signing in,
+    whatever they do. Enforced on the server: the cookie's own expiry is only a backstop."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = timezone.now().timestamp()
+            started = request.session.setdefault(AUTH_AT, now)
+            seen = request.session.get(SEEN_AT, now)
+            idle = now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
+            expired = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            if idle or expired:
+                reason = "idle" if idle else "expired"
+                record(action=Action.SESSION_TIMEOUT, actor=user, obj=user, detail={"reason": reason})
+                logout(request)
+                url = f"{reverse('account_login')}?{urlencode({'signed_out': reason})}"
+                if getattr(request, "htmx", False):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return HttpResponseRedirect(url)
+            request.session[SEEN_AT] = now
+        return self.get_response(request)
+
+
+# Views a signed-in person may reach before setting up a second factor.
+MFA_SETUP_VIEWS = frozenset(
+    {
+        "accounts:mfa_setup",
+        "mfa_activate_totp",
+        "mfa_add_webauthn",
+        "mfa_view_recovery_codes",
+        "mfa_download_recovery_codes",
+        "mfa_generate_recovery_codes",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+        "account_logout",
+        "core:accessibility",
+        "core:privacy",
+        "core:healthz",
+    }
+)
+
+
+class MFARequiredMiddleware:
+    """No data page without a second factor, for every account.
+
+    A session counts as verified once a second factor was used to sign in, or was set up
+    in it. Anyone else signed in with a password only is sent to set one up.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: object,
+        view_kwargs: object,
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or request.session.get(MFA_AT):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in MFA_SETUP_VIEWS:
+            return None
+        from .selectors import has_mfa
+
+        if has_mfa(user):
+            # Signed in with a password alone although a second factor exists: start again.
+            logout(request)
+            return HttpResponseRedirect(reverse("account_login"))
+        return HttpResponseRedirect(reverse("accounts:mfa_setup"))

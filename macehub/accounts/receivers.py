@@ -1,0 +1,93 @@
+"""Sign-in, MFA and password events: session bookkeeping and audit events.
+
+These are receivers for allauth's and Django's authentication signals — infrastructure,
+not domain rules, so a signal is the right hook.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth import signals as auth_signals
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.utils import timezone
+
+from macehub.audit.models import Action
+from macehub.audit.services import record
+
+from .middleware import AUTH_AT, MFA_AT, SEEN_AT
+
+
+@receiver(auth_signals.user_logged_in)
+def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        now = timezone.now().timestamp()
+        request.session[AUTH_AT] = now
+        request.session[SEEN_AT] = now
+    record(action=Action.LOGIN, actor=user, obj=user)
+
+
+@receiver(auth_signals.user_logged_out)
+def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record(action=Action.LOGOUT, actor=user, obj=user)
+
+
+@receiver(auth_signals.user_login_failed)
+def on_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    # Django has already masked the password; keep only the address that was tried.
+    attempted = str(credentials.get("email") or credentials.get("username") or "")[:254]
+    record(action=Action.LOGIN_FAILED, actor_label=attempted)
+
+
+def _mark_mfa(request: HttpRequest | None) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[MFA_AT] = timezone.now().timestamp()
+
+
+@receiver(mfa_signals.authenticator_used)
+def on_mfa_used(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any) -> None:
+    _mark_mfa(request)
+    record(action=Action.MFA_USED, actor=user, obj=user, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_added)
+def on_mfa_added(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any) -> None:
+    if authenticator.type != "recovery_codes":
+        _mark_mfa(request)
+    record(action=Action.MFA_ADDED, actor=user, obj=user, detail={"type": authenticator.type})
+
+
+@receiver(mfa_signals.authenticator_removed)
+def on_mfa_removed(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any) -> None:
+    record(action=Action.MFA_REMOVED, actor=user, obj=user, detail={"type": authenticator.type})
+
+
+@receiver(account_signals.password_changed)
+@receiver(account_signals.password_set)
+def on_password_changed(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    record(action=Action.PASSWORD_CHANGED, actor=user, obj=user)
+
+
+@receiver(account_signals.password_reset)
+def on_password_reset(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    record(action=Action.PASSWORD_RESET, actor=user, obj=user)
+    # A reset ends every other session: whoever knew the old password is signed out.
+    from .services import end_sessions_after_reset
+
+    end_sessions_after_reset(user)
+
+
+@receiver(account_signals.email_confirmed)
+def on_email_confirmed(sender: Any, request: HttpRequest | None, email_address: Any, **kwargs: Any) -> None:
+    """Approvers hear about a request only once the person has proved their address."""
+    from .models import AccessRequest
+    from .services import notify_approvers
+
+    for pending in AccessRequest.objects.filter(user_id=email_address.user_id, status=AccessRequest.Status.PENDING):
+        notify_approvers(pending)

@@ -1,0 +1,109 @@
+"""Reads for people, memberships and access requests — always scoped to the asking user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from macehub.core.access import LONDON_ROLES, Grant, Role, access_for
+from macehub.core.selectors import get_visible_or_404
+
+from .models import AccessRequest, Membership, User
+
+
+def grants_for_user(user: Any) -> list[Grant]:
+    """The access loader registered with core: one query per request."""
+    rows = (
+        Membership.objects.filter(user_id=user.pk, ended_at__isnull=True)
+        .filter(Q(partnership__isnull=True) | Q(partnership__is_active=True))
+        .values_list("role", "partnership_id", "panel_id", "agency_id", "agency__agency_type")
+    )
+    return [
+        Grant(
+            role=role,
+            partnership_id=partnership_id,
+            panel_id=panel_id,
+            agency_id=agency_id,
+            agency_type=agency_type,
+        )
+        for role, partnership_id, panel_id, agency_id, agency_type in rows
+    ]
+
+
+def memberships_for(user: User) -> QuerySet[Membership]:
+    """The signed-in person's own active memberships, for their home page and header."""
+    return (
+        Membership.objects.filter(user=user, ended_at__isnull=True)
+        .select_related("partnership", "panel", "panel__partnership", "agency")
+        .order_by("partnership__short_name", "role")
+    )
+
+
+def own_access_requests(user: User) -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.filter(user=user).select_related("partnership", "panel", "agency", "decided_by")
+
+
+def access_requests_visible_to(user: Any) -> QuerySet[AccessRequest]:
+    """Requests this person may decide: their partnerships' (borough admins), or all (system admins).
+
+    London-wide roles are decided by system admins only."""
+    profile = access_for(user)
+    qs = AccessRequest.objects.select_related("user", "partnership", "panel", "agency", "decided_by")
+    if profile.is_system_admin:
+        return qs
+    partnerships = profile.partnership_ids(Role.BOROUGH_ADMIN)
+    if not partnerships:
+        return qs.none()
+    return qs.filter(partnership_id__in=partnerships).exclude(role__in=[r.value for r in LONDON_ROLES])
+
+
+def pending_requests_for(user: Any) -> QuerySet[AccessRequest]:
+    return access_requests_visible_to(user).filter(status=AccessRequest.Status.PENDING).order_by("created_at")
+
+
+def get_access_request_for(user: Any, pk: int) -> AccessRequest:
+    return get_visible_or_404(access_requests_visible_to(user), pk, user=user)
+
+
+def people_visible_to(user: Any) -> QuerySet[User]:
+    """People a borough admin manages: anyone with a membership or request in their
+    partnerships (current or past). System admins see everyone."""
+    profile = access_for(user)
+    if profile.is_system_admin:
+        return User.objects.all()
+    partnerships = profile.partnership_ids(Role.BOROUGH_ADMIN)
+    if not partnerships:
+        return User.objects.none()
+    in_scope = Membership.objects.filter(user=OuterRef("pk"), partnership_id__in=partnerships)
+    requested = AccessRequest.objects.filter(user=OuterRef("pk"), partnership_id__in=partnerships)
+    return User.objects.filter(Exists(in_scope) | Exists(requested))
+
+
+def get_person_for(user: Any, pk: int) -> User:
+    return get_visible_or_404(people_visible_to(user), pk, user=user)
+
+
+def memberships_in_scope(user: Any) -> QuerySet[Membership]:
+    """Memberships an admin may see: their partnerships' (borough admins), or all (system admins)."""
+    profile = access_for(user)
+    qs = Membership.objects.select_related("partnership", "panel", "agency", "created_by")
+    if profile.is_system_admin:
+        return qs
+    return qs.filter(partnership_id__in=profile.partnership_ids(Role.BOROUGH_ADMIN))
+
+
+def memberships_visible_to(user: Any, person: User) -> QuerySet[Membership]:
+    """A person's memberships as this admin may see them."""
+    return memberships_in_scope(user).filter(user=person)
+
+
+def get_membership_for(user: Any, pk: int) -> Membership:
+    return get_visible_or_404(memberships_in_scope(user).select_related("user"), pk, user=user)
+
+
+def has_mfa(user: Any) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    second_factors = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    return bool(Authenticator.objects.filter(user_id=user.pk, type__in=second_factors).exists())

@@ -1,0 +1,244 @@
+"""Account, access requests, approvals, people and acting-for pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from macehub.core.acting import acting_context, set_acting
+from macehub.core.selectors import get_visible_or_404
+
+from . import selectors, services
+from .forms import (
+    AccessRequestForm,
+    ActingForm,
+    DecideRequestForm,
+    DeclineRequestForm,
+    PeopleFilterForm,
+    ReasonForm,
+)
+from .models import AccessRequest
+from .policies import policy
+
+
+def _errors_to_form(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_GET
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Everyone must set up a second factor before they see any data."""
+    if request.session.get("macehub_mfa_at"):
+        return HttpResponseRedirect(reverse("home"))
+    return render(request, "accounts/mfa_setup.html")
+
+
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "memberships": selectors.memberships_for(request.user),  # type: ignore[arg-type]
+            "requests": selectors.own_access_requests(request.user)[:20],  # type: ignore[arg-type]
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def access_request_new(request: HttpRequest) -> HttpResponse:
+    form = AccessRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.access_request_create(user=request.user, **form.access_fields())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            from .services import notify_approvers
+
+            notify_approvers(created)
+            messages.success(request, "Your request has been sent to the borough admin.")
+            return HttpResponseRedirect(reverse("accounts:account"))
+    return render(request, "accounts/access_request_form.html", {"form": form})
+
+
+@require_POST
+def access_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    own = get_visible_or_404(selectors.own_access_requests(request.user), pk, user=request.user)  # type: ignore[arg-type]
+    policy.require(request.user, "withdraw_request", own)
+    services.access_request_withdraw(actor=request.user, request=own)  # type: ignore[arg-type]
+    messages.success(request, "Your request has been withdrawn.")
+    return HttpResponseRedirect(reverse("accounts:account"))
+
+
+@require_GET
+def approvals(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "view_approvals")
+    visible = selectors.access_requests_visible_to(request.user)
+    return render(
+        request,
+        "accounts/approvals.html",
+        {
+            "pending": visible.filter(status=AccessRequest.Status.PENDING).order_by("created_at"),
+            "decided": visible.exclude(status=AccessRequest.Status.PENDING).order_by("-decided_at", "-updated_at")[:25],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access_request = selectors.get_access_request_for(request.user, pk)
+    policy.require(request.user, "decide_request", access_request)
+    approve_form = DecideRequestForm(initial={"version": access_request.version})
+    decline_form = DeclineRequestForm(initial={"version": access_request.version})
+    if request.method == "POST":
+        decision = request.POST.get("decision")
+        try:
+            if decision == "approve":
+                approve_form = DecideRequestForm(request.POST)
+                if approve_form.is_valid():
+                    services.access_request_approve(
+                        actor=request.user,  # type: ignore[arg-type]
+                        request=access_request,
+                        expected_version=approve_form.cleaned_data["version"],
+                    )
+                    messages.success(
+                        request,
+                        f"{access_request.user.full_name} now has access as {access_request.get_role_display().lower()}.",
+                    )
+                    return HttpResponseRedirect(reverse("accounts:approvals"))
+            elif decision == "decline":
+                decline_form = DeclineRequestForm(request.POST)
+                if decline_form.is_valid():
+                    services.access_request_decline(
+                        actor=request.user,  # type: ignore[arg-type]
+                        request=access_request,
+                        expected_version=decline_form.cleaned_data["version"],
+                        reason=decline_form.cleaned_data["decision_reason"],
+                    )
+                    messages.success(
+                        request,
+                        f"Request from {access_request.user.full_name} declined. They have been told why.",
+                    )
+                    return HttpResponseRedirect(reverse("accounts:approvals"))
+            else:
+                approve_form.add_error(None, "Choose to approve or decline the request.")
+        except ValidationError as exc:
+            _errors_to_form(decline_form if decision == "decline" else approve_form, exc)
+    person = access_request.user
+    return render(
+        request,
+        "accounts/approval_detail.html",
+        {
+            "access_request": access_request,
+            "person": person,
+            "email_verified": EmailAddress.objects.filter(user=person, verified=True).exists(),
+            "existing": selectors.memberships_visible_to(request.user, person).filter(ended_at__isnull=True),
+            "approve_form": approve_form,
+            "decline_form": decline_form,
+        },
+    )
+
+
+@require_GET
+def people(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, "view_people")
+    form = PeopleFilterForm(request.GET or None)
+    qs = selectors.people_visible_to(request.user)
+    if form.is_valid():
+        q = form.cleaned_data["q"].strip()
+        if q:
+            qs = qs.filter(Q(full_name__icontains=q) | Q(email__icontains=q))
+        status = form.cleaned_data["status"]
+        if status == "active":
+            qs = qs.filter(is_active=True)
+        elif status == "deactivated":
+            qs = qs.filter(is_active=False)
+        elif status == "pending":
+            qs = qs.filter(access_requests__status=AccessRequest.Status.PENDING).distinct()
+    visible_memberships = selectors.memberships_in_scope(request.user).filter(ended_at__isnull=True)
+    qs = qs.prefetch_related(Prefetch("memberships", queryset=visible_memberships, to_attr="visible_memberships"))
+    page = Paginator(qs.order_by("full_name", "email"), 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/people.html", {"form": form, "page": page})
+
+
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.get_person_for(request.user, pk)
+    memberships = selectors.memberships_visible_to(request.user, person)
+    return render(
+        request,
+        "accounts/person_detail.html",
+        {
+            "person": person,
+            "active_memberships": [m for m in memberships if m.ended_at is None],
+            "past_memberships": [m for m in memberships if m.ended_at is not None],
+            "can_deactivate": policy.can(request.user, "deactivate_person", person),
+            "deactivate_form": ReasonForm(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = selectors.get_membership_for(request.user, pk)
+    policy.require(request.user, "end_membership", membership)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{membership.user.full_name} no longer has access as {membership.get_role_display().lower()}.",
+            )
+            return HttpResponseRedirect(reverse("accounts:person_detail", args=[membership.user_id]))
+    return render(request, "accounts/membership_end.html", {"membership": membership, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.get_person_for(request.user, pk)
+    policy.require(request.user, "deactivate_person", person)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST":
+        if person.is_active and form.is_valid():
+            services.user_deactivate(actor=request.user, person=person, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            messages.success(
+                request,
+                f"{person.full_name}'s account is deactivated and all their sessions have ended.",
+            )
+            return HttpResponseRedirect(reverse("accounts:person_detail", args=[person.pk]))
+        if not person.is_active and request.POST.get("reactivate") == "yes":
+            services.user_reactivate(actor=request.user, person=person)  # type: ignore[arg-type]
+            messages.success(request, f"{person.full_name}'s account is active again.")
+            return HttpResponseRedirect(reverse("accounts:person_detail", args=[person.pk]))
+    return render(request, "accounts/person_deactivate.html", {"person": person, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def acting(request: HttpRequest) -> HttpResponse:
+    current = acting_context(request)
+    form = ActingForm(
+        request.POST or None,
+        choices=current.choices,
+        initial={"partnership": current.partnership_id},
+    )
+    if request.method == "POST" and form.is_valid() and set_acting(request, form.cleaned_data["partnership"]):
+        return HttpResponseRedirect(reverse("home"))
+    return render(request, "accounts/acting.html", {"form": form})

@@ -1,0 +1,80 @@
+"""Writing audit events. Every app records through :func:`record`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from macehub.core import context
+
+from . import chain
+from .models import Action, AuditEvent, ChainHead
+
+
+def _json_safe(value: dict[str, Any] | None) -> dict[str, Any]:
+    # Stored exactly as hashed: dates and other objects become strings first.
+    return json.loads(json.dumps(value or {}, default=str, sort_keys=True))  # type: ignore[no-any-return]
+
+
+def object_ref(obj: models.Model | None) -> tuple[str, str, str]:
+    """(type, id, label) for an event; the label must never identify a child or suspect,
+    so models holding such data define ``audit_label`` (e.g. a pseudonymous reference)."""
+    if obj is None:
+        return "", "", ""
+    label = getattr(obj, "audit_label", None)
+    if label is None:
+        label = str(obj)
+    return obj._meta.label_lower, str(obj.pk), str(label)[:200]
+
+
+def record(
+    *,
+    action: Action | str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    partnership_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+    purpose: str = "",
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    Call it in the same ``transaction.atomic()`` block as the write it describes, so the
+    change and its audit event are committed together or not at all. Record events after
+    the service's other writes: appending locks the chain head until commit.
+    """
+    ctx = context.current()
+    object_type, object_id, object_label = object_ref(obj)
+    if partnership_id is None and obj is not None:
+        partnership_id = getattr(obj, "audit_partnership_id", None)
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    if not actor_label and actor is not None and getattr(actor, "is_authenticated", False):
+        actor_label = getattr(actor, "email", "") or str(actor)
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        values: dict[str, Any] = {
+            "seq": head.last_seq + 1,
+            "occurred_at": timezone.now(),
+            "actor_id": actor_id,
+            "actor_label": actor_label[:254],
+            "action": str(action),
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_label": object_label,
+            "partnership_id": partnership_id,
+            "ip_address": ctx.ip_address or "",
+            "user_agent": ctx.user_agent,
+            "request_id": ctx.request_id,
+            "purpose": purpose,
+            "changes": _json_safe(changes),
+            "detail": _json_safe(detail),
+        }
+        prev = head.last_hash or chain.GENESIS
+        digest = chain.event_hash(prev, values)
+        event = AuditEvent.objects.create(**values, prev_hash=prev, hash=digest)
+        ChainHead.objects.filter(pk=head.pk).update(last_seq=values["seq"], last_hash=digest)
+    return event

@@ -1,0 +1,117 @@
+"""Who a user is acting as: the roles they hold, and where.
+
+Every policy in every app asks the same questions — "is this person a borough admin of
+partnership 7?", "which panels may they see?" — so the answers live here, in the lowest
+layer. The accounts app owns memberships and registers the loader that turns them into an
+:class:`AccessProfile` (see ``accounts.apps``); core never imports accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PANEL_CHAIR = "panel_chair", "Panel chair"
+    COORDINATOR = "coordinator", "MACE coordinator"
+    PANEL_MEMBER = "panel_member", "Panel member (agency representative)"
+    PARTNERSHIP_ANALYST = "partnership_analyst", "Partnership analyst"
+    STRATEGIC_LEAD = "strategic_lead", "Strategic lead (safeguarding partner)"
+    BOROUGH_ADMIN = "borough_admin", "Borough admin"
+    LONDON_PROJECT_TEAM = "london_project_team", "London project team"
+    PEER_REVIEWER = "peer_reviewer", "Peer reviewer"
+    SYSTEM_ADMIN = "system_admin", "System admin"
+
+
+#: Roles held in one panel (identifiable data for that panel).
+PANEL_ROLES = frozenset({Role.PANEL_CHAIR, Role.COORDINATOR, Role.PANEL_MEMBER})
+#: Roles held in one safeguarding partnership (its panels' settings, aggregates, admin).
+PARTNERSHIP_ROLES = frozenset({Role.PARTNERSHIP_ANALYST, Role.STRATEGIC_LEAD, Role.BOROUGH_ADMIN})
+#: London-wide roles: never any identifiable data.
+LONDON_ROLES = frozenset({Role.LONDON_PROJECT_TEAM, Role.PEER_REVIEWER, Role.SYSTEM_ADMIN})
+
+
+def scope_of(role: str) -> str:
+    """ "panel", "partnership" or "london": where a role is held."""
+    if role in PANEL_ROLES:
+        return "panel"
+    if role in PARTNERSHIP_ROLES:
+        return "partnership"
+    return "london"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active membership, flattened for policy checks."""
+
+    role: str
+    partnership_id: int | None = None
+    panel_id: int | None = None
+    agency_id: int | None = None
+    agency_type: str | None = None
+
+
+@dataclass(frozen=True)
+class AccessProfile:
+    user_id: int | None
+    grants: tuple[Grant, ...] = field(default_factory=tuple)
+
+    def has_role(self, *roles: str) -> bool:
+        return any(g.role in roles for g in self.grants)
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.has_role(Role.SYSTEM_ADMIN)
+
+    @property
+    def has_any_access(self) -> bool:
+        return bool(self.grants)
+
+    def partnership_ids(self, *roles: str) -> frozenset[int]:
+        """Partnerships where the user holds any of ``roles`` (all roles if none given).
+
+        A panel role counts for the partnership its panel belongs to."""
+        return frozenset(
+            g.partnership_id for g in self.grants if g.partnership_id is not None and (not roles or g.role in roles)
+        )
+
+    def panel_ids(self, *roles: str) -> frozenset[int]:
+        return frozenset(g.panel_id for g in self.grants if g.panel_id is not None and (not roles or g.role in roles))
+
+    def grants_for_panel(self, panel_id: int) -> tuple[Grant, ...]:
+        return tuple(g for g in self.grants if g.panel_id == panel_id)
+
+
+ANONYMOUS = AccessProfile(user_id=None)
+
+_loader: Callable[[Any], Iterable[Grant]] | None = None
+
+
+def register_loader(loader: Callable[[Any], Iterable[Grant]]) -> None:
+    """Called once by the accounts app: how to read a user's active memberships."""
+    global _loader
+    _loader = loader
+
+
+def access_for(user: Any) -> AccessProfile:
+    """The user's roles, read once per request and cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_macehub_access", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    if _loader is None:
+        raise RuntimeError("No access loader registered; is macehub.accounts installed?")
+    profile = AccessProfile(user_id=user.pk, grants=tuple(_loader(user)))
+    user._macehub_access = profile
+    return profile
+
+
+def forget_access(user: Any) -> None:
+    """Drop the cached profile after memberships change within a request."""
+    if hasattr(user, "_macehub_access"):
+        del user._macehub_access

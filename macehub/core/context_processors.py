@@ -1,0 +1,23 @@
+"""Values every page's layout needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from . import navigation
+from .access import access_for
+from .acting import acting_context
+
+
+def layout(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    context: dict[str, Any] = {"service_name": settings.MACEHUB_SERVICE_NAME}
+    if user is None or not user.is_authenticated:
+        return context
+    context["access"] = access_for(user)
+    context["nav_items"] = navigation.items_for(request)
+    context["acting"] = acting_context(request)
+    return context

@@ -1,0 +1,55 @@
+"""GOV.UK Design System forms for Django.
+
+Every form renders through :class:`GovukFormRenderer`: labels, hints, error messages and
+inputs in GOV.UK markup (templates in ``macehub/templates/forms/govuk/``), so a new form
+needs no template work. :class:`VersionedFormMixin` carries the record version a user
+started editing, for optimistic locking.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "forms/govuk/form.html"
+    field_template_name = "forms/govuk/field.html"
+
+
+class VersionedFormMixin(forms.Form):
+    """Adds a hidden ``version`` field: the version of the record when the page was opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk and not self.is_bound:
+            self.initial["version"] = instance.version
+
+
+def first_error_id(form: forms.BaseForm) -> str:
+    for name in form.errors:
+        if name in form.fields:
+            return form[name].id_for_label or form[name].auto_id or ""
+    return ""
+
+
+STALE_EDIT_MESSAGE = (
+    "Someone else saved changes to this while you were editing it. Your changes are below but "
+    "have not been saved. Check the current version, then save again to replace it."
+)
+
+
+def rebind_after_conflict[F: forms.Form](form_class: type[F], data: Any, *, current_version: int, **kwargs: Any) -> F:
+    """The user's submitted values, re-bound against the record's current version and marked
+    with a conflict error: nothing they typed is lost, and saving again is a deliberate choice."""
+    fresh = data.copy()
+    fresh["version"] = str(current_version)
+    form = form_class(fresh, **kwargs)
+    form.is_valid()
+    form.add_error(None, STALE_EDIT_MESSAGE)
+    return form

@@ -1,0 +1,52 @@
+"""Request-wide middleware: correlation ids and cache headers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from . import context
+
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+
+class RequestContextMiddleware:
+    """Gives every request a correlation id (echoed in X-Request-ID and error pages)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
+        token = context.activate(
+            context.RequestContext(
+                request_id=request_id,
+                ip_address=context.client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
+            )
+        )
+        try:
+            response = self.get_response(request)
+        finally:
+            context.deactivate(token)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in people may hold personal data: browsers and proxies must not keep them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/static/"):
+            response["Cache-Control"] = "no-store, max-age=0"
+            response["Pragma"] = "no-cache"
+        return response

@@ -1,0 +1,102 @@
+"""Template helpers for GOV.UK Design System markup (loaded as a builtin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+from django.forms.boundfield import BoundField
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+_INPUT_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "file": "govuk-file-upload",
+    "input": "govuk-input",
+}
+
+
+@register.filter
+def widget_kind(field: BoundField) -> str:
+    widget = field.field.widget
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.Select):
+        return "select"
+    if isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        return "file"
+    return "input"
+
+
+def _described_by(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def govuk_widget(field: BoundField, extra_classes: str = "") -> SafeString:
+    """The field's input with GOV.UK classes, error state and aria-describedby."""
+    kind = widget_kind(field)
+    base = _INPUT_CLASSES.get(kind, "govuk-input")
+    classes = [base]
+    if field.errors:
+        classes.append(f"{base}--error")
+    existing = field.field.widget.attrs.get("class", "")
+    if existing:
+        classes.append(existing)
+    if extra_classes:
+        classes.append(extra_classes)
+    attrs: dict[str, Any] = {"class": " ".join(classes)}
+    described = _described_by(field)
+    if described:
+        attrs["aria-describedby"] = described
+    return SafeString(field.as_widget(attrs=attrs))
+
+
+@register.filter
+def described_by(field: BoundField) -> str:
+    return _described_by(field)
+
+
+@register.inclusion_tag("forms/govuk/error_summary.html")
+def error_summary(*forms_: forms.BaseForm | None) -> dict[str, Any]:
+    """One GOV.UK error summary for any number of forms on the page."""
+    items: list[dict[str, str]] = []
+    for form in forms_:
+        if form is None or not form.errors:
+            continue
+        for error in form.non_field_errors():
+            items.append({"text": str(error), "href": ""})
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            if name in form.fields:
+                bound = form[name]
+                target = bound.id_for_label or bound.auto_id or ""
+            else:
+                target = ""
+            for error in errors:
+                items.append({"text": str(error), "href": f"#{target}" if target else ""})
+    return {"items": items}
+
+
+@register.simple_tag
+def tag(text: str, colour: str = "") -> SafeString:
+    css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
+    return format_html('<strong class="{}">{}</strong>', css, text)

@@ -1,0 +1,42 @@
+from django.apps import AppConfig
+
+
+class OrganisationsConfig(AppConfig):
+    name = "macehub.organisations"
+    label = "organisations"
+    verbose_name = "Organisations"
+
+    def ready(self) -> None:
+        from macehub.core import home, navigation
+
+        from .home import panels_section
+        from .policies import policy
+
+        navigation.register(
+            navigation.NavItem(
+                "Panels",
+                "organisations:panel_list",
+                lambda u: policy.can(u, "view_panels"),
+                order=20,
+                section="/panels/",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Partnerships",
+                "organisations:partnership_list",
+                lambda u: policy.can(u, "view_partnerships"),
+                order=70,
+                section="/partnerships/",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Agencies",
+                "organisations:agency_list",
+                lambda u: policy.can(u, "manage_agencies"),
+                order=75,
+                section="/agencies/",
+            )
+        )
+        home.register(home.HomeSection("panels", "organisations/home_panels.html", panels_section, order=20))

@@ -1,0 +1,40 @@
+// Builds the front-end assets into assets/build/ (git-ignored):
+// GOV.UK Frontend compiled from our Sass entry point (Arial, no GDS Transport),
+// and the vendored scripts with their source maps (collectstatic's manifest
+// storage follows sourceMappingURL comments and aborts if a map is missing).
+import { mkdirSync, copyFileSync, writeFileSync, existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "assets", "build");
+const modules = join(root, "node_modules");
+
+function copy(from, to) {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, to);
+}
+
+const css = sass.compile(join(root, "assets", "scss", "application.scss"), {
+  loadPaths: [modules],
+  style: "compressed",
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+mkdirSync(join(out, "css"), { recursive: true });
+writeFileSync(join(out, "css", "application.css"), css.css);
+
+const govuk = join(modules, "govuk-frontend", "dist", "govuk");
+// The UMD bundle exposes window.GOVUKFrontend, so our scripts need no module imports
+// (which hashed file names in production would break).
+copy(join(govuk, "all.bundle.js"), join(out, "js", "govuk-frontend.bundle.js"));
+copy(join(govuk, "all.bundle.js.map"), join(out, "js", "all.bundle.js.map"));
+
+const htmx = join(modules, "htmx.org", "dist");
+copy(join(htmx, "htmx.min.js"), join(out, "js", "htmx.min.js"));
+if (existsSync(join(htmx, "htmx.min.js.map"))) {
+  copy(join(htmx, "htmx.min.js.map"), join(out, "js", "htmx.min.js.map"));
+}
+
+console.log(`Front-end assets built in ${out}`);
