@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import time
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet, InvalidToken
@@ -56,6 +59,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return True
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """Ask for the password again only if the person has not signed in or confirmed it in
+        the last few minutes: someone who has just signed in (for example, to set up their
+        first authenticator) has already proved it."""
+        if not super().is_reauthentication_required(app=app, **kwargs):
+            return False
+        request = allauth_context.request
+        if request is None or not request.user.is_authenticated:
+            return True
+        records = get_authentication_records(request, request.user)
+        if not records:
+            return True
+        return bool(time.time() - records[-1]["at"] >= settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
 
 
 def _fernet() -> Fernet:

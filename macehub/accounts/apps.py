@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from macehub.core import access, home, navigation
 
-        from . import receivers  # noqa: F401 - session bookkeeping and audit on sign-in and MFA
+        from . import checks, receivers  # noqa: F401 - system checks; audit and session bookkeeping on sign-in
         from .home import access_section, approvals_section
         from .policies import policy
         from .selectors import grants_for_user

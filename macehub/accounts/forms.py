@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from macehub.core.access import LONDON_ROLES, PANEL_ROLES, PARTNERSHIP_ROLES, Role
+from macehub.core.forms import GovukForm
 from macehub.organisations import selectors as org_selectors
 
 # System admin is granted by an operator (manage.py grant_role), never requested.
@@ -21,7 +22,7 @@ def _grouped(items: list[tuple[str, int, str]], placeholder: str) -> list[Any]:
     return [("", placeholder), *sorted(groups.items())]
 
 
-class AccessChoiceMixin(forms.Form):
+class AccessChoiceMixin(GovukForm):
     """The role someone needs and where: shared by registration and later requests."""
 
     role = forms.ChoiceField(
@@ -124,11 +125,11 @@ class AccessRequestForm(AccessChoiceMixin):
     pass
 
 
-class DecideRequestForm(forms.Form):
+class DecideRequestForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class DeclineRequestForm(forms.Form):
+class DeclineRequestForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     decision_reason = forms.CharField(
         label="Reason for declining",
@@ -139,7 +140,7 @@ class DeclineRequestForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(GovukForm):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -148,7 +149,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class PeopleFilterForm(forms.Form):
+class PeopleFilterForm(GovukForm):
     q = forms.CharField(label="Name or e-mail address", required=False, max_length=100)
     status = forms.ChoiceField(
         label="Status",
@@ -162,9 +163,62 @@ class PeopleFilterForm(forms.Form):
     )
 
 
-class ActingForm(forms.Form):
+class ActingForm(GovukForm):
     partnership = forms.TypedChoiceField(label="Partnership", coerce=int, widget=forms.RadioSelect)
 
     def __init__(self, *args: Any, choices: tuple[tuple[int, str], ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["partnership"].choices = list(choices)  # type: ignore[attr-defined]
+
+
+# --- allauth's own forms, in MACE Hub's words and order ------------------------------------------
+# Imported lazily by allauth (ACCOUNT_FORMS): its SignupForm is built from
+# ACCOUNT_SIGNUP_FORM_CLASS above, so these classes only change presentation.
+
+from allauth.account.forms import LoginForm, ResetPasswordForm, SignupForm  # noqa: E402
+
+PASSWORD_HINT = "At least 12 characters. Three or more random words make a strong password that is easy to remember."  # noqa: S105 - hint text, not a password
+
+
+class GovukLoginForm(LoginForm):  # type: ignore[misc]  # allauth is untyped
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "E-mail address"
+        self.fields["login"].widget.attrs.update({"autocomplete": "username", "spellcheck": "false"})
+        self.fields["password"].help_text = ""
+        self.fields.pop("remember", None)
+
+
+class RegistrationForm(SignupForm):  # type: ignore[misc]  # allauth is untyped
+    field_order = [
+        "full_name",
+        "job_title",
+        "email",
+        "password1",
+        "password2",
+        "role",
+        "partnership",
+        "panel",
+        "agency",
+        "reason",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        self.fields["email"].help_text = "Use your work e-mail address. We will send a link to confirm it."
+        self.fields["email"].widget.attrs.update({"autocomplete": "email", "spellcheck": "false"})
+        self.fields["password1"].label = "Create a password"
+        self.fields["password1"].help_text = PASSWORD_HINT
+        self.fields["password2"].label = "Confirm your password"
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+        self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
+
+
+class GovukResetPasswordForm(ResetPasswordForm):  # type: ignore[misc]  # allauth is untyped
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "E-mail address"
+        self.fields[
+            "email"
+        ].help_text = "If it belongs to a MACE Hub account, we will send a link to reset your password."

@@ -63,6 +63,7 @@ MFA_SETUP_VIEWS = frozenset(
         "core:accessibility",
         "core:privacy",
         "core:healthz",
+        "core:favicon",
     }
 )
 
@@ -93,10 +94,15 @@ class MFARequiredMiddleware:
         match = request.resolver_match
         if match is not None and match.view_name in MFA_SETUP_VIEWS:
             return None
-        from .selectors import has_mfa
+        from .selectors import first_second_factor_added_at
 
-        if has_mfa(user):
-            # Signed in with a password alone although a second factor exists: start again.
-            logout(request)
-            return HttpResponseRedirect(reverse("account_login"))
-        return HttpResponseRedirect(reverse("accounts:mfa_setup"))
+        added_at = first_second_factor_added_at(user)
+        if added_at is None:
+            return HttpResponseRedirect(reverse("accounts:mfa_setup"))
+        if added_at.timestamp() >= request.session.get(AUTH_AT, float("inf")):
+            # The person set up their first second factor in this very session.
+            request.session[MFA_AT] = added_at.timestamp()
+            return None
+        # Signed in with a password alone although a second factor existed: start again.
+        logout(request)
+        return HttpResponseRedirect(reverse("account_login"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -100,6 +101,19 @@ def memberships_visible_to(user: Any, person: User) -> QuerySet[Membership]:
 
 def get_membership_for(user: Any, pk: int) -> Membership:
     return get_visible_or_404(memberships_in_scope(user).select_related("user"), pk, user=user)
+
+
+def first_second_factor_added_at(user: Any) -> datetime | None:
+    """When the person's oldest authenticator app or security key was added (None if none)."""
+    from allauth.mfa.models import Authenticator
+
+    second_factors = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    return (  # type: ignore[no-any-return]  # allauth is untyped
+        Authenticator.objects.filter(user_id=user.pk, type__in=second_factors)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
 
 
 def has_mfa(user: Any) -> bool:

@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from macehub.core.forms import GovukForm
+
 from .models import Action, AuditEvent
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GovukForm):
     person = forms.CharField(label="Person (e-mail address)", required=False, max_length=254)
     action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *Action.choices])
     object_type = forms.CharField(

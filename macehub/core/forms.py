@@ -19,6 +19,27 @@ class GovukFormRenderer(TemplatesSetting):
     field_template_name = "forms/govuk/field.html"
 
 
+_DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
+
+
+class GovukForm(forms.Form):
+    """A form whose "required" errors say what to do, in the field's own words
+    ("Enter the panel name", "Choose how often the panel meets"), as the GOV.UK error
+    message pattern asks, unless the field sets its own message."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if str(field.error_messages.get("required", "")) != _DJANGO_REQUIRED or not field.label:
+                continue
+            label = str(field.label)
+            label = label[0].lower() + label[1:]
+            choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
+                field.widget, forms.CheckboxInput
+            )
+            field.error_messages["required"] = f"{'Choose' if choosing else 'Enter'} {label}"
+
+
 class VersionedFormMixin(forms.Form):
     """Adds a hidden ``version`` field: the version of the record when the page was opened."""
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from macehub.core.forms import VersionedFormMixin
+from macehub.core.forms import GovukForm, VersionedFormMixin
 
 from .models import (
     RISK_SCALE_PRESETS,
@@ -26,7 +26,7 @@ RISK_PRESET_CHOICES = [(key, " / ".join(levels)) for key, levels in RISK_SCALE_P
 ]
 
 
-class PanelSettingsForm(forms.Form):
+class PanelSettingsForm(GovukForm):
     """A panel's settings (R1–R4): name, age range, cadence, quoracy rule and risk scale."""
 
     name = forms.CharField(
@@ -125,7 +125,7 @@ class PanelCreateForm(PanelSettingsForm):
         self.order_fields(["partnership", *[f for f in self.fields if f != "partnership"]])
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(GovukForm):
     name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -177,7 +177,7 @@ class PartnershipEditForm(VersionedFormMixin, PartnershipForm):
     pass
 
 
-class AgencyForm(forms.Form):
+class AgencyForm(GovukForm):
     name = forms.CharField(
         label="Agency name",
         max_length=200,

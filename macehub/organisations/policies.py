@@ -66,10 +66,17 @@ def has_any_role(user: Any, obj: Any = None) -> bool:
     return access_for(user).has_any_access
 
 
+@predicate
+def works_with_panels(user: Any, obj: Any = None) -> bool:
+    """Panel and partnership roles (and system admins) work with panels; London roles do not."""
+    profile = access_for(user)
+    return profile.is_system_admin or bool(profile.panel_ids()) or bool(profile.partnership_ids(*PARTNERSHIP_ROLES))
+
+
 class OrganisationsPolicy(Policy):
     def __init__(self) -> None:
         super().__init__()
-        self.rule("view_panels", has_any_role)
+        self.rule("view_panels", works_with_panels)
         self.rule("view_panel", can_see_panel)
         self.rule("edit_panel_settings", administers_panel)
         self.rule("create_panel", is_system_admin | is_borough_admin)

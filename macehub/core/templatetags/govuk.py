@@ -62,6 +62,8 @@ def govuk_widget(field: BoundField, extra_classes: str = "") -> SafeString:
         classes.append(existing)
     if extra_classes:
         classes.append(extra_classes)
+    # GOV.UK pattern: labels and hints, never placeholder text (it disappears as you type).
+    field.field.widget.attrs.pop("placeholder", None)
     attrs: dict[str, Any] = {"class": " ".join(classes)}
     described = _described_by(field)
     if described:

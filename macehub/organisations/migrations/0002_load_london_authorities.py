@@ -1,26 +1,12 @@
 """Load the 33 London local authorities from data/london_local_authorities.csv."""
 
-import csv
-from pathlib import Path
-
 from django.db import migrations
-
-DATA = Path(__file__).resolve().parent.parent / "data" / "london_local_authorities.csv"
 
 
 def load(apps, schema_editor):
-    authority = apps.get_model("organisations", "LocalAuthority")
-    with DATA.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            authority.objects.update_or_create(
-                gss_code=row["gss_code"],
-                defaults={
-                    "name": row["name"],
-                    "police_force": row["police_force"],
-                    "met_bcu": row["met_bcu"],
-                    "integrated_care_board": row["integrated_care_board"],
-                },
-            )
+    from macehub.organisations.reference import load_london_authorities
+
+    load_london_authorities(apps.get_model("organisations", "LocalAuthority"))
 
 
 def unload(apps, schema_editor):

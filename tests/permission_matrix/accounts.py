@@ -1,0 +1,61 @@
+"""Account, access-request and people pages."""
+
+from macehub.core.access import Role
+from macehub.core.testing import World
+
+from .outcomes import DENIED, HIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case, signed_in
+
+ADMINS = ("borough_admin_a", "borough_admin_b", "system_admin")
+
+
+def pending_request_for_a(w: World) -> int:
+    """A pending request from the no-roles persona to join panel A."""
+    from macehub.accounts.models import AccessRequest
+
+    request, _ = AccessRequest.objects.get_or_create(
+        user=w.user("no_roles"),
+        role=Role.PANEL_MEMBER,
+        panel=w.panel_a,
+        partnership=w.partnership_a,
+        agency=w.agencies["police_a"],
+        defaults={"reason": "Joining the panel"},
+    )
+    return request.pk
+
+
+def membership_of_member_a(w: World) -> int:
+    return w.user("member_a").memberships.get().pk
+
+
+# Only partnership A's admin and system admins may see someone who belongs to partnership A.
+A_ADMIN_ONLY = signed_in(
+    HIDDEN, borough_admin_a=OK, system_admin=OK, borough_admin_b=HIDDEN, member_a=HIDDEN, no_roles=HIDDEN
+)
+
+CASES = {
+    "accounts:mfa_setup": Case(
+        lambda w: "/account/two-factor/set-up/",
+        {**signed_in(REDIRECT), "anonymous": LOGIN, "password_only": OK},
+        notes="People who have set up MFA are sent on to their home page.",
+    ),
+    "accounts:account": Case(lambda w: "/account/you/", signed_in(OK)),
+    "accounts:access_request_new": Case(lambda w: "/account/access/request/", signed_in(OK), post=True),
+    "accounts:access_request_withdraw": Case(
+        lambda w: f"/account/access/requests/{pending_request_for_a(w)}/withdraw/",
+        signed_in(NOT_ALLOWED),
+        post=True,
+        extra={"post_expect": signed_in(HIDDEN, no_roles=REDIRECT)},
+        notes="Only the person who made the request can withdraw it; to anyone else it does not exist.",
+    ),
+    "accounts:acting": Case(lambda w: "/account/acting-for/", signed_in(OK)),
+    "accounts:approvals": Case(lambda w: "/approvals/", signed_in(DENIED, **dict.fromkeys(ADMINS, OK))),
+    "accounts:approval_detail": Case(lambda w: f"/approvals/{pending_request_for_a(w)}/", A_ADMIN_ONLY, post=True),
+    "accounts:people": Case(lambda w: "/people/", signed_in(DENIED, **dict.fromkeys(ADMINS, OK))),
+    "accounts:person_detail": Case(lambda w: f"/people/{w.user('member_a').pk}/", A_ADMIN_ONLY),
+    "accounts:person_deactivate": Case(
+        lambda w: f"/people/{w.user('member_a').pk}/deactivate/", A_ADMIN_ONLY, post=True
+    ),
+    "accounts:membership_end": Case(
+        lambda w: f"/memberships/{membership_of_member_a(w)}/end/", A_ADMIN_ONLY, post=True
+    ),
+}

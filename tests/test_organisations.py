@@ -1,0 +1,159 @@
+"""London authorities, panel settings and agencies."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from macehub.audit.models import Action, AuditEvent
+from macehub.core.testing import World, sign_in
+from macehub.organisations.models import Agency, LocalAuthority, Panel
+
+
+def _settings(**overrides: object) -> dict[str, object]:
+    return {
+        "name": "Alpha MARVE",
+        "full_title": "Multi-Agency Risk, Vulnerability and Exploitation",
+        "upper_age": "25",
+        "cadence": "fortnightly",
+        "quorum_agency_types": ["police", "childrens_social_care", "health", "education"],
+        "risk_scale": "custom",
+        "custom_risk_levels": "Emerging\nModerate\nSignificant\nSevere",
+        **overrides,
+    }
+
+
+def test_all_33_london_authorities_are_loaded_with_their_facts(db) -> None:
+    assert LocalAuthority.objects.count() == 33
+    city = LocalAuthority.objects.get(gss_code="E09000001")
+    assert (city.name, city.police_force, city.met_bcu) == ("City of London", "City of London Police", "")
+    lambeth = LocalAuthority.objects.get(name="Lambeth")
+    assert (lambeth.gss_code, lambeth.met_bcu, lambeth.integrated_care_board) == (
+        "E09000022",
+        "Central South",
+        "South East London",
+    )
+    assert LocalAuthority.objects.exclude(police_force="City of London Police").filter(met_bcu="").count() == 0
+
+
+def test_a_borough_admin_changes_panel_settings_and_the_change_is_audited(world: World) -> None:
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    version = world.panel_a.version
+    response = client.post(f"/panels/{world.panel_a.pk}/settings/", {**_settings(), "version": version})
+    assert response.status_code == 302
+    panel = Panel.objects.get(pk=world.panel_a.pk)
+    assert (panel.name, panel.upper_age, panel.cadence) == ("Alpha MARVE", 25, "fortnightly")
+    assert panel.quorum_agency_types == ["police", "childrens_social_care", "health", "education"]
+    assert panel.risk_levels == ["Emerging", "Moderate", "Significant", "Severe"]
+    assert panel.version == version + 1
+    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="organisations.panel")
+    assert event.changes["upper_age"] == [18, 25]
+    assert event.partnership_id == world.partnership_a.pk
+    assert "Alpha MARVE" in client.get(f"/panels/{world.panel_a.pk}/").content.decode()
+
+
+def test_bad_settings_are_explained_and_what_was_typed_is_kept(world: World) -> None:
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    response = client.post(
+        f"/panels/{world.panel_a.pk}/settings/",
+        {**_settings(custom_risk_levels="Only one level", quorum_agency_types=[]), "version": world.panel_a.version},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "A risk scale needs between 2 and 6 levels." in html
+    assert "Choose at least one agency type that must attend." in html
+    assert "Only one level" in html and 'value="Alpha MARVE"' in html
+    assert Panel.objects.get(pk=world.panel_a.pk).name == "Alpha MACE"
+
+
+def test_a_stale_settings_form_does_not_overwrite_someone_elses_change(world: World) -> None:
+    first = sign_in(Client(), world.user("borough_admin_a"))
+    second = sign_in(Client(), world.user("system_admin"))
+    opened_at = world.panel_a.version
+    assert (
+        first.post(
+            f"/panels/{world.panel_a.pk}/settings/", {**_settings(name="First name"), "version": opened_at}
+        ).status_code
+        == 302
+    )
+    stale = second.post(
+        f"/panels/{world.panel_a.pk}/settings/", {**_settings(name="Second name"), "version": opened_at}
+    )
+    html = stale.content.decode()
+    assert stale.status_code == 409
+    assert "Someone else saved changes to this while you were editing it." in html
+    assert 'value="Second name"' in html, "the second person's typing is kept"
+    assert "First name" in html, "and they can see what is saved now"
+    assert Panel.objects.get(pk=world.panel_a.pk).name == "First name"
+    # Saving again is a deliberate choice, and now succeeds.
+    version = Panel.objects.get(pk=world.panel_a.pk).version
+    assert (
+        second.post(
+            f"/panels/{world.panel_a.pk}/settings/", {**_settings(name="Second name"), "version": version}
+        ).status_code
+        == 302
+    )
+    assert Panel.objects.get(pk=world.panel_a.pk).name == "Second name"
+
+
+def test_fields_that_are_not_on_the_form_cannot_be_set(world: World) -> None:
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    client.post(
+        f"/panels/{world.panel_a.pk}/settings/",
+        {**_settings(), "version": world.panel_a.version, "partnership": world.partnership_b.pk, "is_active": "false"},
+    )
+    panel = Panel.objects.get(pk=world.panel_a.pk)
+    assert panel.partnership_id == world.partnership_a.pk and panel.is_active
+
+
+def test_a_borough_admin_editing_a_shared_agency_keeps_other_partnerships_links(world: World) -> None:
+    shared = world.agencies["police_a"]
+    shared.partnerships.add(world.partnership_b)
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    response = client.post(
+        f"/agencies/{shared.pk}/",
+        {
+            "name": "Alpha and Bravo BCU",
+            "agency_type": "police",
+            "partnerships": [world.partnership_a.pk],
+            "is_active": "on",
+            "version": shared.version,
+        },
+    )
+    assert response.status_code == 302
+    agency = Agency.objects.get(pk=shared.pk)
+    assert agency.name == "Alpha and Bravo BCU"
+    assert set(agency.partnerships.all()) == {world.partnership_a, world.partnership_b}
+
+
+def test_a_borough_admin_cannot_link_an_agency_to_a_partnership_they_do_not_run(world: World) -> None:
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    response = client.post(
+        "/agencies/new/",
+        {"name": "Sneaky Agency", "agency_type": "other", "partnerships": [world.partnership_b.pk], "is_active": "on"},
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
+    assert not Agency.objects.filter(name="Sneaky Agency").exists()
+
+
+def test_a_system_admin_creates_a_partnership_covering_two_authorities(world: World) -> None:
+    client = sign_in(Client(), world.user("system_admin"))
+    ids = list(
+        LocalAuthority.objects.filter(name__in=["Kingston upon Thames", "Richmond upon Thames"]).values_list(
+            "pk", flat=True
+        )
+    )
+    response = client.post(
+        "/partnerships/new/",
+        {
+            "name": "Kingston and Richmond Safeguarding Children Partnership",
+            "short_name": "Kingston and Richmond",
+            "authorities": ids,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    duplicate = client.post(
+        "/partnerships/new/",
+        {"name": "kingston and richmond safeguarding children partnership", "short_name": "KR", "authorities": ids},
+    )
+    assert "Another partnership already has this name." in duplicate.content.decode()

@@ -1,0 +1,102 @@
+"""Every URL, every persona: the expected outcome, and no change from a refused request.
+
+Each app lists its URLs in tests/permission_matrix/<app>.py. A URL without an entry fails
+this test, so a new view cannot ship without someone deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pkgutil import iter_modules
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from macehub.core.testing import PERSONAS, World, sign_in
+
+from . import permission_matrix
+from .permission_matrix.outcomes import DENIED, HIDDEN, LOGIN, MFA, NOT_ALLOWED, Case
+from .permission_matrix.probe import all_url_names, fetch, outcome_of
+
+REFUSED = {LOGIN, MFA, DENIED, HIDDEN, NOT_ALLOWED}
+
+
+def _cases() -> dict[str, Case]:
+    cases: dict[str, Case] = {}
+    for module in iter_modules(permission_matrix.__path__):
+        if module.name in {"outcomes", "probe"}:
+            continue
+        for name, case in import_module(f"{permission_matrix.__name__}.{module.name}").CASES.items():
+            assert name not in cases, f"{name} is listed twice in the permission matrix"
+            cases[name] = case
+    return cases
+
+
+CASES = _cases()
+
+
+def test_every_url_has_an_entry_in_the_permission_matrix() -> None:
+    missing = sorted(set(all_url_names()) - set(CASES))
+    stale = sorted(set(CASES) - set(all_url_names()))
+    assert not missing, f"URLs with no permission-matrix entry (add them to tests/permission_matrix/): {missing}"
+    assert not stale, f"Permission-matrix entries for URLs that no longer exist: {stale}"
+
+
+def test_every_entry_decides_for_every_persona() -> None:
+    for name, case in CASES.items():
+        assert set(case.expect) == set(PERSONAS), (
+            f"{name} does not say what happens to {set(PERSONAS) - set(case.expect)}"
+        )
+
+
+def _client(world: World, persona: str) -> Client:
+    client = Client()
+    if persona != "anonymous":
+        sign_in(client, world.user(persona), mfa=persona != "password_only")
+    return client
+
+
+def _domain_row_counts() -> dict[str, int]:
+    """Rows in every MACE Hub table except the audit trail (refusals are audited)."""
+    counts = {}
+    for model in apps.get_models():
+        if model._meta.app_label in {"organisations", "accounts"} or (
+            model._meta.app_label not in {"audit", "sessions", "usersessions", "django_tasks_db"}
+            and model.__module__.startswith("macehub.")
+        ):
+            counts[model._meta.label] = model._default_manager.count()
+    return counts
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_persona_gets_the_expected_outcome(name: str, world: World) -> None:
+    case = CASES[name]
+    path = case.path(world)
+    wrong = {}
+    for persona in PERSONAS:
+        actual = outcome_of(fetch(_client(world, persona), "GET", path))
+        if actual != case.expect[persona]:
+            wrong[persona] = f"expected {case.expect[persona]}, got {actual}"
+    assert not wrong, f"GET {path}: {wrong}"
+
+
+POST_CASES = sorted(name for name, case in CASES.items() if case.post)
+
+
+@pytest.mark.parametrize("name", POST_CASES)
+def test_refused_posts_change_nothing(name: str, world: World) -> None:
+    case = CASES[name]
+    path = case.path(world)
+    expected: dict[str, Any] = case.extra.get("post_expect", case.expect)
+    wrong = {}
+    for persona in PERSONAS:
+        if expected[persona] not in REFUSED:
+            continue
+        before = _domain_row_counts()
+        actual = outcome_of(fetch(_client(world, persona), "POST", path))
+        if actual != expected[persona]:
+            wrong[persona] = f"expected {expected[persona]}, got {actual}"
+        assert _domain_row_counts() == before, f"POST {path} as {persona} changed data"
+    assert not wrong, f"POST {path}: {wrong}"
