@@ -130,7 +130,7 @@ FORM_RENDERER = "macehub.core.forms.GovukFormRenderer"
 # --- Database ---------------------------------------------------------------------------------
 
 _default_sqlite = f"sqlite:///{BASE_DIR / 'var' / 'macehub.sqlite3'}"
-DATABASE_URL = os.environ.get("DATABASE_URL", "" if PRODUCTION else _default_sqlite)
+DATABASE_URL = os.environ.get("DATABASE_URL") or ("" if PRODUCTION else _default_sqlite)
 if not DATABASE_URL:
     raise ImproperlyConfigured("The environment variable DATABASE_URL must be set in production.")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
@@ -390,6 +390,8 @@ LOGGING = {
 MACEHUB_SERVICE_NAME = "MACE Hub"
 # Key for encrypting authenticator secrets at rest; defaults to one derived from SECRET_KEY.
 MFA_SECRET_ENCRYPTION_KEY = os.environ.get("MFA_SECRET_ENCRYPTION_KEY", "")
+# Key for the audit trail's hash chain (HMAC); defaults to one derived from SECRET_KEY.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 
 if TESTING:
     # Fast hashing keeps the suite quick; a test checks production uses Argon2.

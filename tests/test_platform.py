@@ -133,7 +133,8 @@ def test_an_unexpected_error_shows_a_reference_and_no_details(world: World, sett
     assert "hunter2" not in page and "Traceback" not in page
 
 
-def test_email_is_delivered_by_the_database_worker(world: World, settings, django_capture_on_commit_callbacks) -> None:
+@pytest.mark.django_db(transaction=True)  # the worker closes its database connection between tasks
+def test_email_is_delivered_by_the_database_worker(world: World, settings) -> None:
     # The same backend production uses (pytest-settings changes reset Django's task backends).
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     try:
@@ -144,10 +145,9 @@ def test_email_is_delivered_by_the_database_worker(world: World, settings, djang
             agency=world.agencies["police_a"],
             reason="x",
         )
-        with django_capture_on_commit_callbacks(execute=True):
-            services.access_request_decline(
-                actor=world.user("borough_admin_a"), request=request, expected_version=1, reason="Not yet"
-            )
+        services.access_request_decline(
+            actor=world.user("borough_admin_a"), request=request, expected_version=1, reason="Not yet"
+        )
         assert mail.outbox == [], "nothing is sent until the worker runs"
         from django_tasks_db.models import DBTaskResult
 
