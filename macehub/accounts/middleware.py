@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from macehub.audit.models import Action
 from macehub.audit.services import record
+from macehub.core.context_processors import MFA_SESSION_KEY
 
 AUTH_AT = "macehub_auth_at"
 SEEN_AT = "macehub_seen_at"
-MFA_AT = "macehub_mfa_at"
+MFA_AT = MFA_SESSION_KEY
 
 
 class SessionTimeoutMiddleware:

@@ -68,13 +68,15 @@ class User(AbstractBaseUser):
 
 
 _PANEL_SCOPED = Q(
-    role__in=[r.value for r in PANEL_ROLES],
+    role__in=sorted(r.value for r in PANEL_ROLES),
     panel__isnull=False,
     partnership__isnull=False,
     agency__isnull=False,
 )
-_PARTNERSHIP_SCOPED = Q(role__in=[r.value for r in PARTNERSHIP_ROLES], panel__isnull=True, partnership__isnull=False)
-_LONDON_SCOPED = Q(role__in=[r.value for r in LONDON_ROLES], panel__isnull=True, partnership__isnull=True)
+_PARTNERSHIP_SCOPED = Q(
+    role__in=sorted(r.value for r in PARTNERSHIP_ROLES), panel__isnull=True, partnership__isnull=False
+)
+_LONDON_SCOPED = Q(role__in=sorted(r.value for r in LONDON_ROLES), panel__isnull=True, partnership__isnull=True)
 
 
 class Membership(TrackedModel):

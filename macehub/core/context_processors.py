@@ -11,6 +11,9 @@ from . import navigation
 from .access import access_for
 from .acting import acting_context
 
+#: Session key marking that the person has passed (or just set up) a second factor.
+MFA_SESSION_KEY = "macehub_mfa_at"
+
 
 def layout(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -18,6 +21,8 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return context
     context["access"] = access_for(user)
-    context["nav_items"] = navigation.items_for(request)
+    # No navigation until two-factor authentication is done: every link would bounce.
+    if request.session.get(MFA_SESSION_KEY):
+        context["nav_items"] = navigation.items_for(request)
     context["acting"] = acting_context(request)
     return context
