@@ -37,4 +37,10 @@ if (existsSync(join(htmx, "htmx.min.js.map"))) {
   copy(join(htmx, "htmx.min.js.map"), join(out, "js", "htmx.min.js.map"));
 }
 
+// Charts (always shown with their data tables) and the VOLT network view.
+const chart = join(modules, "chart.js", "dist");
+copy(join(chart, "chart.umd.min.js"), join(out, "js", "chart.umd.min.js"));
+copy(join(chart, "chart.umd.min.js.map"), join(out, "js", "chart.umd.min.js.map"));
+copy(join(modules, "cytoscape", "dist", "cytoscape.min.js"), join(out, "js", "cytoscape.min.js"));
+
 console.log(`Front-end assets built in ${out}`);

@@ -8,6 +8,7 @@ started editing, for optimistic locking.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -74,3 +75,59 @@ def rebind_after_conflict[F: forms.Form](form_class: type[F], data: Any, *, curr
     form.is_valid()
     form.add_error(None, STALE_EDIT_MESSAGE)
     return form
+
+
+class GovukDateInput(forms.MultiWidget):
+    """Three boxes — day, month, year — as in the GOV.UK date input pattern."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        numeric = {"inputmode": "numeric"}
+        super().__init__(
+            {"day": forms.TextInput(numeric), "month": forms.TextInput(numeric), "year": forms.TextInput(numeric)},
+            attrs,
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovukDateField(forms.Field):
+    """A date typed as day, month and year, with the GOV.UK pattern's error messages."""
+
+    widget = GovukDateInput
+
+    def __init__(self, *args: Any, min_year: int = 1900, **kwargs: Any) -> None:
+        self.min_year = min_year
+        super().__init__(*args, **kwargs)
+
+    def _name(self) -> str:
+        label = str(self.label or "The date")
+        return label[0].upper() + label[1:]
+
+    def to_python(self, value: Any) -> date | None:
+        if isinstance(value, date):
+            return value
+        parts = [str(p).strip() if p is not None else "" for p in (value or ["", "", ""])]
+        day, month, year = (parts + ["", "", ""])[:3]
+        if not any(parts):
+            return None
+        missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]
+        if missing:
+            raise forms.ValidationError(f"{self._name()} must include a {' and '.join(missing)}", code="incomplete")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+            raise forms.ValidationError(f"{self._name()} must be a real date, in numbers", code="invalid")
+        if len(year) != 4:
+            raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        try:
+            result = date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise forms.ValidationError(f"{self._name()} must be a real date", code="invalid") from exc
+        if result.year < self.min_year:
+            raise forms.ValidationError(f"{self._name()} must be after {self.min_year}", code="too_early")
+        return result
+
+    def validate(self, value: Any) -> None:
+        if value is None and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")

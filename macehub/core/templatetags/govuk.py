@@ -9,6 +9,8 @@ from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from macehub.core.forms import GovukDateInput
+
 register = template.Library()
 
 _INPUT_CLASSES = {
@@ -24,6 +26,8 @@ def widget_kind(field: BoundField) -> str:
     widget = field.field.widget
     if isinstance(widget, forms.HiddenInput):
         return "hidden"
+    if isinstance(widget, GovukDateInput):
+        return "date"
     # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -90,7 +94,10 @@ def error_summary(*forms_: forms.BaseForm | None) -> dict[str, Any]:
                 continue
             if name in form.fields:
                 bound = form[name]
-                target = bound.id_for_label or bound.auto_id or ""
+                if isinstance(bound.field.widget, GovukDateInput):
+                    target = f"{bound.auto_id}_day"  # the first box of a date
+                else:
+                    target = bound.id_for_label or bound.auto_id or ""
             else:
                 target = ""
             for error in errors:
@@ -102,3 +109,16 @@ def error_summary(*forms_: forms.BaseForm | None) -> dict[str, Any]:
 def tag(text: str, colour: str = "") -> SafeString:
     css = f"govuk-tag govuk-tag--{colour}" if colour else "govuk-tag"
     return format_html('<strong class="{}">{}</strong>', css, text)
+
+
+@register.simple_tag
+def date_parts(field: BoundField) -> dict[str, str]:
+    """Day, month and year as typed (bound form) or as stored (initial value)."""
+    value = field.value()
+    if isinstance(value, list | tuple):
+        parts = [("" if v is None else str(v)) for v in (list(value) + ["", "", ""])[:3]]
+    elif hasattr(value, "day"):
+        parts = [str(value.day), str(value.month), str(value.year)]
+    else:
+        parts = ["", "", ""]
+    return dict(zip(("day", "month", "year"), parts, strict=True))
