@@ -48,7 +48,7 @@ def xlsx_response(filename: str, sheets: list[tuple[str, list[str], Iterable[Ite
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.worksheets[0])
     for title, header, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         sheet.append(header)

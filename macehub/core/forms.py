@@ -110,7 +110,7 @@ class GovukDateField(forms.Field):
         if isinstance(value, date):
             return value
         parts = [str(p).strip() if p is not None else "" for p in (value or ["", "", ""])]
-        day, month, year = (parts + ["", "", ""])[:3]
+        day, month, year = ([*parts, "", "", ""])[:3]
         if not any(parts):
             return None
         missing = [name for name, part in (("day", day), ("month", month), ("year", year)) if not part]

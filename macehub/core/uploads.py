@@ -48,14 +48,14 @@ def _human(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
-def detect_type(upload: UploadedFile) -> str:
+def detect_type(upload: UploadedFile[bytes]) -> str:
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
     return str(magic.from_buffer(head, mime=True))
 
 
-def check_upload(upload: UploadedFile) -> str:
+def check_upload(upload: UploadedFile[bytes]) -> str:
     """The file's real content type, or a ValidationError saying in plain words what is wrong."""
     name = upload.name or ""
     extension = Path(name).suffix.lower()
@@ -96,7 +96,7 @@ def upload_root() -> Path:
     return root
 
 
-def store(upload: UploadedFile, *, actor: Any, partnership_id: int | None = None) -> StoredFile:
+def store(upload: UploadedFile[bytes], *, actor: Any, partnership_id: int | None = None) -> StoredFile:
     """Write a checked upload to private storage. Call inside the owning service's transaction."""
     content_type = getattr(upload, "macehub_content_type", None) or check_upload(upload)
     digest = hashlib.sha256()

@@ -116,7 +116,7 @@ def date_parts(field: BoundField) -> dict[str, str]:
     """Day, month and year as typed (bound form) or as stored (initial value)."""
     value = field.value()
     if isinstance(value, list | tuple):
-        parts = [("" if v is None else str(v)) for v in (list(value) + ["", "", ""])[:3]]
+        parts = [("" if v is None else str(v)) for v in ([*list(value), "", "", ""])[:3]]
     elif hasattr(value, "day"):
         parts = [str(value.day), str(value.month), str(value.year)]
     else:
