@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "macehub.audit",
     "macehub.organisations",
     "macehub.accounts",
+    # Panel work (identifiable data, one partnership's panel).
+    "macehub.subjects",
+    "macehub.referrals",
+    # London-wide review and improvement (no identifiable child data).
+    "macehub.review",
+    "macehub.library",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,10 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("", include("macehub.organisations.urls")),
     path("audit/", include("macehub.audit.urls")),
+    path("", include("macehub.subjects.urls")),
+    path("", include("macehub.referrals.urls")),
+    path("review/", include("macehub.review.urls")),
+    path("library/", include("macehub.library.urls")),
 ]
 
 handler400 = "macehub.core.views.bad_request"

@@ -12,11 +12,16 @@ anonymous        not signed in
 password_only    signed in with a password, no second factor set up yet, no roles
 no_roles         signed in with MFA, registered but not yet approved for anything
 member_a         panel member (police) on panel A (partnership A)
+member_a_education  panel member (a school) on panel A: by default may not see persons of concern
 coordinator_a    MACE coordinator on panel A
+chair_a          panel chair on panel A (children's social care)
+analyst_a        partnership analyst of partnership A (aggregates, no records)
+lead_a           strategic lead of partnership A
 member_b         panel member (police) on panel B (partnership B)
 borough_admin_a  borough admin of partnership A
 borough_admin_b  borough admin of partnership B
 london_team      London project team (London-wide, no identifiable data)
+peer_reviewer    peer reviewer (London-wide; sees only the reviews they are assigned to)
 system_admin     system admin (London-wide)
 """
 
@@ -33,11 +38,16 @@ PERSONAS = (
     "password_only",
     "no_roles",
     "member_a",
+    "member_a_education",
     "coordinator_a",
+    "chair_a",
+    "analyst_a",
+    "lead_a",
     "member_b",
     "borough_admin_a",
     "borough_admin_b",
     "london_team",
+    "peer_reviewer",
     "system_admin",
 )
 
@@ -107,6 +117,7 @@ def build_world() -> World:
     for key, partnership, kind in [
         ("police_a", partnership_a, AgencyType.POLICE),
         ("csc_a", partnership_a, AgencyType.CHILDRENS_SOCIAL_CARE),
+        ("education_a", partnership_a, AgencyType.EDUCATION),
         ("police_b", partnership_b, AgencyType.POLICE),
         ("csc_b", partnership_b, AgencyType.CHILDRENS_SOCIAL_CARE),
     ]:
@@ -125,6 +136,21 @@ def build_world() -> World:
     world.users["coordinator_a"] = grant(
         make_user("coordinator.a@test.invalid", "Cora Alpha"), Role.COORDINATOR, panel=panel_a, agency=agencies["csc_a"]
     ).user
+    world.users["member_a_education"] = grant(
+        make_user("teacher.a@test.invalid", "Tess Alpha"),
+        Role.PANEL_MEMBER,
+        panel=panel_a,
+        agency=agencies["education_a"],
+    ).user
+    world.users["chair_a"] = grant(
+        make_user("chair.a@test.invalid", "Cai Alpha"), Role.PANEL_CHAIR, panel=panel_a, agency=agencies["csc_a"]
+    ).user
+    world.users["analyst_a"] = grant(
+        make_user("analyst.a@test.invalid", "Ana Alpha"), Role.PARTNERSHIP_ANALYST, partnership=partnership_a
+    ).user
+    world.users["lead_a"] = grant(
+        make_user("lead.a@test.invalid", "Leo Alpha"), Role.STRATEGIC_LEAD, partnership=partnership_a
+    ).user
     world.users["member_b"] = grant(
         make_user("member.b@test.invalid", "Bob Bravo"), Role.PANEL_MEMBER, panel=panel_b, agency=agencies["police_b"]
     ).user
@@ -135,6 +161,7 @@ def build_world() -> World:
         make_user("admin.b@test.invalid", "Bea Admin"), Role.BOROUGH_ADMIN, partnership=partnership_b
     ).user
     world.users["london_team"] = grant(make_user("london@test.invalid", "Lee London"), Role.LONDON_PROJECT_TEAM).user
+    world.users["peer_reviewer"] = grant(make_user("reviewer@test.invalid", "Rae Reviewer"), Role.PEER_REVIEWER).user
     world.users["system_admin"] = grant(make_user("sysadmin@test.invalid", "Sid Sysadmin"), Role.SYSTEM_ADMIN).user
     return world
 

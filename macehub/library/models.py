@@ -1,0 +1,3 @@
+"""Tools and templates library."""
+
+from __future__ import annotations

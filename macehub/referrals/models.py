@@ -1,0 +1,3 @@
+"""Referrals."""
+
+from __future__ import annotations

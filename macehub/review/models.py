@@ -1,0 +1,3 @@
+"""Review and improvement."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""VOLT registers."""
+
+from __future__ import annotations
