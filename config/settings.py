@@ -227,6 +227,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "MACE Hub: "
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 2
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
 ACCOUNT_CHANGE_EMAIL = False
+# Tell people by e-mail when their password or second factor changes (someone else may have done it).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 # One lockout mechanism: allauth's rate limits (django-axes is not installed). At most ten
 # failed passwords or second-factor codes per account in five minutes, from any number of
 # addresses; a separate per-address cap slows spraying across accounts.

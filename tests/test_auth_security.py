@@ -205,11 +205,16 @@ def test_twelve_hours_sign_you_out_however_active(world: World) -> None:
 
 
 def test_deactivation_ends_every_session_at_once(world: World) -> None:
+    from django.contrib.sessions.models import Session
+
     member = sign_in(Client(), world.user("member_a"))
+    other_device = sign_in(Client(), world.user("member_a"))
     assert member.get(f"/panels/{world.panel_a.pk}/").status_code == 200
+    keys = {member.session.session_key, other_device.session.session_key}
     admin = sign_in(Client(), world.user("borough_admin_a"))
     response = admin.post(f"/people/{world.user('member_a').pk}/deactivate/", {"reason": "Left the police"})
     assert response.status_code == 302
+    assert not Session.objects.filter(session_key__in=keys).exists(), "the sessions are deleted on the server"
     assert member.get(f"/panels/{world.panel_a.pk}/")["Location"].startswith("/account/login/")
     again = Client()
     again.post(LOGIN, {"login": "member.a@test.invalid", "password": PASSWORD})
@@ -267,3 +272,53 @@ def test_sign_in_never_redirects_off_site(world: World, target: str) -> None:
     assert response.status_code == 302
     assert response["Location"].startswith("/") and not response["Location"].startswith("//")
     assert "evil" not in response["Location"]
+
+
+def test_changing_the_password_signs_out_other_sessions(world: World) -> None:
+    here = sign_in(Client(), world.user("member_a"))
+    elsewhere = sign_in(Client(), world.user("member_a"))
+    new = "a completely different passphrase 9"
+    response = here.post("/account/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
+    assert response.status_code == 302
+    assert here.get("/").status_code == 200, "the person changing it stays signed in"
+    assert elsewhere.get("/")["Location"].startswith("/account/login/")
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short pass", "at least 12 characters"),
+        ("password1234", "too common"),
+        ("123456789012345", "entirely numeric"),
+        ("x" * 129, "128 characters or fewer"),
+        ("Hackney2026!!", "too easy to guess"),
+    ],
+)
+def test_weak_passwords_are_refused_with_a_reason(world: World, password: str, message: str) -> None:
+    client = sign_in(Client(), world.user("member_a"))
+    response = client.post(
+        "/account/password/change/", {"oldpassword": PASSWORD, "password1": password, "password2": password}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+def test_long_unusual_passphrases_are_accepted(world: World) -> None:
+    client = sign_in(Client(), world.user("member_a"))
+    phrase = "🙂 correct horse — batterie agrafe 🦊 " * 3
+    response = client.post(
+        "/account/password/change/", {"oldpassword": PASSWORD, "password1": phrase, "password2": phrase}
+    )
+    assert response.status_code == 302
+
+
+def test_forms_without_a_csrf_token_are_refused(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/account/login/", {"login": "member.a@test.invalid", "password": PASSWORD})
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.content.decode()
+    admin = sign_in(Client(), world.user("borough_admin_a"))
+    admin.handler.enforce_csrf_checks = True  # a forged cross-site POST carries the cookie but no token
+    forged = admin.post(f"/people/{world.user('member_a').pk}/deactivate/", {"reason": "forged"})
+    assert forged.status_code == 403
+    assert world.user("member_a").__class__.objects.get(pk=world.user("member_a").pk).is_active

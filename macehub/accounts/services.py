@@ -82,13 +82,16 @@ def access_request_create(
 
 
 def _approvers_for(request: AccessRequest) -> list[str]:
+    """The partnership's borough admins; system admins for London-wide roles, or when the
+    partnership has no borough admin yet (its first one must be approved by someone)."""
     from macehub.core.access import Role
 
-    admins = Membership.objects.filter(ended_at__isnull=True, user__is_active=True)
+    active = Membership.objects.filter(ended_at__isnull=True, user__is_active=True)
+    admins = active.none()
     if request.partnership_id and request.role not in LONDON_ROLES:
-        admins = admins.filter(role=Role.BOROUGH_ADMIN, partnership_id=request.partnership_id)
-    else:
-        admins = admins.filter(role=Role.SYSTEM_ADMIN)
+        admins = active.filter(role=Role.BOROUGH_ADMIN, partnership_id=request.partnership_id)
+    if not admins.exists():
+        admins = active.filter(role=Role.SYSTEM_ADMIN)
     return sorted(set(admins.values_list("user__email", flat=True)))
 
 
