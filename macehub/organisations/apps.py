@@ -9,7 +9,7 @@ class OrganisationsConfig(AppConfig):
     def ready(self) -> None:
         from macehub.core import home, navigation
 
-        from .home import panels_section
+        from .home import london_section, panels_section
         from .policies import policy
 
         navigation.register(
@@ -40,3 +40,4 @@ class OrganisationsConfig(AppConfig):
             )
         )
         home.register(home.HomeSection("panels", "organisations/home_panels.html", panels_section, order=20))
+        home.register(home.HomeSection("london", "organisations/home_london.html", london_section, order=90))

@@ -27,3 +27,18 @@ def panels_section(request: HttpRequest) -> dict[str, Any] | None:
     if acting.partnership_id is not None:
         panels = panels.filter(partnership_id=acting.partnership_id)
     return {"panels": list(panels), "acting": acting.label}
+
+
+def london_section(request: HttpRequest) -> dict[str, Any] | None:
+    """London-wide roles see the shape of London's arrangements (no identifiable data)."""
+    from macehub.core.access import LONDON_ROLES
+
+    from .models import LocalAuthority, Partnership
+
+    if not access_for(request.user).has_role(*LONDON_ROLES):
+        return None
+    return {
+        "partnerships": Partnership.objects.filter(is_active=True).count(),
+        "authorities": LocalAuthority.objects.count(),
+        "panels": Panel.objects.filter(is_active=True).count(),
+    }
