@@ -18,6 +18,8 @@ def _settings(**overrides: object) -> dict[str, object]:
         "quorum_agency_types": ["police", "childrens_social_care", "health", "education"],
         "risk_scale": "custom",
         "custom_risk_levels": "Emerging\nModerate\nSignificant\nSevere",
+        "poc_visible_roles": ["panel_chair"],
+        "poc_visible_agency_types": ["police"],
         **overrides,
     }
 
@@ -157,3 +159,45 @@ def test_a_system_admin_creates_a_partnership_covering_two_authorities(world: Wo
         {"name": "kingston and richmond safeguarding children partnership", "short_name": "KR", "authorities": ids},
     )
     assert "Another partnership already has this name." in duplicate.content.decode()
+
+
+def test_new_panels_let_only_the_chair_and_police_see_persons_of_concern(world: World) -> None:
+    assert world.panel_a.poc_visible_roles == ["panel_chair"]
+    assert world.panel_a.poc_visible_agency_types == ["police"]
+    assert world.panel_a.front_door_screening_required is False
+
+
+def test_a_borough_admin_decides_who_sees_persons_of_concern_and_the_screening_rule(world: World) -> None:
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    response = client.post(
+        f"/panels/{world.panel_a.pk}/settings/",
+        {
+            **_settings(
+                poc_visible_roles=["panel_chair", "coordinator"],
+                poc_visible_agency_types=["police", "youth_justice"],
+                front_door_screening_required="on",
+            ),
+            "version": world.panel_a.version,
+        },
+    )
+    assert response.status_code == 302
+    panel = Panel.objects.get(pk=world.panel_a.pk)
+    assert panel.poc_visible_roles == ["panel_chair", "coordinator"]
+    assert panel.poc_visible_agency_types == ["police", "youth_justice"]
+    assert panel.front_door_screening_required is True
+    event = AuditEvent.objects.get(action=Action.UPDATE, object_type="organisations.panel")
+    assert event.changes["poc_visible_roles"] == [["panel_chair"], ["panel_chair", "coordinator"]]
+    page = client.get(f"/panels/{world.panel_a.pk}/").content.decode()
+    assert "MACE coordinators" in page and "Youth justice representatives" in page
+    assert "Only after front-door (MASH) screening" in page
+
+
+def test_persons_of_concern_cannot_be_hidden_from_everyone(world: World) -> None:
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    response = client.post(
+        f"/panels/{world.panel_a.pk}/settings/",
+        {**_settings(poc_visible_roles=[], poc_visible_agency_types=[]), "version": world.panel_a.version},
+    )
+    assert response.status_code == 200
+    assert "Choose at least one role or agency that may see persons of concern." in response.content.decode()
+    assert Panel.objects.get(pk=world.panel_a.pk).poc_visible_roles == ["panel_chair"]

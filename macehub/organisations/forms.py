@@ -9,6 +9,7 @@ from django import forms
 from macehub.core.forms import GovukForm, VersionedFormMixin
 
 from .models import (
+    POC_ROLE_CHOICES,
     RISK_SCALE_PRESETS,
     UPPER_AGE_CHOICES,
     Agency,
@@ -62,6 +63,26 @@ class PanelSettingsForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One level per line, lowest risk first. Between 2 and 6 levels.",
     )
+    poc_visible_roles = forms.MultipleChoiceField(
+        label="Who may see persons of concern: panel roles",
+        choices=POC_ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Persons of concern are people suspected of causing harm. By default only the chair and police "
+        "representatives see them. Everyone else on the panel never sees them, their links or their referrals.",
+    )
+    poc_visible_agency_types = forms.MultipleChoiceField(
+        label="Who may see persons of concern: representatives of these agencies",
+        choices=AgencyType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    front_door_screening_required = forms.BooleanField(
+        label="Only accept a child after front-door (MASH) screening",
+        required=False,
+        help_text="When ticked, a referral about an individual child cannot be accepted to the panel until it "
+        "has been through the front door.",
+    )
 
     def __init__(self, *args: Any, panel: Panel | None = None, **kwargs: Any) -> None:
         self.instance = panel
@@ -75,6 +96,9 @@ class PanelSettingsForm(GovukForm):
                 "quorum_agency_types": panel.quorum_agency_types,
                 "risk_scale": preset,
                 "custom_risk_levels": "\n".join(panel.risk_levels) if preset == CUSTOM else "",
+                "poc_visible_roles": panel.poc_visible_roles,
+                "poc_visible_agency_types": panel.poc_visible_agency_types,
+                "front_door_screening_required": panel.front_door_screening_required,
             }
         super().__init__(*args, **kwargs)
 
@@ -91,6 +115,13 @@ class PanelSettingsForm(GovukForm):
             data["risk_levels"] = levels
         elif scale:
             data["risk_levels"] = list(RISK_SCALE_PRESETS[scale])
+        if (
+            "poc_visible_roles" in data
+            and "poc_visible_agency_types" in data
+            and not data["poc_visible_roles"]
+            and not data["poc_visible_agency_types"]
+        ):
+            self.add_error("poc_visible_roles", "Choose at least one role or agency that may see persons of concern.")
         return data
 
     def settings_values(self) -> dict[str, Any]:
@@ -102,6 +133,9 @@ class PanelSettingsForm(GovukForm):
             "cadence": data["cadence"],
             "quorum_agency_types": list(data["quorum_agency_types"]),
             "risk_levels": data["risk_levels"],
+            "poc_visible_roles": list(data["poc_visible_roles"]),
+            "poc_visible_agency_types": list(data["poc_visible_agency_types"]),
+            "front_door_screening_required": data["front_door_screening_required"],
         }
 
 

@@ -128,6 +128,36 @@ def validate_risk_levels(value: object) -> None:
         raise ValidationError("Each risk level must have a different name.")
 
 
+#: Panel roles that may be given sight of persons of concern (the panel decides which).
+POC_ROLE_CHOICES = [
+    ("panel_chair", "Panel chairs"),
+    ("coordinator", "MACE coordinators"),
+    ("panel_member", "All panel members"),
+]
+#: By default only the chair, and representatives of the police, see persons of concern.
+DEFAULT_POC_ROLES = ["panel_chair"]
+DEFAULT_POC_AGENCY_TYPES = [AgencyType.POLICE.value]
+
+
+def default_poc_roles() -> list[str]:
+    return list(DEFAULT_POC_ROLES)
+
+
+def default_poc_agency_types() -> list[str]:
+    return list(DEFAULT_POC_AGENCY_TYPES)
+
+
+def validate_poc_roles(value: object) -> None:
+    known = {key for key, _ in POC_ROLE_CHOICES}
+    if not isinstance(value, list) or any(v not in known for v in value):
+        raise ValidationError("Choose panel roles from the list.")
+
+
+def validate_agency_types(value: object) -> None:
+    if not isinstance(value, list) or any(v not in AgencyType.values for v in value):
+        raise ValidationError("Choose agency types from the list.")
+
+
 def validate_quorum(value: object) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError("Choose at least one agency type that must attend.")
@@ -150,6 +180,14 @@ class Panel(TrackedModel):
     cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
     quorum_agency_types = models.JSONField(default=default_quorum, validators=[validate_quorum])
     risk_levels = models.JSONField(default=default_risk_levels, validators=[validate_risk_levels])
+    #: Who may see persons of concern: anyone on the panel holding one of these roles, or
+    #: representing an agency of one of these types (R13; journeys: "only police and the chairs").
+    poc_visible_roles = models.JSONField(default=default_poc_roles, blank=True, validators=[validate_poc_roles])
+    poc_visible_agency_types = models.JSONField(
+        default=default_poc_agency_types, blank=True, validators=[validate_agency_types]
+    )
+    #: R9: an individual child is only accepted to the panel after front-door (MASH) screening.
+    front_door_screening_required = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -170,3 +208,18 @@ class Panel(TrackedModel):
     def quorum_labels(self) -> list[str]:
         labels = dict(AgencyType.choices)
         return [str(labels.get(t, t)) for t in self.quorum_agency_types]
+
+    def poc_audience_labels(self) -> list[str]:
+        """Who may see persons of concern, in words, for the settings summary."""
+        roles = dict(POC_ROLE_CHOICES)
+        agencies = dict(AgencyType.choices)
+        return [str(roles.get(r, r)) for r in self.poc_visible_roles] + [
+            f"{agencies.get(t, t)} representatives" for t in self.poc_visible_agency_types
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.poc_visible_roles and not self.poc_visible_agency_types:
+            raise ValidationError(
+                {"poc_visible_roles": "Choose at least one role or agency that may see persons of concern."}
+            )

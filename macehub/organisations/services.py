@@ -22,6 +22,9 @@ PANEL_SETTINGS_FIELDS = [
     "cadence",
     "quorum_agency_types",
     "risk_levels",
+    "poc_visible_roles",
+    "poc_visible_agency_types",
+    "front_door_screening_required",
 ]
 
 

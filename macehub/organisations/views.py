@@ -24,6 +24,7 @@ from .forms import (
     PartnershipEditForm,
     PartnershipForm,
 )
+from .models import DEFAULT_POC_AGENCY_TYPES, DEFAULT_POC_ROLES
 from .policies import policy
 
 
@@ -107,6 +108,8 @@ def panel_create(request: HttpRequest) -> HttpResponse:
             "cadence": "monthly",
             "quorum_agency_types": ["police", "childrens_social_care", "health"],
             "risk_scale": "low_medium_high",
+            "poc_visible_roles": DEFAULT_POC_ROLES,
+            "poc_visible_agency_types": DEFAULT_POC_AGENCY_TYPES,
         },
     )
     if request.method == "POST" and form.is_valid():
