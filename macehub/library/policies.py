@@ -1,0 +1,94 @@
+"""Who may do what in the tools and templates library (the one library policy).
+
+* **Browse, search, download and see who uses what**: any approved member — anyone with
+  at least one active role, in any scope. The library holds no identifiable data about
+  children, so every item is visible to every member; people without roles are refused (403).
+* **Adopt, move to a newer version, stop using** — on behalf of a partnership: that
+  partnership's borough admin or strategic lead, or a panel chair or MACE coordinator of
+  one of its panels (:data:`STEWARD_ROLES`). Analysts and panel members read, but do not
+  decide what their partnership uses.
+* **Share an item owned by a partnership, add versions, change its details**: the same
+  stewards of the owning partnership.
+* **London-wide items**: the London project team only.
+* System admins and peer reviewers run the service and reviews, not the content: they may
+  browse and download like any member.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from macehub.core.access import Role, access_for
+from macehub.core.policies import Policy, predicate
+
+from .models import Adoption, LibraryItem
+
+#: Roles that speak for a partnership in the library: adopt for it and share its items.
+STEWARD_ROLES = (Role.BOROUGH_ADMIN, Role.STRATEGIC_LEAD, Role.PANEL_CHAIR, Role.COORDINATOR)
+
+
+def steward_partnership_ids(user: Any) -> frozenset[int]:
+    """Partnerships the person may adopt for and share items as."""
+    return access_for(user).partnership_ids(*STEWARD_ROLES)
+
+
+def is_london_team_member(user: Any) -> bool:
+    return access_for(user).has_role(Role.LONDON_PROJECT_TEAM)
+
+
+@predicate
+def is_member(user: Any, obj: Any = None) -> bool:
+    return access_for(user).has_any_access
+
+
+@predicate
+def stewards_a_partnership(user: Any, obj: Any = None) -> bool:
+    return bool(steward_partnership_ids(user))
+
+
+@predicate
+def is_london_team(user: Any, obj: Any = None) -> bool:
+    return is_london_team_member(user)
+
+
+@predicate
+def stewards_partnership(user: Any, partnership: Any) -> bool:
+    """``partnership`` is a Partnership (or its id)."""
+    if partnership is None:
+        return False
+    pk = getattr(partnership, "pk", partnership)
+    return pk in steward_partnership_ids(user)
+
+
+@predicate
+def manages_item(user: Any, item: LibraryItem | None) -> bool:
+    """The owner's stewards, or the London team for London-wide items. Works on an unsaved
+    item too, so creating asks the same question as changing."""
+    if item is None:
+        return False
+    if item.owner_id is None:
+        return is_london_team_member(user)
+    return item.owner_id in steward_partnership_ids(user)
+
+
+@predicate
+def stewards_adoption(user: Any, adoption: Adoption | None) -> bool:
+    return (
+        adoption is not None and adoption.ended_at is None and adoption.partnership_id in steward_partnership_ids(user)
+    )
+
+
+class LibraryPolicy(Policy):
+    def __init__(self) -> None:
+        super().__init__()
+        self.rule("view_library", is_member)
+        self.rule("download", is_member)
+        self.rule("view_take_up", is_member)
+        self.rule("adopt", stewards_a_partnership)
+        self.rule("adopt_for", stewards_partnership)
+        self.rule("end_adoption", stewards_adoption)
+        self.rule("create_item", stewards_a_partnership | is_london_team)
+        self.rule("manage_item", manages_item)
+
+
+policy = LibraryPolicy()
