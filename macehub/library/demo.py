@@ -413,7 +413,9 @@ def _items() -> list[DemoItem]:
             tags=["governance"],
             areas=["governance"],
             # The very same file as the London terms of reference, shared again.
-            versions=[DemoVersion("Ealing MACE ToR.pdf", london_tor, "As agreed by the Ealing partnership.", "2024-03-11")],
+            versions=[
+                DemoVersion("Ealing MACE ToR.pdf", london_tor, "As agreed by the Ealing partnership.", "2024-03-11")
+            ],
             adopted={"ealing": (1, "2024-03-11")},
         ),
         DemoItem(
@@ -465,7 +467,13 @@ def _items() -> list[DemoItem]:
             tags=["screening", "indicators"],
             areas=["referral"],
             versions=[
-                DemoVersion("Exploitation screening tool.xlsx", lambda: _screening_tool(1), "First version.", "2024-02-05", "nia"),
+                DemoVersion(
+                    "Exploitation screening tool.xlsx",
+                    lambda: _screening_tool(1),
+                    "First version.",
+                    "2024-02-05",
+                    "nia",
+                ),
                 DemoVersion(
                     "Exploitation screening tool v2.xlsx",
                     lambda: _screening_tool(2),
@@ -591,7 +599,12 @@ def seed(ctx: DemoContext) -> None:
                 SimpleUploadedFile(v.filename, content), actor=by, partnership_id=owner.pk if owner else None
             )
             versions[number] = ItemVersion.objects.create(
-                item=item, number=number, file=stored, change_note=v.change_note, created_at=_when(v.when), created_by=by
+                item=item,
+                number=number,
+                file=stored,
+                change_note=v.change_note,
+                created_at=_when(v.when),
+                created_by=by,
             )
         latest = versions[len(spec.versions)]
         LibraryItem.objects.filter(pk=item.pk).update(

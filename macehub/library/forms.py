@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukForm, VersionedFormMixin
-from macehub.core.uploads import UploadField
+from macehub.core.uploads import UploadField, max_upload_bytes
 
 from .models import Kind, LibraryItem, Licence, PendingUpload, ProtocolArea
 from .selectors import MAX_SEARCH_LENGTH, SORTS
@@ -118,7 +118,7 @@ class UploadFormMixin(forms.Form):
     file = UploadField(
         label="Upload a file",
         required=False,
-        help_text="PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), OpenDocument, text or CSV; up to 10 MB.",
+        error_messages={"empty": "The selected file is empty.", "invalid": "The selected file could not be read."},
     )
     pending_upload = forms.IntegerField(widget=forms.HiddenInput, required=False)
     no_identifiable_data = forms.BooleanField(
@@ -131,6 +131,13 @@ class UploadFormMixin(forms.Form):
         self.user = user
         self.pending: PendingUpload | None = None
         super().__init__(*args, **kwargs)
+        limit = max_upload_bytes()
+        size = f"{limit / (1024 * 1024):.0f} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+        self.fields[
+            "file"
+        ].help_text = (
+            f"PDF, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), OpenDocument, text or CSV; smaller than {size}."
+        )
 
     def clean_acknowledged_duplicates(self) -> list[int]:
         raw = str(self.cleaned_data.get("acknowledged_duplicates") or "")
