@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     # Panel work (identifiable data, one partnership's panel).
     "macehub.subjects",
     "macehub.referrals",
+    "macehub.meetings",
+    "macehub.casework",
+    # Oversight: aggregates only; the London layer sees disclosure-controlled releases.
+    "macehub.oversight",
     # London-wide review and improvement (no identifiable child data).
     "macehub.review",
     "macehub.library",

@@ -13,6 +13,9 @@ urlpatterns = [
     path("audit/", include("macehub.audit.urls")),
     path("", include("macehub.subjects.urls")),
     path("", include("macehub.referrals.urls")),
+    path("", include("macehub.meetings.urls")),
+    path("", include("macehub.casework.urls")),
+    path("oversight/", include("macehub.oversight.urls")),
     path("review/", include("macehub.review.urls")),
     path("library/", include("macehub.library.urls")),
 ]

@@ -1,0 +1,3 @@
+"""Casework records."""
+
+from __future__ import annotations

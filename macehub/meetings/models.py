@@ -1,0 +1,3 @@
+"""Meetings and actions."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Oversight data."""
+
+from __future__ import annotations

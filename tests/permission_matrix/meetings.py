@@ -1,0 +1,5 @@
+"""Who may open the meetings pages."""
+
+from .outcomes import Case
+
+CASES: dict[str, Case] = {}
