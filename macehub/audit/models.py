@@ -44,6 +44,15 @@ class Action(models.TextChoices):
     MEMBERSHIP_ENDED = "membership_ended", "Membership ended"
     DEACTIVATED = "deactivated", "Account deactivated"
     REACTIVATED = "reactivated", "Account reactivated"
+    REVEAL = "reveal", "Identity revealed"
+    MERGE = "merge", "Records merged"
+    SUBMIT = "submit", "Submitted"
+    REOPEN = "reopen", "Reopened"
+    CLOSE = "close", "Closed"
+    SIGN_OFF = "sign_off", "Signed off"
+    PUBLISH = "publish", "Published"
+    DISTRIBUTE = "distribute", "Distributed"
+    REMIND = "remind", "Reminder sent"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
