@@ -143,15 +143,17 @@ class UploadFormMixin(forms.Form):
         raw = str(self.cleaned_data.get("acknowledged_duplicates") or "")
         return sorted({int(p) for p in raw.split(",") if p.strip().isdigit()})
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
+    def clean_file(self) -> Any:
+        """A newly chosen file, or else the person's own kept one (checked here, in field
+        order, so the error summary lists problems in the order of the page)."""
         from .selectors import pending_upload_for
 
-        if data.get("file") is None and "file" not in self.errors:
-            self.pending = pending_upload_for(self.user, data.get("pending_upload"))
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            self.pending = pending_upload_for(self.user, self.data.get("pending_upload"))
             if self.pending is None:
-                self.add_error("file", "Choose a file to upload")
-        return data
+                raise forms.ValidationError("Choose a file to upload", code="required")
+        return upload
 
 
 class ItemCreateForm(UploadFormMixin, ItemDetailsForm):
