@@ -209,12 +209,12 @@ def adopt(*, actor: Any, item: LibraryItem, partnership: Any) -> Adoption:
     if not policy.can(actor, "adopt_for", partnership):
         raise PermissionDenied
     with transaction.atomic():
-        locked = LibraryItem.objects.select_for_update().select_related("current_version").get(pk=item.pk)
+        locked = LibraryItem.objects.select_for_update(of=("self",)).select_related("current_version").get(pk=item.pk)
         latest = locked.current_version
         if latest is None:
             raise ValidationError("This item has no file to use yet.")
         current = (
-            Adoption.objects.select_for_update()
+            Adoption.objects.select_for_update(of=("self",))
             .select_related("version")
             .filter(item=locked, partnership=partnership, ended_at__isnull=True)
             .first()
