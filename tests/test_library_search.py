@@ -100,6 +100,7 @@ def test_unknown_filters_are_explained_not_crashed(world: World, library: dict[s
     response = client.get("/library/?kind=nonsense&q=agenda")
     assert response.status_code == 200
     assert "There is a problem" in response.content.decode()
+    assert [item.title for item in response.context["page"]] == ["London MACE meeting agenda"], "the words still count"
 
 
 def test_search_text_is_escaped(world: World) -> None:

@@ -260,6 +260,8 @@ class SearchForm(GovukForm):
         ]
 
     def filters(self) -> dict[str, str]:
-        if not self.is_valid():
+        """The valid filters (an unknown choice is reported and ignored, not the whole search)."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {k: str(v or "") for k, v in self.cleaned_data.items()}

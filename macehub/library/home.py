@@ -7,7 +7,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from . import selectors
-from .models import LibraryItem
 from .policies import policy
 
 
@@ -17,7 +16,7 @@ def library_section(request: HttpRequest) -> dict[str, Any] | None:
     if not policy.can(request.user, "view_library"):
         return None
     return {
-        "count": LibraryItem.objects.count(),
+        "count": selectors.items_visible_to(request.user).count(),
         "recent": selectors.recent_items_for(request.user),
         "outdated": selectors.outdated_adoptions_for(request.user),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from macehub.core.access import access_for
 from macehub.core.selectors import get_visible_or_404
@@ -74,8 +75,6 @@ def get_version_for(user: Any, item_pk: Any, number: Any) -> ItemVersion:
     try:
         return visible.get(number=number)
     except (ItemVersion.DoesNotExist, ValueError, TypeError):
-        from django.http import Http404
-
         raise Http404 from None
 
 
