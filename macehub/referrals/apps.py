@@ -5,3 +5,23 @@ class ReferralsConfig(AppConfig):
     name = "macehub.referrals"
     label = "referrals"
     verbose_name = "Referrals"
+
+    def ready(self) -> None:
+        from macehub.core import home, navigation
+        from macehub.subjects.services import register_merge_hook
+
+        from .home import referrals_section
+        from .policies import policy
+        from .services import carry_referrals_over
+
+        register_merge_hook(carry_referrals_over)
+        navigation.register(
+            navigation.NavItem(
+                "Referrals",
+                "referrals:mine",
+                lambda u: policy.can(u, "make_referral") or policy.can(u, "use_queues"),
+                order=22,
+                section="/referrals/",
+            )
+        )
+        home.register(home.HomeSection("referrals", "referrals/home_referrals.html", referrals_section, order=22))

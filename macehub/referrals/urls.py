@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+"""Referral URLs."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from . import views
 
 app_name = "referrals"
 
-urlpatterns: list = []  # type: ignore[type-arg]
+urlpatterns: list[URLPattern] = [
+    path("referrals/", views.mine, name="mine"),
+    path("referrals/new/", views.start, name="start"),
+    path("referrals/new/<str:subject_type>/", views.create, name="create"),
+    path("referrals/<int:pk>/", views.detail, name="detail"),
+    path("referrals/<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
+    path("referrals/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("referrals/<int:pk>/accept/", views.accept, name="accept"),
+    path("referrals/<int:pk>/decline/", views.decline, name="decline"),
+    path("panels/<int:panel_pk>/referrals/", views.queue, name="queue"),
+]

@@ -5,3 +5,20 @@ class SubjectsConfig(AppConfig):
     name = "macehub.subjects"
     label = "subjects"
     verbose_name = "VOLT registers"
+
+    def ready(self) -> None:
+        from macehub.core import home, navigation
+
+        from .home import register_section
+        from .policies import policy
+
+        navigation.register(
+            navigation.NavItem(
+                "Register",
+                "subjects:register_home",
+                lambda u: policy.can(u, "use_registers"),
+                order=25,
+                section="/register/",
+            )
+        )
+        home.register(home.HomeSection("registers", "subjects/home_register.html", register_section, order=25))

@@ -1,0 +1,585 @@
+"""Pages for one record: add, view (audited), change, reveal identity, status, risk level,
+open as a case, merge, links and the network view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from macehub.core.access import access_for
+from macehub.core.forms import rebind_after_conflict
+from macehub.core.services import ConcurrentEditError
+from macehub.organisations.models import Agency
+
+from . import matching, selectors, services
+from .common import (
+    KIND_PATHS,
+    apply_errors,
+    is_revealed,
+    register_panel,
+    remember_reveal,
+    subject_url,
+    unconfirmed,
+)
+from .forms import (
+    CREATE_FORMS,
+    EDIT_FORMS,
+    CaseForm,
+    LinkEndForm,
+    LinkForm,
+    MergeForm,
+    RevealForm,
+    RiskForm,
+    StatusForm,
+)
+from .models import PLURAL, Kind, Link, Status, Subject
+from .policies import policy
+from .services import Warning
+
+
+def _children_choices(user: Any, panel: Any) -> Any:
+    return selectors.subjects_visible_to(user).filter(panel=panel, kind=Kind.CHILD).exclude(status=Status.MERGED)
+
+
+def _form_kwargs(request: HttpRequest, panel: Any, kind: str) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"panel": panel}
+    if kind == Kind.PERSON:
+        kwargs["children"] = _children_choices(request.user, panel).order_by("number")
+    return kwargs
+
+
+def _duplicates(
+    request: HttpRequest, panel: Any, kind: str, values: dict[str, Any], exclude_pk: int | None = None
+) -> list[matching.Match]:
+    if kind == Kind.THEME:
+        return []
+    return matching.possible_duplicates(
+        request.user,
+        panel=panel,
+        kind=kind,
+        given_names=values.get("given_names", ""),
+        family_name=values.get("family_name", ""),
+        date_of_birth=values.get("date_of_birth"),
+        aliases=values.get("aliases") or [],
+        agency_references=values.get("agency_references") or [],
+        name=values.get("name", ""),
+        exclude_pk=exclude_pk,
+    )
+
+
+def _warnings(panel: Any, kind: str, values: dict[str, Any], duplicates: list[matching.Match]) -> list[Warning]:
+    warnings = [Warning(f"dup{m.subject.pk}", f"{m.subject.reference}: {', '.join(m.reasons)}") for m in duplicates]
+    if kind == Kind.CHILD and ("date_of_birth" in values or "age_band" in values):
+        warnings += services.age_warnings(panel, values.get("date_of_birth"), values.get("age_band", ""))
+    return warnings
+
+
+@require_http_methods(["GET", "POST"])
+def subject_create(request: HttpRequest, panel_pk: int, kind: str) -> HttpResponse:
+    panel = register_panel(request, panel_pk, kind=kind)
+    policy.require(request.user, "add_person" if kind == Kind.PERSON else "add_record", panel)
+    form = CREATE_FORMS[kind](request.POST or None, **_form_kwargs(request, panel, kind))
+    duplicates: list[matching.Match] = []
+    warnings: list[Warning] = []
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        duplicates = _duplicates(request, panel, kind, values)
+        warnings = _warnings(panel, kind, values, duplicates)
+        if not unconfirmed(request, warnings):
+            try:
+                if kind == Kind.PERSON:
+                    subject = services.person_create(
+                        actor=request.user,
+                        panel=panel,
+                        values=values,
+                        harm_types=form.cleaned_data["harm_types"],
+                        submission_id=form.cleaned_data["submission_id"],
+                        create_child_record=form.cleaned_data.get("create_child_record", False),
+                    )
+                else:
+                    subject = services.subject_create(
+                        actor=request.user,
+                        panel=panel,
+                        kind=kind,
+                        values=values,
+                        harm_types=form.cleaned_data["harm_types"],
+                        submission_id=form.cleaned_data["submission_id"],
+                    )
+            except services.DuplicateSubmission as exc:
+                messages.info(request, f"This was already saved as {exc.existing.reference}.")
+                return HttpResponseRedirect(subject_url(exc.existing))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{subject.reference} added to the register.")
+                return HttpResponseRedirect(subject_url(subject))
+    return render(
+        request,
+        "subjects/subject_form.html",
+        {
+            "panel": panel,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "list_url": reverse(f"subjects:{kind}_list", args=[panel.pk]),
+            "form": form,
+            "duplicates": duplicates,
+            "warnings": [w for w in warnings if not w.key.startswith("dup")],
+            "warning_keys": ",".join(w.key for w in warnings),
+            "creating": True,
+        },
+    )
+
+
+def _link_rows(subject: Subject, links: list[Link]) -> list[dict[str, Any]]:
+    return [
+        {"link": link, "other": link.other_end(subject.pk), "outgoing": link.source_id == subject.pk} for link in links
+    ]
+
+
+@require_GET
+def subject_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    revealed = subject.is_person and is_revealed(request, subject)
+    services.record_viewed(actor=request.user, subject=subject, page="record with identity" if revealed else "record")
+    merged = subject.status == Status.MERGED
+    links = selectors.links_of(request.user, subject)
+    context: dict[str, Any] = {
+        "subject": subject,
+        "panel": subject.panel,
+        "kind_path": KIND_PATHS[Kind(subject.kind)],
+        "kind_plural": PLURAL[Kind(subject.kind)],
+        "revealed": revealed,
+        "harm_types": list(subject.harm_types.all()),
+        "current_links": _link_rows(subject, [link for link in links if link.is_active]),
+        "past_links": _link_rows(subject, [link for link in links if not link.is_active]),
+        "merged_from": list(Subject.objects.filter(merged_into=subject).order_by("number")),
+        "can_edit": policy.can(request.user, "edit_record", subject),
+        "can_link": policy.can(request.user, "link_record", subject),
+        "can_decide": policy.can(request.user, "decide_record", subject),
+        "can_merge": policy.can(request.user, "merge_record", subject) and kind != Kind.THEME,
+    }
+    if kind in (Kind.LOCATION, Kind.GROUP, Kind.PERSON):
+        context["linked_children"] = selectors.children_linked_to(request.user, subject)
+    if kind == Kind.CHILD and not merged:
+        context["alerts"] = selectors.alerts_for_child(request.user, subject)
+        context["risk_history"] = list(selectors.risk_history(subject))
+    if kind == Kind.PERSON and subject.safeguarding_record_id:
+        context["child_record"] = Subject.objects.filter(pk=subject.safeguarding_record_id).first()
+    if kind != Kind.THEME and not merged:
+        context["duplicates"] = _duplicates(
+            request,
+            subject.panel,
+            kind,
+            {
+                "given_names": subject.given_names,
+                "family_name": subject.family_name,
+                "date_of_birth": subject.date_of_birth,
+                "aliases": subject.aliases,
+                "agency_references": subject.agency_references,
+                "name": subject.name,
+            },
+            exclude_pk=subject.pk,
+        )
+    return render(request, "subjects/subject_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def subject_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    policy.require(request.user, "edit_record", subject)
+    identity = not subject.is_person or is_revealed(request, subject)
+    form_class = EDIT_FORMS[kind]
+    kwargs = {**_form_kwargs(request, subject.panel, kind), "instance": subject, "identity": identity}
+    form = form_class(request.POST or None, **kwargs)
+    warnings: list[Warning] = []
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        warnings = _warnings(subject.panel, kind, values, []) if identity else []
+        if not unconfirmed(request, warnings):
+            try:
+                services.subject_update(
+                    actor=request.user,
+                    subject=subject,
+                    expected_version=form.cleaned_data["version"],
+                    values=values,
+                    harm_types=form.cleaned_data["harm_types"],
+                )
+            except ConcurrentEditError:
+                current = selectors.get_subject_for(request.user, pk, kind)
+                form = rebind_after_conflict(
+                    form_class, request.POST, current_version=current.version, **{**kwargs, "instance": current}
+                )
+                return render(
+                    request,
+                    "subjects/subject_form.html",
+                    {"subject": current, "panel": current.panel, "kind": kind, "form": form, "conflict": True},
+                    status=409,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"{subject.reference} saved.")
+                return HttpResponseRedirect(subject_url(subject))
+    return render(
+        request,
+        "subjects/subject_form.html",
+        {
+            "subject": subject,
+            "panel": subject.panel,
+            "kind": kind,
+            "kind_label": Kind(kind).label,
+            "form": form,
+            "identity_hidden": not identity,
+            "warnings": warnings,
+            "warning_keys": ",".join(w.key for w in warnings),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subject_reveal(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    form = RevealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.record_revealed(actor=request.user, subject=subject, purpose=form.purpose_text())
+        remember_reveal(request, subject)
+        return HttpResponseRedirect(subject_url(subject) + "#identity")
+    return render(request, "subjects/reveal.html", {"subject": subject, "panel": subject.panel, "form": form})
+
+
+def _decision_page(
+    request: HttpRequest,
+    subject: Subject,
+    form: Any,
+    *,
+    template: str,
+    status: int = 200,
+    **extra: Any,
+) -> HttpResponse:
+    return render(request, template, {"subject": subject, "panel": subject.panel, "form": form, **extra}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def subject_status(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    policy.require(request.user, "decide_record", subject)
+    form = StatusForm(request.POST or None, initial={"status": subject.status, "version": subject.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subject_set_status(
+                actor=request.user,
+                subject=subject,
+                expected_version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ConcurrentEditError:
+            current = selectors.get_subject_for(request.user, pk, kind)
+            form = rebind_after_conflict(StatusForm, request.POST, current_version=current.version)
+            return _decision_page(request, current, form, template="subjects/status.html", status=409)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{subject.reference} is now: {subject.get_status_display().lower()}.")
+            return HttpResponseRedirect(subject_url(subject))
+    return _decision_page(request, subject, form, template="subjects/status.html")
+
+
+@require_http_methods(["GET", "POST"])
+def subject_risk(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    policy.require(request.user, "decide_record", subject)
+    initial = {"level": subject.risk_level, "decided_on": timezone.localdate(), "version": subject.version}
+    form = RiskForm(request.POST or None, panel=subject.panel, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subject_set_risk(
+                actor=request.user,
+                subject=subject,
+                expected_version=form.cleaned_data["version"],
+                level=form.cleaned_data["level"],
+                reason=form.cleaned_data["reason"],
+                decided_on=form.cleaned_data["decided_on"],
+            )
+        except ConcurrentEditError:
+            current = selectors.get_subject_for(request.user, pk, kind)
+            form = rebind_after_conflict(RiskForm, request.POST, current_version=current.version, panel=current.panel)
+            return _decision_page(request, current, form, template="subjects/risk.html", status=409)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"Risk level for {subject.reference} recorded.")
+            return HttpResponseRedirect(subject_url(subject))
+    return _decision_page(request, subject, form, template="subjects/risk.html")
+
+
+@require_http_methods(["GET", "POST"])
+def subject_case(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Open a location or group as a case of its own, or close the case."""
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    policy.require(request.user, "decide_record", subject)
+    form = CaseForm(request.POST or None, initial={"version": subject.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.context_case_set(
+                actor=request.user,
+                subject=subject,
+                expected_version=form.cleaned_data["version"],
+                opened=not subject.is_case,
+                reason=form.cleaned_data["reason"],
+            )
+        except ConcurrentEditError:
+            current = selectors.get_subject_for(request.user, pk, kind)
+            form = rebind_after_conflict(CaseForm, request.POST, current_version=current.version)
+            return _decision_page(request, current, form, template="subjects/case.html", status=409)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            opened = "opened as a case" if subject.is_case else "case closed"
+            messages.success(request, f"{subject.reference} {opened}.")
+            return HttpResponseRedirect(subject_url(subject))
+    return _decision_page(request, subject, form, template="subjects/case.html")
+
+
+@require_http_methods(["GET", "POST"])
+def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Compare a record with a possible duplicate, and merge them (coordinators)."""
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    policy.require(request.user, "merge_record", subject)
+    other_pk = request.POST.get("with") or request.GET.get("with")
+    if not other_pk:
+        duplicates = _duplicates(
+            request,
+            subject.panel,
+            kind,
+            {
+                "given_names": subject.given_names,
+                "family_name": subject.family_name,
+                "date_of_birth": subject.date_of_birth,
+                "aliases": subject.aliases,
+                "agency_references": subject.agency_references,
+                "name": subject.name,
+            },
+            exclude_pk=subject.pk,
+        )
+        return render(
+            request,
+            "subjects/merge_choose.html",
+            {"subject": subject, "panel": subject.panel, "duplicates": duplicates},
+        )
+    try:
+        other = selectors.get_subject_for(request.user, int(other_pk), kind)
+    except ValueError as exc:
+        raise Http404 from exc
+    if other.pk == subject.pk or other.panel_id != subject.panel_id or other.status == Status.MERGED:
+        raise Http404
+    form = MergeForm(request.POST or None, this=subject, other=other)
+    if request.method == "GET":
+        for record in (subject, other):
+            if record.is_person:
+                services.record_revealed(
+                    actor=request.user, subject=record, purpose="Checking whether two records are the same person"
+                )
+            else:
+                services.record_viewed(actor=request.user, subject=record, page="merge comparison")
+    if request.method == "POST" and form.is_valid():
+        keep, merged = (subject, other) if form.cleaned_data["keep"] == "this" else (other, subject)
+        keep_version, merged_version = (
+            (form.cleaned_data["this_version"], form.cleaned_data["other_version"])
+            if keep is subject
+            else (form.cleaned_data["other_version"], form.cleaned_data["this_version"])
+        )
+        try:
+            services.merge_records(
+                actor=request.user,
+                keep=keep,
+                merged=merged,
+                keep_version=keep_version,
+                merged_version=merged_version,
+                reason=form.cleaned_data["reason"],
+            )
+        except ConcurrentEditError:
+            subject = selectors.get_subject_for(request.user, pk, kind)
+            other = selectors.get_subject_for(request.user, other.pk, kind)
+            data = request.POST.copy()
+            data["this_version"], data["other_version"] = str(subject.version), str(other.version)
+            form = MergeForm(data, this=subject, other=other)
+            form.is_valid()
+            form.add_error(
+                None, "One of these records was changed while you were comparing them. Check them again before merging."
+            )
+            return render(
+                request,
+                "subjects/merge.html",
+                {"subject": subject, "other": other, "panel": subject.panel, "form": form},
+                status=409,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{merged.reference} merged into {keep.reference}. Nothing was lost.")
+            return HttpResponseRedirect(subject_url(keep))
+    return render(
+        request, "subjects/merge.html", {"subject": subject, "other": other, "panel": subject.panel, "form": form}
+    )
+
+
+# --- Links ----------------------------------------------------------------------------------
+
+
+def _agency_of(user: Any, panel_id: int) -> int | None:
+    grants = access_for(user).grants_for_panel(panel_id)
+    return next((g.agency_id for g in grants if g.agency_id), None)
+
+
+@require_http_methods(["GET", "POST"])
+def link_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    policy.require(request.user, "link_record", subject)
+    panel = subject.panel
+    candidates = (
+        selectors.subjects_visible_to(request.user)
+        .filter(panel=panel)
+        .exclude(status=Status.MERGED)
+        .only("id", "panel", "kind", "number", "name")
+        .order_by("kind", "number")
+    )
+    agencies = Agency.objects.filter(partnerships=panel.partnership_id, is_active=True).order_by("name")
+    initial = {"known_from": timezone.localdate(), "source_agency": _agency_of(request.user, panel.pk)}
+    if request.GET.get("with", "").isdigit():
+        initial["other"] = int(request.GET["with"])
+    form = LinkForm(request.POST or None, subject=subject, candidates=candidates, agencies=agencies, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        other = selectors.get_any_subject_for(request.user, data["other"])
+        link_type, reverse = form.link_type_and_direction()
+        one, two = (other, subject) if reverse else (subject, other)
+        try:
+            link = services.link_create(
+                actor=request.user,
+                one=one,
+                other=two,
+                link_type=link_type,
+                known_from=data["known_from"],
+                confidence=data["confidence"],
+                source_agency=data["source_agency"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request, f"Link saved: {link.source.reference} {link.get_link_type_display()} {link.target.reference}."
+            )
+            children = [s for s in (link.source, link.target) if s.kind == Kind.CHILD]
+            for child in children:
+                alerts = selectors.alerts_for_child(request.user, child)
+                if alerts:
+                    messages.warning(
+                        request,
+                        f"Shared-context alert: {child.reference} shares a context with "
+                        + ", ".join(sorted({a.second.reference for a in alerts}))
+                        + " but they are not linked to each other.",
+                    )
+            return HttpResponseRedirect(subject_url(subject))
+    return render(request, "subjects/link_form.html", {"subject": subject, "panel": panel, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def link_end(request: HttpRequest, link_pk: int) -> HttpResponse:
+    link = selectors.get_link_for(request.user, link_pk)
+    policy.require(request.user, "link_record", link.source)
+    policy.require(request.user, "link_record", link.target)
+    back = request.GET.get("from") or request.POST.get("from")
+    subject = link.target if back == str(link.target_id) else link.source
+    form = LinkEndForm(request.POST or None, initial={"ended_on": timezone.localdate(), "version": link.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.link_end(
+                actor=request.user,
+                link=link,
+                expected_version=form.cleaned_data["version"],
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ConcurrentEditError:
+            current = selectors.get_link_for(request.user, link_pk)
+            form = rebind_after_conflict(LinkEndForm, request.POST, current_version=current.version)
+            return render(
+                request,
+                "subjects/link_end.html",
+                {"link": current, "subject": subject, "panel": link.panel, "form": form},
+                status=409,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Link ended. It stays on the record as a past link.")
+            return HttpResponseRedirect(subject_url(subject))
+    return render(
+        request, "subjects/link_end.html", {"link": link, "subject": subject, "panel": link.panel, "form": form}
+    )
+
+
+# --- Network --------------------------------------------------------------------------------
+
+
+@require_GET
+def subject_network(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """A record's neighbourhood two links out, drawn with cytoscape.js and listed in a table."""
+    subject = selectors.get_subject_for(request.user, pk, kind)
+    services.record_viewed(actor=request.user, subject=subject, page="network")
+    hood = selectors.neighbourhood(request.user, subject)
+    nodes = [
+        {
+            "data": {
+                "id": str(s.pk),
+                "label": s.reference if s.is_person else f"{s.reference}\n{s.name[:30]}",
+                "kind": s.kind,
+                "step": hood.steps[s.pk],
+                "url": subject_url(s),
+            }
+        }
+        for s in hood.subjects.values()
+    ]
+    edges = [
+        {
+            "data": {
+                "id": f"e{link.pk}",
+                "source": str(link.source_id),
+                "target": str(link.target_id),
+                "label": link.get_link_type_display(),
+                "confidence": link.confidence,
+            }
+        }
+        for link in hood.links
+    ]
+    by_id = hood.subjects
+    rows: list[dict[str, Any]] = []
+    for link in hood.links:
+        source, target = by_id.get(link.source_id), by_id.get(link.target_id)
+        if source is None or target is None:
+            continue
+        step = max(hood.steps.get(link.source_id, 2), hood.steps.get(link.target_id, 2))
+        rows.append({"link": link, "source": source, "target": target, "step": step})
+    rows.sort(key=lambda r: (r["step"], r["source"].kind, r["source"].number, r["target"].number))
+    return render(
+        request,
+        "subjects/network.html",
+        {
+            "subject": subject,
+            "panel": subject.panel,
+            "graph": {"nodes": nodes, "edges": edges, "centre": str(subject.pk)},
+            "rows": rows,
+            "hood": hood,
+            "step_one": hood.at_step(1),
+            "step_two": hood.at_step(2),
+        },
+    )

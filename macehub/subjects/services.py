@@ -1,0 +1,692 @@
+"""Writes for the VOLT registers. Each checks the policy, validates, runs in one transaction
+and records its audit event there, last. Names and dates of birth never go into an audit
+event: identifying fields are recorded as "changed" without their values."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from macehub.audit.models import Action
+from macehub.audit.services import record
+from macehub.core.services import field_changes, snapshot, update_versioned
+
+from .models import (
+    ALLOWED_PAIRS,
+    SYMMETRIC,
+    AlertReview,
+    HarmType,
+    Kind,
+    Link,
+    LinkType,
+    RiskChange,
+    Status,
+    Subject,
+    age_on,
+)
+from .policies import policy
+from .taxonomy import AgeBand, PersonAgeGroup
+
+IDENTITY_FIELDS = frozenset({"given_names", "family_name", "date_of_birth", "aliases", "agency_references"})
+
+FIELDS_BY_KIND: dict[str, list[str]] = {
+    Kind.CHILD: [
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "aliases",
+        "agency_references",
+        "age_band",
+        "sex",
+        "gender",
+        "ethnicity",
+        "send",
+        "looked_after",
+        "placing_authority",
+        "education_status",
+        "allocated_worker",
+        "description",
+    ],
+    Kind.PERSON: [
+        "given_names",
+        "family_name",
+        "date_of_birth",
+        "aliases",
+        "agency_references",
+        "person_age_group",
+        "sex",
+        "ethnicity",
+        "police_flags",
+        "safeguarding_record",
+        "description",
+    ],
+    Kind.LOCATION: [
+        "name",
+        "location_type",
+        "ward",
+        "authority",
+        "latitude",
+        "longitude",
+        "hotspot_notes",
+        "description",
+    ],
+    Kind.GROUP: ["name", "group_type", "aliases", "description"],
+    Kind.THEME: ["name", "period_start", "period_end", "evidence", "description"],
+}
+
+
+class DuplicateSubmission(Exception):  # noqa: N818 - reads as what happened
+    """The same form was submitted twice; the first submission's record is ``existing``."""
+
+    def __init__(self, existing: Any) -> None:
+        self.existing = existing
+        super().__init__("This form was already submitted.")
+
+
+def _require(actor: Any, action: str, obj: Any = None) -> None:
+    if not policy.can(actor, action, obj):
+        raise PermissionDenied(action)
+
+
+def _audit_changes(kind: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    redact = IDENTITY_FIELDS if kind in (Kind.CHILD, Kind.PERSON) else frozenset()
+    return field_changes(before, after, redact=redact)
+
+
+# --- Age rules ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something the person should check before saving; saving anyway is a deliberate choice."""
+
+    key: str
+    text: str
+
+
+def age_errors(panel: Any, date_of_birth: date | None, age_band: str = "", *, on: date | None = None) -> str | None:
+    """Why a child cannot be on this panel's register because of their age, or None."""
+    if date_of_birth is not None:
+        today = on or timezone.localdate()
+        if date_of_birth > today:
+            return "Date of birth must be in the past"
+        age = age_on(date_of_birth, today)
+        if age >= panel.upper_age:
+            return (
+                f"This child would be {age}. {panel.name} considers children and young people up to their "
+                f"{panel.upper_age}th birthday"
+            )
+        return None
+    if age_band == AgeBand.ADULT or (panel.upper_age == 18 and age_band in (AgeBand.AGE_18_20, AgeBand.AGE_21_24)):
+        return f"{panel.name} considers children and young people up to their {panel.upper_age}th birthday"
+    return None
+
+
+def age_warnings(
+    panel: Any, date_of_birth: date | None, age_band: str = "", *, on: date | None = None
+) -> list[Warning]:
+    """A panel that considers young adults (up to 25) asks for a check that adult services know."""
+    today = on or timezone.localdate()
+    young_adult = False
+    if date_of_birth is not None and date_of_birth <= today:
+        young_adult = 18 <= age_on(date_of_birth, today) < 25
+    elif age_band in (AgeBand.AGE_18_20, AgeBand.AGE_21_24):
+        young_adult = True
+    if young_adult and panel.upper_age == 25:
+        return [
+            Warning(
+                "young_adult",
+                "This is a young adult (18 to 24). Check that adult social care and, where relevant, probation "
+                "know about them: transition to adult services is a known gap for young people at risk.",
+            )
+        ]
+    return []
+
+
+# --- Records ------------------------------------------------------------------------------------
+
+
+def _next_number(panel: Any, kind: str) -> int:
+    last = Subject.objects.filter(panel=panel, kind=kind).aggregate(last=Max("number"))["last"]
+    return int(last or 0) + 1
+
+
+def _save_new(subject: Subject) -> None:
+    """Save with the next reference number; two people adding at once both get one."""
+    for attempt in range(5):
+        subject.number = _next_number(subject.panel, subject.kind)
+        try:
+            with transaction.atomic():
+                subject.save()
+            return
+        except IntegrityError:
+            if subject.submission_id and Subject.objects.filter(submission_id=subject.submission_id).exists():
+                raise DuplicateSubmission(Subject.objects.get(submission_id=subject.submission_id)) from None
+            if attempt == 4:
+                raise
+
+
+def subject_create(
+    *,
+    actor: Any,
+    panel: Any,
+    kind: str,
+    values: dict[str, Any],
+    harm_types: Iterable[HarmType] = (),
+    submission_id: uuid.UUID | None = None,
+    for_next_meeting: bool = False,
+    audit_detail: dict[str, Any] | None = None,
+) -> Subject:
+    """Add a record to a panel's register (persons of concern only by people allowed to see them)."""
+    _require(actor, "add_person" if kind == Kind.PERSON else "add_record", panel)
+    if submission_id is not None:
+        existing = Subject.objects.filter(submission_id=submission_id).first()
+        if existing is not None:
+            raise DuplicateSubmission(existing)
+    allowed = set(FIELDS_BY_KIND[kind])
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"Fields not used for {kind}: {sorted(unknown)}")
+    subject = Subject(
+        panel=panel,
+        kind=kind,
+        number=0,
+        submission_id=submission_id,
+        created_by=actor,
+        updated_by=actor,
+        for_next_meeting=for_next_meeting,
+        **values,
+    )
+    _check_kind_rules(subject)
+    subject.full_clean(exclude=["number"])
+    with transaction.atomic():
+        _save_new(subject)
+        subject.harm_types.set(list(harm_types))
+        after = snapshot(subject, [*FIELDS_BY_KIND[kind], "harm_types"])
+        record(
+            action=Action.CREATE,
+            actor=actor,
+            obj=subject,
+            changes=_audit_changes(kind, {}, after),
+            detail=audit_detail,
+        )
+    return subject
+
+
+def person_create(
+    *,
+    actor: Any,
+    panel: Any,
+    values: dict[str, Any],
+    harm_types: Iterable[HarmType] = (),
+    submission_id: uuid.UUID | None = None,
+    create_child_record: bool = False,
+) -> Subject:
+    """Add a person of concern. A child causing harm is a child first: with
+    ``create_child_record`` they are also added to the children's register, and linked."""
+    with transaction.atomic():
+        if create_child_record and not values.get("safeguarding_record"):
+            _require(actor, "add_person", panel)
+            child_values = {
+                k: values[k]
+                for k in ("given_names", "family_name", "date_of_birth", "aliases", "sex", "ethnicity")
+                if values.get(k) not in (None, "")
+            }
+            if "date_of_birth" not in child_values:
+                child_values["age_band"] = AgeBand.NOT_KNOWN
+            child = subject_create(
+                actor=actor,
+                panel=panel,
+                kind=Kind.CHILD,
+                values=child_values,
+                audit_detail={"added_with_person_of_concern": True},
+            )
+            values = {**values, "safeguarding_record": child}
+        return subject_create(
+            actor=actor,
+            panel=panel,
+            kind=Kind.PERSON,
+            values=values,
+            harm_types=harm_types,
+            submission_id=submission_id,
+        )
+
+
+def _check_kind_rules(subject: Subject) -> None:
+    """Rules that depend on the panel: a child's age, the panel's own records."""
+    if subject.kind == Kind.CHILD:
+        problem = age_errors(subject.panel, subject.date_of_birth, subject.age_band)
+        if problem:
+            field = "date_of_birth" if subject.date_of_birth else "age_band"
+            raise ValidationError({field: problem})
+    if subject.kind == Kind.PERSON and subject.safeguarding_record_id is not None:
+        child = subject.safeguarding_record
+        if child is None or child.kind != Kind.CHILD or child.panel_id != subject.panel_id:
+            raise ValidationError({"safeguarding_record": "Choose a child on this panel's register"})
+        if subject.person_age_group == PersonAgeGroup.ADULT:
+            raise ValidationError({"safeguarding_record": "Only a child causing harm has a child record"})
+
+
+def subject_update(
+    *,
+    actor: Any,
+    subject: Subject,
+    expected_version: int,
+    values: dict[str, Any],
+    harm_types: Iterable[HarmType] | None = None,
+) -> Subject:
+    """Change a record's details; refused if someone else saved it since the form was opened."""
+    _require(actor, "edit_record", subject)
+    fields = [f for f in FIELDS_BY_KIND[subject.kind] if f in values]
+    before = snapshot(subject, [*fields, "harm_types"])
+    for name in fields:
+        setattr(subject, name, values[name])
+    _check_kind_rules(subject)
+    with transaction.atomic():
+        update_versioned(subject, expected_version=expected_version, actor=actor, fields=[*fields, "search_key"])
+        if harm_types is not None:
+            subject.harm_types.set(list(harm_types))
+        changes = _audit_changes(subject.kind, before, snapshot(subject, [*fields, "harm_types"]))
+        if changes:
+            record(action=Action.UPDATE, actor=actor, obj=subject, changes=changes)
+    return subject
+
+
+def record_viewed(*, actor: Any, subject: Subject, page: str = "record") -> None:
+    """Every look at a record is an audit event (a child's or person's especially)."""
+    record(action=Action.VIEW, actor=actor, obj=subject, detail={"page": page})
+
+
+def record_revealed(*, actor: Any, subject: Subject, purpose: str) -> None:
+    """Someone asked to see a person's name and date of birth, and said why."""
+    _require(actor, "view_record", subject)
+    if subject.kind not in (Kind.CHILD, Kind.PERSON):
+        raise ValidationError("Only people's identities are hidden.")
+    purpose = purpose.strip()
+    if not purpose:
+        raise ValidationError({"purpose": "Enter why you need to see their name and date of birth"})
+    with transaction.atomic():
+        record(
+            action=Action.VIEW,
+            actor=actor,
+            obj=subject,
+            purpose=purpose,
+            detail={"page": "identity", "revealed": ["name", "date_of_birth", "aliases", "agency_references"]},
+        )
+
+
+def subject_set_status(*, actor: Any, subject: Subject, expected_version: int, status: str, reason: str) -> Subject:
+    """Open, step down or close a record. Stepping down and closing need a reason."""
+    _require(actor, "decide_record", subject)
+    if status not in (Status.OPEN, Status.STEPPED_DOWN, Status.CLOSED):
+        raise ValidationError({"status": "Choose open, stepped down or closed"})
+    before = snapshot(subject, ["status", "status_reason"])
+    subject.status = status
+    subject.status_reason = reason.strip()
+    subject.status_changed_at = timezone.now()
+    with transaction.atomic():
+        update_versioned(
+            subject,
+            expected_version=expected_version,
+            actor=actor,
+            fields=["status", "status_reason", "status_changed_at"],
+        )
+        record(
+            action=Action.UPDATE,
+            actor=actor,
+            obj=subject,
+            changes=field_changes(before, snapshot(subject, ["status", "status_reason"])),
+        )
+    return subject
+
+
+def subject_set_risk(
+    *, actor: Any, subject: Subject, expected_version: int, level: str, reason: str, decided_on: date
+) -> RiskChange:
+    """Record the panel's decision on a child's risk level; the history keeps every decision."""
+    _require(actor, "decide_record", subject)
+    if subject.kind != Kind.CHILD:
+        raise ValidationError("Risk levels are recorded for children.")
+    if level not in subject.panel.risk_levels:
+        raise ValidationError({"level": "Choose a level from the panel's risk scale"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason for this risk level"})
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": "The date of the decision must be today or in the past"})
+    previous = subject.risk_level
+    subject.risk_level = level
+    with transaction.atomic():
+        update_versioned(subject, expected_version=expected_version, actor=actor, fields=["risk_level"])
+        change = RiskChange(
+            subject=subject,
+            level=level,
+            previous_level=previous,
+            decided_on=decided_on,
+            reason=reason.strip(),
+            created_by=actor,
+            updated_by=actor,
+        )
+        change.full_clean()
+        change.save()
+        record(
+            action=Action.UPDATE,
+            actor=actor,
+            obj=subject,
+            changes={"risk_level": [previous, level]},
+            detail={"decided_on": decided_on.isoformat()},
+        )
+    return change
+
+
+def context_case_set(*, actor: Any, subject: Subject, expected_version: int, opened: bool, reason: str) -> Subject:
+    """Open a location or group as a case of its own (contextual safeguarding), or close it."""
+    _require(actor, "decide_record", subject)
+    if not subject.is_context:
+        raise ValidationError("Only locations and groups are opened as cases.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter the reason"})
+    if opened == subject.is_case:
+        raise ValidationError("This case is already " + ("open." if opened else "closed."))
+    subject.case_opened_at = timezone.now() if opened else None
+    subject.case_reason = reason.strip()
+    with transaction.atomic():
+        update_versioned(
+            subject, expected_version=expected_version, actor=actor, fields=["case_opened_at", "case_reason"]
+        )
+        record(
+            action=Action.UPDATE,
+            actor=actor,
+            obj=subject,
+            changes={"case": ["closed", "open"] if opened else ["open", "closed"]},
+            detail={"reason": subject.case_reason},
+        )
+    return subject
+
+
+def mark_for_next_meeting(*, actor: Any, subjects: Iterable[Subject]) -> None:
+    """List records for the next meeting (called inside the caller's transaction)."""
+    ids = [s.pk for s in subjects]
+    Subject.objects.filter(pk__in=ids).update(for_next_meeting=True)
+
+
+# --- Links --------------------------------------------------------------------------------------
+
+
+def placed(one: Subject, other: Subject, link_type: str) -> tuple[Subject, Subject]:
+    """(source, target) in stored order, or ValidationError if this type cannot join these kinds."""
+    pairs = ALLOWED_PAIRS[link_type]
+    if (one.kind, other.kind) in pairs and (one.kind != other.kind or link_type not in SYMMETRIC or one.pk < other.pk):
+        return one, other
+    if link_type in SYMMETRIC and (other.kind, one.kind) in pairs:
+        return other, one
+    raise ValidationError(
+        {
+            "link_type": f"A {Kind(one.kind).label.lower()} cannot be linked to a "
+            f"{Kind(other.kind).label.lower()} as ‘{LinkType(link_type).label}’. Choose another type of link"
+        }
+    )
+
+
+def natural_link_type(one: Subject, other: Subject) -> str:
+    """The usual link between two kinds of record, for links made from a referral."""
+    kinds = {one.kind, other.kind}
+    if Kind.THEME in kinds:
+        return LinkType.THEME
+    if kinds == {Kind.CHILD, Kind.PERSON}:
+        return LinkType.EXPLOITED_BY
+    if kinds <= {Kind.CHILD, Kind.PERSON}:
+        return LinkType.ASSOCIATES
+    if Kind.LOCATION in kinds and kinds & {Kind.CHILD, Kind.PERSON, Kind.GROUP}:
+        return LinkType.SEEN_AT
+    if Kind.GROUP in kinds and kinds & {Kind.CHILD, Kind.PERSON}:
+        return LinkType.MEMBER_OF
+    return LinkType.OTHER
+
+
+def link_create(
+    *,
+    actor: Any,
+    one: Subject,
+    other: Subject,
+    link_type: str,
+    known_from: date,
+    confidence: str,
+    source_agency: Any = None,
+    notes: str = "",
+) -> Link:
+    """Link two records on the same register. ``one`` is read as the subject of the link type's
+    phrase (for "is thought to be exploited by", the child). An identical current link is refused."""
+    _require(actor, "link_record", one)
+    _require(actor, "link_record", other)
+    if one.pk == other.pk:
+        raise ValidationError({"other": "Choose a different record: a record cannot be linked to itself"})
+    if one.panel_id != other.panel_id:
+        raise ValidationError({"other": "Choose a record on the same panel's register"})
+    if known_from > timezone.localdate():
+        raise ValidationError({"known_from": "The date must be today or in the past"})
+    source, target = placed(one, other, link_type)
+    duplicate = Link.objects.filter(
+        Q(source=source, target=target) | Q(source=target, target=source),
+        link_type=link_type,
+        ended_on__isnull=True,
+    )
+    if duplicate.exists():
+        raise ValidationError(
+            {"other": f"{source.reference} and {target.reference} are already linked as ‘{LinkType(link_type).label}’"}
+        )
+    link = Link(
+        panel_id=one.panel_id,
+        source=source,
+        target=target,
+        link_type=link_type,
+        known_from=known_from,
+        confidence=confidence,
+        source_agency=source_agency,
+        notes=notes.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    link.full_clean()
+    with transaction.atomic():
+        link.save()
+        record(
+            action=Action.CREATE,
+            actor=actor,
+            obj=link,
+            partnership_id=one.panel.partnership_id,
+            changes=snapshot(link, ["source", "target", "link_type", "known_from", "confidence", "source_agency"]),
+        )
+    return link
+
+
+def link_end(*, actor: Any, link: Link, expected_version: int, ended_on: date, reason: str) -> Link:
+    """A link that no longer holds is ended, not deleted: the history stays."""
+    _require(actor, "link_record", link.source)
+    _require(actor, "link_record", link.target)
+    if link.ended_on is not None:
+        raise ValidationError("This link has already ended.")
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The date must be today or in the past"})
+    if ended_on < link.known_from:
+        raise ValidationError({"ended_on": "The end date must be on or after the date the link was known"})
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the link has ended"})
+    link.ended_on = ended_on
+    link.end_reason = reason.strip()[:300]
+    with transaction.atomic():
+        update_versioned(link, expected_version=expected_version, actor=actor, fields=["ended_on", "end_reason"])
+        record(
+            action=Action.UPDATE,
+            actor=actor,
+            obj=link,
+            partnership_id=link.panel.partnership_id,
+            changes={"ended_on": [None, ended_on.isoformat()]},
+            detail={"reason": link.end_reason},
+        )
+    return link
+
+
+def alert_review(*, actor: Any, first: Subject, second: Subject, context: Subject, note: str) -> AlertReview:
+    """The panel looked at a shared-context alert and decided the children need no link."""
+    _require(actor, "review_alerts", first.panel)
+    for subject in (first, second, context):
+        _require(actor, "view_record", subject)
+    if not note.strip():
+        raise ValidationError({"note": "Enter what the panel decided and why"})
+    low, high = sorted((first, second), key=lambda s: s.pk)
+    review = AlertReview(
+        panel_id=first.panel_id,
+        first_child=low,
+        second_child=high,
+        context=context,
+        note=note.strip(),
+        created_by=actor,
+        updated_by=actor,
+    )
+    review.full_clean()
+    with transaction.atomic():
+        review.save()
+        record(action=Action.CREATE, actor=actor, obj=review, detail={"note": review.note})
+    return review
+
+
+# --- Merging duplicates -------------------------------------------------------------------------
+
+#: Other apps (referrals) register how to carry their own references over when records merge:
+#: ``hook(keep, merged)`` returns a short summary for the audit event.
+MergeHook = Callable[[Subject, Subject], dict[str, Any]]
+_merge_hooks: list[MergeHook] = []
+
+
+def register_merge_hook(hook: MergeHook) -> None:
+    if hook not in _merge_hooks:
+        _merge_hooks.append(hook)
+
+
+_FILLABLE = [
+    f
+    for f in dict.fromkeys(FIELDS_BY_KIND[Kind.CHILD] + FIELDS_BY_KIND[Kind.PERSON] + FIELDS_BY_KIND[Kind.LOCATION])
+    if f not in {"aliases", "agency_references", "police_flags", "given_names", "family_name"}
+] + ["risk_level"]
+
+
+def merge_records(
+    *, actor: Any, keep: Subject, merged: Subject, keep_version: int, merged_version: int, reason: str
+) -> Subject:
+    """Merge a duplicate into the record that is kept. Nothing is lost: links, risk history,
+    harm types and referrals move to the kept record; its empty fields are filled from the
+    duplicate; the duplicate's names become aliases; the duplicate stays on file, marked
+    "merged", pointing at the kept record."""
+    _require(actor, "merge_record", keep)
+    _require(actor, "merge_record", merged)
+    if keep.pk == merged.pk:
+        raise ValidationError("Choose two different records to merge.")
+    if keep.kind != merged.kind or keep.panel_id != merged.panel_id:
+        raise ValidationError("Only records of the same kind on the same register can be merged.")
+    if keep.kind == Kind.THEME:
+        raise ValidationError("Themes are not merged; end or close the one you do not need.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why these are the same"})
+    today = timezone.localdate()
+    with transaction.atomic():
+        moved = ended = 0
+        for link in Link.objects.filter(Q(source=merged) | Q(target=merged)).select_related("source", "target"):
+            other = link.target if link.source_id == merged.pk else link.source
+            if other.pk == keep.pk:
+                if link.ended_on is None:
+                    Link.objects.filter(pk=link.pk).update(
+                        ended_on=max(today, link.known_from), end_reason="The two records were merged"
+                    )
+                    ended += 1
+                continue
+            source, target = (
+                placed(keep, other, link.link_type)
+                if link.source_id == merged.pk
+                else placed(other, keep, link.link_type)
+            )
+            Link.objects.filter(pk=link.pk).update(source=source, target=target, updated_by=actor)
+            moved += 1
+        RiskChange.objects.filter(subject=merged).update(subject=keep)
+        Subject.objects.filter(safeguarding_record=merged).update(safeguarding_record=keep)
+        keep.harm_types.add(*merged.harm_types.all())
+        # The kept record's empty details are filled from the duplicate; its names are kept as aliases.
+        filled = []
+        for name in _FILLABLE:
+            applies = name in FIELDS_BY_KIND.get(keep.kind, []) or name == "risk_level"
+            if applies and getattr(keep, name) in ("", None) and getattr(merged, name) not in ("", None):
+                setattr(keep, name, getattr(merged, name))
+                filled.append(name)
+        names = [merged.full_name, *merged.aliases] if keep.is_person else [merged.name, *merged.aliases]
+        known = {n.lower() for n in [keep.full_name, keep.name, *keep.aliases] if n}
+        keep.aliases = [*keep.aliases, *[n for n in names if n and n.lower() not in known]]
+        keep.agency_references = list(dict.fromkeys([*keep.agency_references, *merged.agency_references]))
+        if keep.kind == Kind.PERSON:
+            keep.police_flags = list(dict.fromkeys([*keep.police_flags, *merged.police_flags]))
+        keep.for_next_meeting = keep.for_next_meeting or merged.for_next_meeting
+        keep_fields = [
+            *filled,
+            "aliases",
+            "agency_references",
+            "police_flags",
+            "for_next_meeting",
+            "search_key",
+        ]
+        update_versioned(keep, expected_version=keep_version, actor=actor, fields=keep_fields)
+        merged.status = Status.MERGED
+        merged.merged_into = keep
+        merged.status_reason = reason.strip()
+        merged.status_changed_at = timezone.now()
+        merged.for_next_meeting = False
+        update_versioned(
+            merged,
+            expected_version=merged_version,
+            actor=actor,
+            fields=["status", "merged_into", "status_reason", "status_changed_at", "for_next_meeting"],
+        )
+        carried: dict[str, Any] = {}
+        for hook in _merge_hooks:
+            carried.update(hook(keep, merged))
+        detail = {
+            "merged": merged.reference,
+            "kept": keep.reference,
+            "links_moved": moved,
+            "links_between_them_ended": ended,
+            "filled_from_duplicate": filled,
+            **carried,
+        }
+        record(action=Action.UPDATE, actor=actor, obj=keep, detail={"merge": detail}, purpose=reason.strip())
+        record(action=Action.UPDATE, actor=actor, obj=merged, detail={"merge": detail}, purpose=reason.strip())
+    return keep
+
+
+def record_search(*, actor: Any, panel: Any, results: int) -> None:
+    """A search can find a child by name, so it is recorded (without the words searched for)."""
+    with transaction.atomic():
+        record(action=Action.VIEW, actor=actor, obj=panel, detail={"page": "register search", "results": results})
+
+
+# --- Export -------------------------------------------------------------------------------------
+
+
+def register_exported(*, actor: Any, panel: Any, sheets: list[str], rows: int) -> None:
+    _require(actor, "export_register", panel)
+    with transaction.atomic():
+        record(
+            action=Action.EXPORT,
+            actor=actor,
+            obj=panel,
+            detail={
+                "export": "register",
+                "sheets": sheets,
+                "rows": rows,
+                "identifiers": "pseudonymous references only",
+            },
+        )
