@@ -5,3 +5,31 @@ class ReviewConfig(AppConfig):
     name = "macehub.review"
     label = "review"
     verbose_name = "Review and improvement"
+
+    def ready(self) -> None:
+        from macehub.core import home, navigation
+
+        from .home import review_section
+        from .policies import policy
+
+        # One entry per person: those taking part in the review land on the review overview
+        # (the members area is inside it); every other approved member on the members area.
+        navigation.register(
+            navigation.NavItem(
+                "MACE review",
+                "review:index",
+                lambda u: policy.can(u, "view_review"),
+                order=80,
+                section="/review/",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Members area",
+                "review:members_home",
+                lambda u: policy.can(u, "use_members_area") and not policy.can(u, "view_review"),
+                order=81,
+                section="/review/",
+            )
+        )
+        home.register(home.HomeSection("review", "review/home_review.html", review_section, order=60))

@@ -1,0 +1,1 @@
+"""GOV.UK forms for the review layer (one module per part of the review)."""

@@ -1,3 +1,0 @@
-"""Review and improvement."""
-
-from __future__ import annotations

@@ -1,0 +1,120 @@
+"""The findings report for a review round and the pre-reading pack for a peer-review meeting,
+assembled from the records (the same context feeds the web page and the PDF)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.db.models import Prefetch
+
+from . import analysis, selectors
+from .models import (
+    Assessment,
+    Evidence,
+    ImplementationAction,
+    PeerReview,
+    ReviewArea,
+    ReviewerAssignment,
+    ReviewRound,
+    Sector,
+    Theme,
+)
+from .policies import london_admin
+
+
+def findings_report(review_round: ReviewRound, user: Any) -> dict[str, Any]:
+    """Everything the person may see about the round, in the report's order: how the review
+    was done, what the self-assessment showed, findings by theme, and recommendations with
+    their owners and implementation progress."""
+    reviews = list(selectors.peer_reviews_visible_to(user).filter(round=review_round))
+    findings = list(selectors.findings_visible_to(user).filter(round=review_round).prefetch_related("recommendations"))
+    recommendations = list(
+        selectors.recommendations_visible_to(user)
+        .filter(round=review_round)
+        .prefetch_related(
+            "findings",
+            Prefetch("actions", queryset=ImplementationAction.objects.order_by("due_date", "pk")),
+        )
+    )
+    by_theme: OrderedDict[str, dict[str, Any]] = OrderedDict()
+    for value, label in Theme.choices:
+        items = [f for f in findings if f.theme == value]
+        if items:
+            by_theme[value] = {"label": label, "findings": items}
+    held = [r for r in reviews if r.status == PeerReview.Status.HELD]
+    reviewed = sorted({str(p) for r in held for p in r.partnerships.all()})
+    sectors = sorted(
+        {str(Sector(a.sector).label) for r in reviews for a in r.reviewer_assignments.all() if a.sector != Sector.OTHER}
+    )
+    heat = analysis.cycle_heat_map(review_round.cycle) if review_round.cycle else None
+    show_named = bool(review_round.cycle and (review_round.cycle.results_published or london_admin(user)))
+    status_counts: dict[str, int] = {}
+    for rec in recommendations:
+        status_counts[rec.get_status_display()] = status_counts.get(rec.get_status_display(), 0) + 1
+    return {
+        "round": review_round,
+        "reviews": reviews,
+        "held": held,
+        "reviewed": reviewed,
+        "sectors": sectors,
+        "areas": ReviewArea.choices,
+        "heat": heat,
+        "show_named": show_named,
+        "themes": list(by_theme.values()),
+        "findings": findings,
+        "recommendations": recommendations,
+        "status_counts": sorted(status_counts.items()),
+    }
+
+
+def pre_reading_pack(review: PeerReview) -> dict[str, Any]:
+    """Each reviewed partnership's self-assessment: status, section scores beside the London
+    median, and every answer with its comment and evidence file names."""
+    partnerships = list(review.partnerships.order_by("short_name"))
+    cycle = review.round.cycle
+    entries: list[dict[str, Any]] = []
+    for partnership in partnerships:
+        assessment = (
+            Assessment.objects.filter(cycle=cycle, partnership=partnership).select_related("cycle").first()
+            if cycle
+            else None
+        )
+        if assessment is None:
+            entries.append({"partnership": partnership, "assessment": None})
+            continue
+        previous = selectors.previous_assessment(assessment)
+        comparison = analysis.assessment_comparison(assessment, previous)
+        answers = {
+            a.question_id: a
+            for a in assessment.answers.prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.select_related("file"))
+            )
+        }
+        sections = []
+        for row in comparison.section_rows:
+            section = row["section"]
+            sections.append(
+                {
+                    **row,
+                    "questions": [
+                        {"question": q, "answer": answers.get(q.pk)}
+                        for q in section.questions.all().order_by("order", "code")
+                    ],
+                }
+            )
+        entries.append(
+            {
+                "partnership": partnership,
+                "assessment": assessment,
+                "comparison": comparison,
+                "sections": sections,
+                "scale": assessment.cycle.framework_version.rating_scale,
+            }
+        )
+    return {
+        "review": review,
+        "entries": entries,
+        "reviewers": list(ReviewerAssignment.objects.filter(review=review).select_related("user").order_by("sector")),
+        "areas": ReviewArea.choices,
+    }
