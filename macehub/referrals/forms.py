@@ -20,7 +20,10 @@ from .services import COMMON_FIELDS, FIELDS_BY_TYPE
 
 class StartForm(GovukForm):
     subject_type = forms.ChoiceField(
-        label="Who or what is the referral about?", choices=SubjectType.choices, widget=forms.RadioSelect
+        label="Who or what is the referral about?",
+        choices=SubjectType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose who or what the referral is about"},
     )
     panel = forms.ModelChoiceField(label="Panel", queryset=Panel.objects.none(), empty_label="Choose a panel")
 
@@ -65,7 +68,12 @@ class ReferralForm(SubmissionMixin, GovukForm):
     location_type = forms.ChoiceField(label="Type of place", choices=[("", "Choose a type"), *LocationType.choices])
     ward = forms.CharField(label="Ward or area (optional)", max_length=120, required=False)
     # Every referral.
-    route = forms.ChoiceField(label="How has this come to the panel?", choices=Route.choices, widget=forms.RadioSelect)
+    route = forms.ChoiceField(
+        label="How has this come to the panel?",
+        choices=Route.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the referral has come to the panel"},
+    )
     route_reference = forms.CharField(
         label="Reference (optional for some routes)",
         max_length=100,
@@ -83,6 +91,7 @@ class ReferralForm(SubmissionMixin, GovukForm):
     concerns = forms.CharField(
         label="What are you worried about?",
         widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter what you are worried about"},
         help_text="What has happened, what you have seen or been told, and what has been done so far. Describe what is "
         "happening to the child, not what they are ‘involved in’.",
     )
@@ -132,11 +141,11 @@ class ReferralForm(SubmissionMixin, GovukForm):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
-        agency_field = self.fields["referrer_agency"]
-        agency_field.queryset = agencies  # type: ignore[attr-defined]
-        if len(agencies) == 1:
-            agency_field.widget = forms.HiddenInput()
-            self.initial.setdefault("referrer_agency", agencies[0].pk)
+        self.only_agency = agencies[0] if len(agencies) == 1 else None
+        if self.only_agency is not None:
+            del self.fields["referrer_agency"]
+        else:
+            self.fields["referrer_agency"].queryset = agencies  # type: ignore[attr-defined]
         if "age_band" in self.fields:
             bands = [AgeBand.UNDER_10, AgeBand.AGE_10_13, AgeBand.AGE_14_15, AgeBand.AGE_16_17]
             if panel.upper_age == 25:
@@ -182,6 +191,8 @@ class ReferralForm(SubmissionMixin, GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.only_agency is not None:
+            data["referrer_agency"] = self.only_agency
         if self.subject_type in (SubjectType.CHILD, SubjectType.PERSON) and not (
             data.get("given_names") or data.get("family_name") or data.get("aliases")
         ):
@@ -223,7 +234,11 @@ class AcceptForm(VersionedFormMixin, GovukForm):
         "are saved as ‘possible’, from the referrer's agency.",
     )
     screened = forms.BooleanField(label="The front door (MASH) has screened this child", required=False)
-    reason = forms.CharField(label="Why does it meet the panel's criteria?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why does it meet the panel's criteria?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the referral meets the panel's criteria"},
+    )
 
     def __init__(
         self, *args: Any, same_kind: list[Subject], others: list[Subject], ask_screened: bool, **kwargs: Any
@@ -259,7 +274,11 @@ class DeclineForm(VersionedFormMixin, GovukForm):
         required=False,
         help_text="For example ‘MASH’, ‘Early help’ or ‘Adult social care’.",
     )
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for the decision"},
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -123,6 +123,11 @@ def create(request: HttpRequest, subject_type: str) -> HttpResponse:
     )
     warnings: list[Warning] = []
     if request.method == "POST" and form.is_valid():
+        submission_id = form.cleaned_data["submission_id"]
+        earlier = Referral.objects.filter(submission_id=submission_id).first() if submission_id else None
+        if earlier is not None:
+            messages.info(request, f"You had already sent this referral: it is {earlier.reference}.")
+            return HttpResponseRedirect(_detail_url(earlier))
         values = form.values()
         if subject_type == SubjectType.CHILD:
             warnings += age_warnings(panel, values.get("date_of_birth"), values.get("age_band", ""))

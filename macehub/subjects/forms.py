@@ -66,6 +66,7 @@ def harm_type_field(**kwargs: Any) -> HarmTypeChoiceField:
     return HarmTypeChoiceField(
         label=kwargs.pop("label", "Harm types"),
         queryset=HarmType.objects.order_by("order"),
+        to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
         required=kwargs.pop("required", False),
         **kwargs,
@@ -344,7 +345,12 @@ class GroupEditForm(VersionedFormMixin, GroupForm):
 
 class ThemeForm(SubjectForm):
     kind = Kind.THEME
-    name = forms.CharField(label="Theme", max_length=200, help_text="For example ‘Recruitment through gaming chats’.")
+    name = forms.CharField(
+        label="Theme",
+        max_length=200,
+        help_text="For example ‘Recruitment through gaming chats’.",
+        error_messages={"required": "Enter the theme"},
+    )
     description = forms.CharField(label="What the panel has seen", widget=forms.Textarea(attrs={"rows": 4}))
     period_start = GovukDateField(label="Seen since", required=False, help_text="For example, 1 9 2025.")
     period_end = GovukDateField(label="Seen until (leave blank if it continues)", required=False)
@@ -408,6 +414,7 @@ class RevealForm(GovukForm):
         max_length=300,
         required=False,
         help_text="This is recorded with your name and can be seen by the partnership's borough admin.",
+        error_messages={"required": "Choose why you need to see their name and date of birth"},
     )
 
     def clean(self) -> dict[str, Any]:
@@ -444,8 +451,16 @@ class StatusForm(VersionedFormMixin, GovukForm):
 
 class RiskForm(VersionedFormMixin, GovukForm):
     level = forms.ChoiceField(label="Risk level", widget=forms.RadioSelect)
-    decided_on = GovukDateField(label="Date decided", help_text="For example, 14 10 2025.")
-    reason = forms.CharField(label="Reason for this level", widget=forms.Textarea(attrs={"rows": 4}))
+    decided_on = GovukDateField(
+        label="Date decided",
+        help_text="For example, 14 10 2025.",
+        error_messages={"required": "Enter the date the panel decided"},
+    )
+    reason = forms.CharField(
+        label="Reason for this level",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for this risk level"},
+    )
 
     def __init__(self, *args: Any, panel: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -453,11 +468,9 @@ class RiskForm(VersionedFormMixin, GovukForm):
 
 
 class CaseForm(VersionedFormMixin, GovukForm):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class ReasonForm(GovukForm):
-    reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the reason"}
+    )
 
 
 # --- Links ------------------------------------------------------------------------------------
@@ -486,7 +499,11 @@ def record_choices(subjects: Any, exclude_pk: int) -> list[Any]:
 
 
 class LinkForm(GovukForm):
-    link_type = forms.ChoiceField(label="How are they linked?", widget=forms.RadioSelect)
+    link_type = forms.ChoiceField(
+        label="How are they linked?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they are linked"},
+    )
     other = forms.TypedChoiceField(
         label="Linked record", coerce=int, help_text="Add the record first if it is not on the register yet."
     )
@@ -494,9 +511,17 @@ class LinkForm(GovukForm):
         label="Date known", help_text="When the link was seen or reported, for example 3 11 2025."
     )
     source_agency = forms.ModelChoiceField(
-        label="Agency the information came from", queryset=Agency.objects.none(), empty_label="Choose an agency"
+        label="Agency the information came from",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"required": "Enter the date the link was known"},
     )
-    confidence = forms.ChoiceField(label="How sure is this?", choices=Confidence.choices, widget=forms.RadioSelect)
+    confidence = forms.ChoiceField(
+        label="How sure is this?",
+        choices=Confidence.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how sure this is"},
+    )
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, subject: Subject, candidates: Any, agencies: Any, **kwargs: Any) -> None:
@@ -512,15 +537,22 @@ class LinkForm(GovukForm):
 
 
 class LinkEndForm(VersionedFormMixin, GovukForm):
-    ended_on = GovukDateField(label="Date the link ended")
-    reason = forms.CharField(label="Why has it ended?", max_length=300)
+    ended_on = GovukDateField(label="Date the link ended", error_messages={"required": "Enter the date the link ended"})
+    reason = forms.CharField(
+        label="Why has it ended?", max_length=300, error_messages={"required": "Enter why the link has ended"}
+    )
 
 
 class MergeForm(GovukForm):
-    keep = forms.ChoiceField(label="Which record should be kept?", widget=forms.RadioSelect)
+    keep = forms.ChoiceField(
+        label="Which record should be kept?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose which record to keep"},
+    )
     reason = forms.CharField(
         label="Why are these the same?",
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why these are the same"},
         help_text="For example ‘Same child: name spelt differently by two agencies, same school and date of birth’.",
     )
     this_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
@@ -543,6 +575,7 @@ class AlertReviewForm(GovukForm):
     note = forms.CharField(
         label="What did the panel decide?",
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what the panel decided and why"},
         help_text="For example ‘Both attend the same college; no connection found’.",
     )
 

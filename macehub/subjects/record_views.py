@@ -40,7 +40,7 @@ from .forms import (
     StatusForm,
 )
 from .models import PLURAL, Kind, Link, Status, Subject
-from .policies import policy
+from .policies import poc_panel_ids, policy
 from .services import Warning
 
 
@@ -89,6 +89,10 @@ def subject_create(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespon
     duplicates: list[matching.Match] = []
     warnings: list[Warning] = []
     if request.method == "POST" and form.is_valid():
+        earlier = services.already_submitted(form.cleaned_data["submission_id"])
+        if earlier is not None:
+            messages.info(request, f"This was already saved as {earlier.reference}.")
+            return HttpResponseRedirect(subject_url(earlier))
         values = form.values()
         duplicates = _duplicates(request, panel, kind, values)
         warnings = _warnings(panel, kind, values, duplicates)
@@ -169,6 +173,7 @@ def subject_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         context["linked_children"] = selectors.children_linked_to(request.user, subject)
     if kind == Kind.CHILD and not merged:
         context["alerts"] = selectors.alerts_for_child(request.user, subject)
+        context["alert_children"] = len({a.second.pk for a in context["alerts"]})
         context["risk_history"] = list(selectors.risk_history(subject))
     if kind == Kind.PERSON and subject.safeguarding_record_id:
         context["child_record"] = Subject.objects.filter(pk=subject.safeguarding_record_id).first()
@@ -581,5 +586,6 @@ def subject_network(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "hood": hood,
             "step_one": hood.at_step(1),
             "step_two": hood.at_step(2),
+            "sees_persons": subject.panel_id in poc_panel_ids(request.user),
         },
     )

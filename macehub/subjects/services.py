@@ -154,6 +154,13 @@ def age_warnings(
 # --- Records ------------------------------------------------------------------------------------
 
 
+def already_submitted(submission_id: uuid.UUID | None) -> Subject | None:
+    """The record a form already created, if it is being submitted again."""
+    if submission_id is None:
+        return None
+    return Subject.objects.filter(submission_id=submission_id).select_related("panel").first()
+
+
 def _next_number(panel: Any, kind: str) -> int:
     last = Subject.objects.filter(panel=panel, kind=kind).aggregate(last=Max("number"))["last"]
     return int(last or 0) + 1
