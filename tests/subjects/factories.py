@@ -70,3 +70,36 @@ def register_for(world: World) -> dict[str, Any]:
     r["cb"] = make_subject(world.panel_b, Kind.CHILD, given_names="Bravo", family_name="Child")
     world._register = r  # type: ignore[attr-defined]
     return r
+
+
+def referral_for(world: World) -> Any:
+    """A waiting referral about a child, made by the school's panel member on panel A, with a
+    PDF attached."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from macehub.core import uploads
+    from macehub.referrals.models import Referral, ReferralAttachment
+
+    cached = getattr(world, "_referral", None)
+    if cached is not None:
+        return cached
+    ensure_harm_types()
+    referral = Referral.objects.create(
+        panel=world.panel_a,
+        number=1,
+        subject_type="child",
+        referrer=world.user("member_a_education"),
+        referrer_agency=world.agencies["education_a"],
+        route="front_door",
+        front_door_screened=True,
+        given_names="Maya",
+        family_name="Quillfield",
+        age_band="14_15",
+        concerns="Seen with older males near the station",
+    )
+    referral.harm_types.set(HarmType.objects.filter(code="cse"))
+    upload = SimpleUploadedFile("referral.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    stored = uploads.store(upload, actor=None, partnership_id=world.partnership_a.pk)
+    referral.attachment = ReferralAttachment.objects.create(referral=referral, file=stored)  # type: ignore[attr-defined]
+    world._referral = referral  # type: ignore[attr-defined]
+    return referral
