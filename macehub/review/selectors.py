@@ -337,6 +337,24 @@ def my_open_actions(user: Any) -> QuerySet[ImplementationAction]:
     )
 
 
+def my_recommendations(user: Any) -> QuerySet[Recommendation]:
+    """Open recommendations owned by the person's groups, the partnerships they lead, or their agencies."""
+    from .policies import agency_ids
+
+    profile = review_profile(user)
+    return (
+        Recommendation.objects.filter(
+            Q(owner_group_id__in=list(profile.group_roles))
+            | Q(owner_partnership_id__in=lead_partnership_ids(user))
+            | Q(owner_agency_id__in=agency_ids(user))
+        )
+        .exclude(status__in=[Recommendation.Status.IMPLEMENTED, Recommendation.Status.NOT_TAKEN_FORWARD])
+        .select_related("round", "owner_group", "owner_partnership", "owner_agency")
+        .annotate(action_count=Count("actions", distinct=True))
+        .order_by("round__created_at", "reference")
+    )
+
+
 def closures_waiting_for(user: Any) -> QuerySet[ImplementationAction]:
     """Actions waiting for this person's closure approval, as the owner group's chair."""
     chaired = [gid for gid, role in review_profile(user).group_roles.items() if role == "chair"]

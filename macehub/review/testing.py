@@ -113,10 +113,14 @@ def review_world(world: Any) -> ReviewWorld:
     return_a = Assessment.objects.get(cycle=cycle, partnership=world.partnership_a)
     return_b = Assessment.objects.get(cycle=cycle, partnership=world.partnership_b)
     section = Section.objects.filter(framework_version=version).order_by("order").first()
-    first_question = Question.objects.filter(section=section).order_by("order").first()
+    first_question = Question.objects.filter(section=section).order_by("order")[0]
     lead_a = world.user("lead_a")
     answer_a = Answer.objects.create(
-        assessment=return_a, question=first_question, rating=2, comment="Adopted in 2022; refresh due.", created_by=lead_a
+        assessment=return_a,
+        question=first_question,
+        rating=2,
+        comment="Adopted in 2022; refresh due.",
+        created_by=lead_a,
     )
     stored = uploads.store(evidence_file(), actor=lead_a, partnership_id=world.partnership_a.pk)
     evidence_a = Evidence.objects.create(answer=answer_a, file=stored, description=stored.original_name)

@@ -183,6 +183,7 @@ class ReopenForm(VersionedFormMixin, GovukForm):
         widget=textarea(3),
         max_length=1000,
         help_text="The partnership's leads are told this by e-mail.",
+        error_messages={"required": "Enter why you are reopening the return"},
     )
 
 

@@ -51,6 +51,7 @@ def members_home(request: HttpRequest) -> HttpResponse:
             "news": selectors.news()[:5],
             "meetings": selectors.upcoming_meetings_for(user)[:8],
             "my_actions": selectors.my_open_actions(user)[:10],
+            "my_recommendations": selectors.my_recommendations(user)[:10],
             "closures": selectors.closures_waiting_for(user),
             "listing": selectors.listing_for(user),
             "can_manage": policy.can(user, "manage_review"),

@@ -22,7 +22,7 @@ from .. import analysis, selectors
 from ..forms.common import ConfirmForm, apply_errors
 from ..forms.cycles import ReopenForm, SectionAnswersForm, SubmitForm
 from ..models import Answer, Assessment, Section
-from ..policies import policy
+from ..policies import contributor_partnership_ids, policy
 from ..services import cycles as services
 from .common import handle, page, rebind
 
@@ -100,14 +100,21 @@ def return_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
     can_edit = policy.can(request.user, "edit_assessment", assessment)
     state = assessment.section_states.select_related("updated_by").get(section=section)
     context.update({"questions": questions, "answers": answers, "state": state, "can_edit": can_edit})
+    version = assessment.cycle.framework_version
+    form_kwargs: dict[str, Any] = {"questions": questions, "answers": answers, "scale": version.scale_choices()}
     if not can_edit:
         if request.method == "POST":
-            raise PermissionDenied("edit_assessment")
+            if assessment.partnership_id not in contributor_partnership_ids(request.user):
+                raise PermissionDenied("edit_assessment")
+            # A tab opened before the return was submitted (or the cycle closed): say so, and
+            # keep what was typed so nothing is lost, but save nothing.
+            form = SectionAnswersForm(request.POST, **form_kwargs)
+            form.is_valid()
+            form.add_error(None, services.LOCKED_MESSAGE if assessment.is_submitted else services.CLOSED_MESSAGE)
+            return render(request, "review/return_section.html", {**context, "form": form, "locked": True}, status=409)
         rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
         return render(request, "review/return_section_read.html", {**context, "rows": rows})
 
-    version = assessment.cycle.framework_version
-    form_kwargs: dict[str, Any] = {"questions": questions, "answers": answers, "scale": version.scale_choices()}
     if request.method == "POST":
         form = SectionAnswersForm(request.POST, request.FILES, **form_kwargs)
     else:
