@@ -17,5 +17,5 @@ urlpatterns: list[URLPattern] = [
     path("referrals/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("referrals/<int:pk>/accept/", views.accept, name="accept"),
     path("referrals/<int:pk>/decline/", views.decline, name="decline"),
-    path("panels/<int:panel_pk>/referrals/", views.queue, name="queue"),
+    path("referrals/queue/<int:panel_pk>/", views.queue, name="queue"),
 ]

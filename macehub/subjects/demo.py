@@ -175,8 +175,17 @@ def _seed_panel(ctx: DemoContext, key: str) -> None:
     rng = b.rng
     levels = list(panel.risk_levels)
 
+    authority = panel.partnership.authorities.order_by("name").first()
     locations = [
-        b.subject(Kind.LOCATION, ["cce"] if i % 2 else ["cse"], name=n, location_type=t, ward=w, hotspot_notes=h)
+        b.subject(
+            Kind.LOCATION,
+            ["cce"] if i % 2 else ["cse"],
+            name=n,
+            location_type=t,
+            ward=w,
+            hotspot_notes=h,
+            authority=authority if t != "online" else None,
+        )
         for i, (n, t, w, h) in enumerate(LOCATIONS)
     ]
     groups = [

@@ -170,7 +170,10 @@ def subject_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "can_merge": policy.can(request.user, "merge_record", subject) and kind != Kind.THEME,
     }
     if kind in (Kind.LOCATION, Kind.GROUP, Kind.PERSON):
+        # Children are listed in their own table (the context as a case); the rest below it.
         context["linked_children"] = selectors.children_linked_to(request.user, subject)
+        for key in ("current_links", "past_links"):
+            context[key] = [row for row in context[key] if row["other"].kind != Kind.CHILD]
     if kind == Kind.CHILD and not merged:
         context["alerts"] = selectors.alerts_for_child(request.user, subject)
         context["alert_children"] = len({a.second.pk for a in context["alerts"]})

@@ -45,7 +45,7 @@ CASES = {
         post=True,
     ),
     "referrals:queue": Case(
-        lambda w: f"/panels/{w.panel_a.pk}/referrals/",
+        lambda w: f"/referrals/queue/{w.panel_a.pk}/",
         signed_in(
             HIDDEN,
             **dict.fromkeys(

@@ -39,7 +39,7 @@ def _pk(key: str) -> Callable[[World], int]:
 
 
 def _panel(suffix: str) -> Callable[[World], str]:
-    return lambda w: f"/panels/{w.panel_a.pk}/register/{suffix}"
+    return lambda w: f"/register/{w.panel_a.pk}/{suffix}"
 
 
 KIND_KEYS = {
@@ -58,7 +58,7 @@ def _record_cases() -> dict[str, Case]:
         decision = {**DECISION, "member_a_education": HIDDEN, "coordinator_a": HIDDEN} if kind == "person" else DECISION
 
         def path(suffix: str, segment: str = segment, key: str = key) -> Callable[[World], str]:
-            return lambda w: f"/{segment}/{register_for(w)[key].pk}/{suffix}"
+            return lambda w: f"/register/{segment}/{register_for(w)[key].pk}/{suffix}"
 
         listing = PERSONS if kind == "person" else REGISTER
         cases[f"subjects:{kind}_list"] = Case(_panel(f"{segment}/"), listing)
@@ -119,6 +119,6 @@ CASES: dict[str, Case] = {
         notes="Counts only: partnership roles see aggregates, never records.",
     ),
     "subjects:export": Case(_panel("export/"), {**REGISTER, "member_a": DENIED, "member_a_education": DENIED}),
-    "subjects:link_end": Case(lambda w: f"/links/{register_for(w)['link_c1_l1'].pk}/end/", RECORD, post=True),
+    "subjects:link_end": Case(lambda w: f"/register/links/{register_for(w)['link_c1_l1'].pk}/end/", RECORD, post=True),
     **_record_cases(),
 }

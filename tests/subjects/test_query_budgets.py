@@ -38,19 +38,19 @@ def _count(client: Client, path: str) -> int:
 
 
 PAGES = [
-    lambda w, r: f"/panels/{w.panel_a.pk}/register/",
-    lambda w, r: f"/panels/{w.panel_a.pk}/register/children/",
-    lambda w, r: f"/panels/{w.panel_a.pk}/register/locations/",
-    lambda w, r: f"/panels/{w.panel_a.pk}/register/persons-of-concern/",
-    lambda w, r: f"/panels/{w.panel_a.pk}/register/alerts/",
-    lambda w, r: f"/panels/{w.panel_a.pk}/register/cases/",
-    lambda w, r: f"/panels/{w.panel_a.pk}/register/summary/",
-    lambda w, r: f"/children/{r['c1'].pk}/",
-    lambda w, r: f"/children/{r['c1'].pk}/network/",
-    lambda w, r: f"/locations/{r['l1'].pk}/",
-    lambda w, r: f"/persons-of-concern/{r['p1'].pk}/",
-    lambda w, r: f"/groups/{r['g1'].pk}/",
-    lambda w, r: f"/children/{r['c1'].pk}/links/new/",
+    lambda w, r: f"/register/{w.panel_a.pk}/",
+    lambda w, r: f"/register/{w.panel_a.pk}/children/",
+    lambda w, r: f"/register/{w.panel_a.pk}/locations/",
+    lambda w, r: f"/register/{w.panel_a.pk}/persons-of-concern/",
+    lambda w, r: f"/register/{w.panel_a.pk}/alerts/",
+    lambda w, r: f"/register/{w.panel_a.pk}/cases/",
+    lambda w, r: f"/register/{w.panel_a.pk}/summary/",
+    lambda w, r: f"/register/children/{r['c1'].pk}/",
+    lambda w, r: f"/register/children/{r['c1'].pk}/network/",
+    lambda w, r: f"/register/locations/{r['l1'].pk}/",
+    lambda w, r: f"/register/persons-of-concern/{r['p1'].pk}/",
+    lambda w, r: f"/register/groups/{r['g1'].pk}/",
+    lambda w, r: f"/register/children/{r['c1'].pk}/links/new/",
     lambda w, r: "/",
 ]
 

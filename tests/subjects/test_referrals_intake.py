@@ -73,7 +73,7 @@ def test_the_referrer_sees_their_own_referrals_only(world: World, client_as: Any
     assert client_as("member_a").get(f"/referrals/{referral.pk}/").status_code == 404
     assert client_as("member_b").get(f"/referrals/{referral.pk}/").status_code == 404
     assert client_as("coordinator_a").get(f"/referrals/{referral.pk}/").status_code == 200
-    assert client_as("member_a_education").get(f"/panels/{world.panel_a.pk}/referrals/").status_code == 403
+    assert client_as("member_a_education").get(f"/referrals/queue/{world.panel_a.pk}/").status_code == 403
 
 
 def test_errors_keep_what_was_typed(world: World, client_as: Any) -> None:

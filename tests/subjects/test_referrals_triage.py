@@ -42,7 +42,7 @@ def test_accepting_creates_the_child_with_links_and_lists_them_for_the_next_meet
         )
     assert response.status_code == 302
     child = Subject.objects.get(family_name="Quillfield")
-    assert response["Location"] == f"/children/{child.pk}/"
+    assert response["Location"] == f"/register/children/{child.pk}/"
     assert child.for_next_meeting and child.kind == Kind.CHILD
     assert sorted(h.code for h in child.harm_types.all()) == ["cce", "county_lines"]
     links = Link.objects.filter(source=child)
@@ -63,7 +63,7 @@ def test_accepting_creates_the_child_with_links_and_lists_them_for_the_next_meet
         == child.reference
     )
     # The new child shares the bus station with C-0001 and C-0002: alerts appear.
-    page = client.get(f"/children/{child.pk}/").content.decode()
+    page = client.get(f"/register/children/{child.pk}/").content.decode()
     assert "2 other children share a context with C-0003" in page
 
 
@@ -161,7 +161,7 @@ def test_the_queue_lists_waiting_referrals_oldest_first_with_their_age(world: Wo
     old = _refer(world, client_as, given_names="Older")
     Referral.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=12))
     _refer(world, client_as, given_names="Newer", family_name="Child")
-    page = client_as("coordinator_a").get(f"/panels/{world.panel_a.pk}/referrals/").content.decode()
+    page = client_as("coordinator_a").get(f"/referrals/queue/{world.panel_a.pk}/").content.decode()
     assert page.index("R-0001") < page.index("R-0002")
     assert "<strong>12</strong>" in page
     assert "Older" not in page, "the queue does not list names"
@@ -190,9 +190,9 @@ def test_possible_perpetrator_referrals_go_only_to_those_who_may_see_persons_of_
     referral = Referral.objects.get()
     assert client_as("member_a_education").get(f"/referrals/{referral.pk}/").status_code == 200, "the referrer"
     assert client_as("coordinator_a").get(f"/referrals/{referral.pk}/").status_code == 404
-    assert "R-0001" not in client_as("coordinator_a").get(f"/panels/{world.panel_a.pk}/referrals/").content.decode()
+    assert "R-0001" not in client_as("coordinator_a").get(f"/referrals/queue/{world.panel_a.pk}/").content.decode()
     chair = client_as("chair_a")
-    assert "R-0001" in chair.get(f"/panels/{world.panel_a.pk}/referrals/").content.decode()
+    assert "R-0001" in chair.get(f"/referrals/queue/{world.panel_a.pk}/").content.decode()
     assert (
         chair.post(
             f"/referrals/{referral.pk}/accept/",
@@ -234,7 +234,7 @@ def test_merging_carries_referrals_over(world: World, register: dict[str, Any], 
     dup = Subject.objects.get(family_name="Brightwel")
     keep = register["c2"]
     client.post(
-        f"/children/{keep.pk}/merge/",
+        f"/register/children/{keep.pk}/merge/",
         {
             "with": dup.pk,
             "keep": "this",

@@ -13,7 +13,7 @@ from macehub.core.testing import World
 
 
 def test_lists_show_references_never_names(world: World, register: dict[str, Any], client_as: Any) -> None:
-    page = client_as("member_a").get(f"/panels/{world.panel_a.pk}/register/children/").content.decode()
+    page = client_as("member_a").get(f"/register/{world.panel_a.pk}/children/").content.decode()
     assert "C-0001" in page and "C-0002" in page
     assert "Jayden" not in page and "Ashcombe" not in page and "Kofi" not in page
 
@@ -22,7 +22,7 @@ def test_opening_a_childs_record_is_an_audit_event_and_names_stay_hidden(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
     child = register["c1"]
-    page = client_as("member_a_education").get(f"/children/{child.pk}/").content.decode()
+    page = client_as("member_a_education").get(f"/register/children/{child.pk}/").content.decode()
     assert "C-0001" in page and "Jayden" not in page
     event = AuditEvent.objects.get(action=Action.VIEW, object_type="subjects.child", object_id=str(child.pk))
     assert event.actor_label == "teacher.a@test.invalid"
@@ -35,18 +35,18 @@ def test_revealing_a_name_needs_a_purpose_which_is_recorded(
 ) -> None:
     client = client_as("member_a")
     child = register["c1"]
-    refused = client.post(f"/children/{child.pk}/reveal/", {"purpose": "other", "detail": ""})
+    refused = client.post(f"/register/children/{child.pk}/reveal/", {"purpose": "other", "detail": ""})
     assert refused.status_code == 200
     assert "Enter why you need to see their name and date of birth" in refused.content.decode()
-    response = client.post(f"/children/{child.pk}/reveal/", {"purpose": "meeting"})
+    response = client.post(f"/register/children/{child.pk}/reveal/", {"purpose": "meeting"})
     assert response.status_code == 302
-    page = client.get(f"/children/{child.pk}/").content.decode()
+    page = client.get(f"/register/children/{child.pk}/").content.decode()
     assert "Jayden Ashcombe" in page and "14 May 2010" in page
     event = AuditEvent.objects.filter(action=Action.VIEW, object_id=str(child.pk)).exclude(purpose="").get()
     assert event.purpose == "Preparing for or taking part in a panel meeting"
     assert event.detail["page"] == "identity"
     # Someone else still sees the reference only.
-    assert "Jayden" not in client_as("coordinator_a").get(f"/children/{child.pk}/").content.decode()
+    assert "Jayden" not in client_as("coordinator_a").get(f"/register/children/{child.pk}/").content.decode()
 
 
 def test_analysts_leads_and_borough_admins_get_no_records(
@@ -54,12 +54,12 @@ def test_analysts_leads_and_borough_admins_get_no_records(
 ) -> None:
     for persona in ("analyst_a", "lead_a", "borough_admin_a", "london_team", "system_admin", "member_b"):
         client = client_as(persona)
-        assert client.get(f"/children/{register['c1'].pk}/").status_code == 404, persona
-        assert client.get(f"/locations/{register['l1'].pk}/").status_code == 404, persona
+        assert client.get(f"/register/children/{register['c1'].pk}/").status_code == 404, persona
+        assert client.get(f"/register/locations/{register['l1'].pk}/").status_code == 404, persona
     # Opening a record that exists but is not yours is audited as refused.
     denied = AuditEvent.objects.filter(action=Action.PERMISSION_DENIED, detail__object_type="subjects.child")
     assert denied.filter(detail__object_id=str(register["c1"].pk)).exists()
-    summary = client_as("analyst_a").get(f"/panels/{world.panel_a.pk}/register/summary/")
+    summary = client_as("analyst_a").get(f"/register/{world.panel_a.pk}/summary/")
     assert summary.status_code == 200
     html = summary.content.decode()
     assert "C-0001" not in html and "Northgate" not in html
@@ -70,43 +70,43 @@ def test_a_member_without_person_of_concern_access_never_sees_them(
 ) -> None:
     teacher = client_as("member_a_education")
     person = register["p1"]
-    assert teacher.get(f"/persons-of-concern/{person.pk}/").status_code == 404
-    assert teacher.get(f"/panels/{world.panel_a.pk}/register/persons-of-concern/").status_code == 403
-    assert teacher.get(f"/panels/{world.panel_a.pk}/register/persons-of-concern/new/").status_code == 403
+    assert teacher.get(f"/register/persons-of-concern/{person.pk}/").status_code == 404
+    assert teacher.get(f"/register/{world.panel_a.pk}/persons-of-concern/").status_code == 403
+    assert teacher.get(f"/register/{world.panel_a.pk}/persons-of-concern/new/").status_code == 403
     for path in (
-        f"/children/{register['c1'].pk}/",
-        f"/children/{register['c1'].pk}/network/",
-        f"/panels/{world.panel_a.pk}/register/",
-        f"/panels/{world.panel_a.pk}/register/alerts/",
-        f"/children/{register['c1'].pk}/links/new/",
+        f"/register/children/{register['c1'].pk}/",
+        f"/register/children/{register['c1'].pk}/network/",
+        f"/register/{world.panel_a.pk}/",
+        f"/register/{world.panel_a.pk}/alerts/",
+        f"/register/children/{register['c1'].pk}/links/new/",
     ):
         html = teacher.get(path).content.decode()
         assert "P-0001" not in html and "Person of concern" not in html.replace("persons of concern", ""), path
-    search = teacher.get(f"/panels/{world.panel_a.pk}/register/search/", {"q": "Okonjo"}).content.decode()
+    search = teacher.get(f"/register/{world.panel_a.pk}/search/", {"q": "Okonjo"}).content.decode()
     assert "P-0001" not in search and "0 results" in search
-    by_reference = teacher.get(f"/panels/{world.panel_a.pk}/register/search/", {"q": "P-0001"}).content.decode()
-    assert "0 results" in by_reference and f'href="/persons-of-concern/{person.pk}/"' not in by_reference
+    by_reference = teacher.get(f"/register/{world.panel_a.pk}/search/", {"q": "P-0001"}).content.decode()
+    assert "0 results" in by_reference and f'href="/register/persons-of-concern/{person.pk}/"' not in by_reference
     # Police (allowed by default) see them.
     police = client_as("member_a")
-    assert police.get(f"/persons-of-concern/{person.pk}/").status_code == 200
-    assert "P-0001" in police.get(f"/children/{register['c1'].pk}/").content.decode()
-    assert "P-0001" in police.get(f"/panels/{world.panel_a.pk}/register/search/", {"q": "Okonjo"}).content.decode()
+    assert police.get(f"/register/persons-of-concern/{person.pk}/").status_code == 200
+    assert "P-0001" in police.get(f"/register/children/{register['c1'].pk}/").content.decode()
+    assert "P-0001" in police.get(f"/register/{world.panel_a.pk}/search/", {"q": "Okonjo"}).content.decode()
 
 
 def test_the_coordinator_sees_persons_of_concern_once_the_panel_allows_it(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
-    assert client_as("coordinator_a").get(f"/persons-of-concern/{register['p1'].pk}/").status_code == 404
+    assert client_as("coordinator_a").get(f"/register/persons-of-concern/{register['p1'].pk}/").status_code == 404
     world.panel_a.poc_visible_roles = ["panel_chair", "coordinator"]
     world.panel_a.save()
-    assert client_as("coordinator_a").get(f"/persons-of-concern/{register['p1'].pk}/").status_code == 200
-    assert client_as("chair_a").get(f"/persons-of-concern/{register['p1'].pk}/").status_code == 200
+    assert client_as("coordinator_a").get(f"/register/persons-of-concern/{register['p1'].pk}/").status_code == 200
+    assert client_as("chair_a").get(f"/register/persons-of-concern/{register['p1'].pk}/").status_code == 200
 
 
 def test_the_export_has_references_only_and_no_persons_for_those_not_allowed(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
-    response = client_as("coordinator_a").get(f"/panels/{world.panel_a.pk}/register/export/")
+    response = client_as("coordinator_a").get(f"/register/{world.panel_a.pk}/export/")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
     assert "Persons of concern" not in book.sheetnames
@@ -115,17 +115,15 @@ def test_the_export_has_references_only_and_no_persons_for_those_not_allowed(
     assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="organisations.panel").exists()
     world.panel_a.poc_visible_roles = ["panel_chair", "coordinator"]
     world.panel_a.save()
-    book = load_workbook(
-        io.BytesIO(client_as("coordinator_a").get(f"/panels/{world.panel_a.pk}/register/export/").content)
-    )
+    book = load_workbook(io.BytesIO(client_as("coordinator_a").get(f"/register/{world.panel_a.pk}/export/").content))
     assert "Persons of concern" in book.sheetnames
-    assert client_as("member_a").get(f"/panels/{world.panel_a.pk}/register/export/").status_code == 403
+    assert client_as("member_a").get(f"/register/{world.panel_a.pk}/export/").status_code == 403
 
 
 def test_searching_is_recorded_without_the_words_searched_for(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
-    page = client_as("member_a").get(f"/panels/{world.panel_a.pk}/register/search/", {"q": "ashcomb"}).content.decode()
+    page = client_as("member_a").get(f"/register/{world.panel_a.pk}/search/", {"q": "ashcomb"}).content.decode()
     assert "C-0001" in page and "Ashcombe" not in page
     event = AuditEvent.objects.get(action=Action.VIEW, object_type="organisations.panel")
     assert event.detail == {"page": "register search", "results": 1}

@@ -33,17 +33,16 @@ def test_links_are_typed_dated_and_read_from_either_end(world: World, register: 
     person, child = register["p1"], register["c2"]
     # From the person's page: "is thought to exploit (a child)" — stored child → person.
     response = client.post(
-        f"/persons-of-concern/{person.pk}/links/new/", _link_form(child, "exploited_by:reverse", world)
+        f"/register/persons-of-concern/{person.pk}/links/new/", _link_form(child, "exploited_by:reverse", world)
     )
     assert response.status_code == 302
     link = Link.objects.get(source=child, target=person)
     assert link.link_type == LinkType.EXPLOITED_BY and link.confidence == "likely"
     assert link.source_agency == world.agencies["education_a"] and str(link.known_from) == "2025-10-02"
-    assert "Is thought to be exploited by" in client.get(f"/children/{child.pk}/").content.decode()
-    assert (
-        "C-0002</a> is thought to be exploited by this person of concern"
-        in client.get(f"/persons-of-concern/{person.pk}/").content.decode()
-    )
+    assert "Is thought to be exploited by" in client.get(f"/register/children/{child.pk}/").content.decode()
+    person_page = client.get(f"/register/persons-of-concern/{person.pk}/").content.decode()
+    assert "Children linked to this person of concern" in person_page
+    assert f'href="/register/children/{child.pk}/">C-0002</a>' in person_page
     assert AuditEvent.objects.filter(action=Action.CREATE, object_type="subjects.link").exists()
 
 
@@ -51,12 +50,16 @@ def test_impossible_and_repeated_links_are_refused_in_plain_words(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
     client = client_as("member_a")
-    wrong = client.post(f"/children/{register['c1'].pk}/links/new/", _link_form(register["l1"], "member_of", world))
+    wrong = client.post(
+        f"/register/children/{register['c1'].pk}/links/new/", _link_form(register["l1"], "member_of", world)
+    )
     assert "A child cannot be linked to a location as ‘is part of’" in wrong.content.decode()
-    again = client.post(f"/children/{register['c1'].pk}/links/new/", _link_form(register["l1"], "seen_at", world))
+    again = client.post(
+        f"/register/children/{register['c1'].pk}/links/new/", _link_form(register["l1"], "seen_at", world)
+    )
     assert "C-0001 and L-0001 are already linked as ‘is seen at’" in again.content.decode()
     future = client.post(
-        f"/children/{register['c2'].pk}/links/new/",
+        f"/register/children/{register['c2'].pk}/links/new/",
         _link_form(register["g1"], "member_of", world, known_from_year="2999"),
     )
     assert "The date must be today or in the past" in future.content.decode()
@@ -66,7 +69,7 @@ def test_ending_a_link_keeps_it_as_a_past_link(world: World, register: dict[str,
     link = register["link_c1_g1"]
     client = client_as("member_a")
     response = client.post(
-        f"/links/{link.pk}/end/",
+        f"/register/links/{link.pk}/end/",
         {
             "ended_on_day": "5",
             "ended_on_month": "10",
@@ -78,7 +81,7 @@ def test_ending_a_link_keeps_it_as_a_past_link(world: World, register: dict[str,
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.ended_on is not None
-    page = client.get(f"/children/{register['c1'].pk}/").content.decode()
+    page = client.get(f"/register/children/{register['c1'].pk}/").content.decode()
     assert "Past links (1)" in page and "Left the group" in page
 
 
@@ -86,9 +89,9 @@ def test_two_unlinked_children_at_the_same_place_raise_a_shared_context_alert(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
     client = client_as("coordinator_a")
-    alerts = client.get(f"/panels/{world.panel_a.pk}/register/alerts/").content.decode()
+    alerts = client.get(f"/register/{world.panel_a.pk}/alerts/").content.decode()
     assert "C-0001</a> and <a" in alerts and "C-0002" in alerts and "L-0001" in alerts
-    page = client.get(f"/children/{register['c2'].pk}/").content.decode()
+    page = client.get(f"/register/children/{register['c2'].pk}/").content.decode()
     assert "1 other child shares a context with C-0002 but is not linked to them." in page
     # Linking them answers the alert.
     make_link(register["c1"], register["c2"], LinkType.ASSOCIATES)
@@ -99,12 +102,12 @@ def test_a_reviewed_alert_stops_appearing(world: World, register: dict[str, Any]
     client = client_as("chair_a")
     c1, c2, l1 = register["c1"], register["c2"], register["l1"]
     missing = client.post(
-        f"/panels/{world.panel_a.pk}/register/alerts/review/",
+        f"/register/{world.panel_a.pk}/alerts/review/",
         {"first": c1.pk, "second": c2.pk, "context": l1.pk, "note": ""},
     )
     assert missing.status_code == 400
     done = client.post(
-        f"/panels/{world.panel_a.pk}/register/alerts/review/",
+        f"/register/{world.panel_a.pk}/alerts/review/",
         {"first": c2.pk, "second": c1.pk, "context": l1.pk, "note": "Same college; not connected"},
     )
     assert done.status_code == 302
@@ -113,7 +116,7 @@ def test_a_reviewed_alert_stops_appearing(world: World, register: dict[str, Any]
     assert (
         client_as("member_a")
         .post(
-            f"/panels/{world.panel_a.pk}/register/alerts/review/",
+            f"/register/{world.panel_a.pk}/alerts/review/",
             {"first": c1.pk, "second": c2.pk, "context": l1.pk, "note": "x"},
         )
         .status_code
@@ -152,7 +155,7 @@ def test_the_network_reaches_two_steps_and_hides_what_the_viewer_may_not_see(
     police = selectors.neighbourhood(world.user("member_a"), register["c1"])
     teacher = selectors.neighbourhood(world.user("member_a_education"), register["c1"])
     assert register["p1"].pk in police.steps and register["p1"].pk not in teacher.steps
-    page = client_as("member_a_education").get(f"/children/{register['c1'].pk}/network/").content.decode()
+    page = client_as("member_a_education").get(f"/register/children/{register['c1'].pk}/network/").content.decode()
     assert 'id="network-data"' in page and "js/cytoscape.min.js" in page and "Connections, as a list" in page
     assert "G-0001" in page and "P-0001" not in page
     assert AuditEvent.objects.filter(action=Action.VIEW, detail__page="network").count() == 1
@@ -176,12 +179,12 @@ def test_merging_keeps_both_records_links_and_loses_nothing(
     make_link(keep, dup, LinkType.FAMILY)
     RiskChange.objects.create(subject=dup, level="High", decided_on="2025-09-01", reason="At panel")
     client = client_as("coordinator_a")
-    assert client_as("member_a").get(f"/children/{keep.pk}/merge/?with={dup.pk}").status_code == 403
-    compare = client.get(f"/children/{keep.pk}/merge/?with={dup.pk}")
+    assert client_as("member_a").get(f"/register/children/{keep.pk}/merge/?with={dup.pk}").status_code == 403
+    compare = client.get(f"/register/children/{keep.pk}/merge/?with={dup.pk}")
     assert compare.status_code == 200 and "Jaiden Ashcomb" in compare.content.decode()
     assert AuditEvent.objects.filter(purpose="Checking whether two records are the same person").count() == 2
     response = client.post(
-        f"/children/{keep.pk}/merge/",
+        f"/register/children/{keep.pk}/merge/",
         {
             "with": dup.pk,
             "keep": "this",
@@ -207,7 +210,7 @@ def test_merging_keeps_both_records_links_and_loses_nothing(
     assert RiskChange.objects.get().subject == keep
     events = AuditEvent.objects.filter(action=Action.UPDATE, detail__merge__merged=dup.reference)
     assert events.count() == 2 and events.first().purpose == "Same child, name misspelt"
-    assert "merged into" in client.get(f"/children/{dup.pk}/").content.decode()
+    assert "merged into" in client.get(f"/register/children/{dup.pk}/").content.decode()
     assert selectors.alerts_for_panel(world.user("coordinator_a"), world.panel_a) == [], (
         "now linked via the merged record"
     )

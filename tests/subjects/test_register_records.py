@@ -36,10 +36,10 @@ def _child(**overrides: Any) -> dict[str, Any]:
 
 
 def test_a_panel_member_adds_a_child_and_it_is_audited_without_the_name(world: World, client_as: Any) -> None:
-    response = client_as("member_a_education").post(f"/panels/{world.panel_a.pk}/register/children/new/", _child())
+    response = client_as("member_a_education").post(f"/register/{world.panel_a.pk}/children/new/", _child())
     assert response.status_code == 302
     child = Subject.objects.get(kind=Kind.CHILD, family_name="Farrowdale")
-    assert response["Location"] == f"/children/{child.pk}/"
+    assert response["Location"] == f"/register/children/{child.pk}/"
     assert child.reference == "C-0001" and child.status == Status.OPEN
     assert sorted(h.code for h in child.harm_types.all()) == ["cse", "online"]
     event = AuditEvent.objects.get(action=Action.CREATE, object_type="subjects.subject", object_id=str(child.pk))
@@ -49,7 +49,7 @@ def test_a_panel_member_adds_a_child_and_it_is_audited_without_the_name(world: W
 
 def test_errors_are_plain_and_keep_what_was_typed(world: World, client_as: Any) -> None:
     response = client_as("member_a").post(
-        f"/panels/{world.panel_a.pk}/register/children/new/",
+        f"/register/{world.panel_a.pk}/children/new/",
         _child(date_of_birth_day="31", date_of_birth_month="2", sex="", description="Keep this text"),
     )
     html = response.content.decode()
@@ -63,11 +63,11 @@ def test_errors_are_plain_and_keep_what_was_typed(world: World, client_as: Any) 
 def test_a_child_older_than_the_panel_considers_is_refused(world: World, client_as: Any) -> None:
     year = str(timezone.localdate().year - 20)
     response = client_as("member_a").post(
-        f"/panels/{world.panel_a.pk}/register/children/new/", _child(date_of_birth_year=year)
+        f"/register/{world.panel_a.pk}/children/new/", _child(date_of_birth_year=year)
     )
     assert "Alpha MACE considers children and young people up to their 18th birthday" in response.content.decode()
     future = client_as("member_a").post(
-        f"/panels/{world.panel_a.pk}/register/children/new/",
+        f"/register/{world.panel_a.pk}/children/new/",
         _child(date_of_birth_year=str(timezone.localdate().year + 1)),
     )
     assert "Date of birth must be in the past" in future.content.decode()
@@ -79,12 +79,12 @@ def test_a_young_adult_on_a_panel_up_to_25_needs_a_deliberate_confirmation(world
     world.panel_a.save()
     client = client_as("member_a")
     data = _child(date_of_birth_year=str(timezone.localdate().year - 20))
-    first = client.post(f"/panels/{world.panel_a.pk}/register/children/new/", data)
+    first = client.post(f"/register/{world.panel_a.pk}/children/new/", data)
     html = first.content.decode()
     assert first.status_code == 200 and "This is a young adult (18 to 24)" in html
     assert not Subject.objects.exists()
     confirmed = client.post(
-        f"/panels/{world.panel_a.pk}/register/children/new/",
+        f"/register/{world.panel_a.pk}/children/new/",
         {**data, "confirm": "yes", "confirmed_warnings": "young_adult"},
     )
     assert confirmed.status_code == 302 and Subject.objects.count() == 1
@@ -93,8 +93,8 @@ def test_a_young_adult_on_a_panel_up_to_25_needs_a_deliberate_confirmation(world
 def test_submitting_the_same_form_twice_saves_one_record(world: World, client_as: Any) -> None:
     client = client_as("member_a")
     data = _child()
-    assert client.post(f"/panels/{world.panel_a.pk}/register/children/new/", data).status_code == 302
-    again = client.post(f"/panels/{world.panel_a.pk}/register/children/new/", data, follow=True)
+    assert client.post(f"/register/{world.panel_a.pk}/children/new/", data).status_code == 302
+    again = client.post(f"/register/{world.panel_a.pk}/children/new/", data, follow=True)
     assert Subject.objects.count() == 1
     assert "This was already saved as C-0001." in again.content.decode()
 
@@ -110,7 +110,7 @@ def test_a_possible_duplicate_is_flagged_before_a_second_record_is_made(
         date_of_birth_month="5",
         date_of_birth_year="2010",
     )
-    first = client.post(f"/panels/{world.panel_a.pk}/register/children/new/", data)
+    first = client.post(f"/register/{world.panel_a.pk}/children/new/", data)
     html = first.content.decode()
     assert first.status_code == 200
     assert "This may already be on the register." in html
@@ -118,11 +118,11 @@ def test_a_possible_duplicate_is_flagged_before_a_second_record_is_made(
     assert Subject.objects.filter(kind=Kind.CHILD, panel=world.panel_a).count() == 2
     key = f"dup{register['c1'].pk}"
     made = client.post(
-        f"/panels/{world.panel_a.pk}/register/children/new/", {**data, "confirm": "yes", "confirmed_warnings": key}
+        f"/register/{world.panel_a.pk}/children/new/", {**data, "confirm": "yes", "confirmed_warnings": key}
     )
     assert made.status_code == 302
     new = Subject.objects.get(family_name="Ashcomb")
-    page = client.get(f"/children/{new.pk}/").content.decode()
+    page = client.get(f"/register/children/{new.pk}/").content.decode()
     assert "Possible duplicates" in page and "Compare and merge" in page
 
 
@@ -139,8 +139,11 @@ def test_a_stale_edit_does_not_overwrite_someone_elses_change(
         "version": location.version,
     }
     first, second = client_as("member_a"), client_as("coordinator_a")
-    assert first.post(f"/locations/{location.pk}/edit/", {**data, "hotspot_notes": "After school"}).status_code == 302
-    stale = second.post(f"/locations/{location.pk}/edit/", {**data, "hotspot_notes": "Late evenings"})
+    assert (
+        first.post(f"/register/locations/{location.pk}/edit/", {**data, "hotspot_notes": "After school"}).status_code
+        == 302
+    )
+    stale = second.post(f"/register/locations/{location.pk}/edit/", {**data, "hotspot_notes": "Late evenings"})
     assert stale.status_code == 409
     assert "Late evenings" in stale.content.decode()
     assert Subject.objects.get(pk=location.pk).hotspot_notes == "After school"
@@ -149,22 +152,25 @@ def test_a_stale_edit_does_not_overwrite_someone_elses_change(
 def test_names_can_only_be_changed_once_shown(world: World, register: dict[str, Any], client_as: Any) -> None:
     client = client_as("member_a")
     child = register["c1"]
-    hidden = client.get(f"/children/{child.pk}/edit/").content.decode()
+    hidden = client.get(f"/register/children/{child.pk}/edit/").content.decode()
     assert "Jayden" not in hidden and "show them first" in hidden
-    client.post(f"/children/{child.pk}/reveal/", {"purpose": "update"})
-    assert 'value="Jayden"' in client.get(f"/children/{child.pk}/edit/").content.decode()
+    client.post(f"/register/children/{child.pk}/reveal/", {"purpose": "update"})
+    assert 'value="Jayden"' in client.get(f"/register/children/{child.pk}/edit/").content.decode()
 
 
 def test_closing_needs_a_reason_and_only_coordinators_and_chairs_decide(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
     child = register["c2"]
-    assert client_as("member_a").get(f"/children/{child.pk}/status/").status_code == 403
+    assert client_as("member_a").get(f"/register/children/{child.pk}/status/").status_code == 403
     client = client_as("chair_a")
-    missing = client.post(f"/children/{child.pk}/status/", {"status": "closed", "reason": "", "version": child.version})
+    missing = client.post(
+        f"/register/children/{child.pk}/status/", {"status": "closed", "reason": "", "version": child.version}
+    )
     assert "Enter the reason for stepping down or closing" in missing.content.decode()
     done = client.post(
-        f"/children/{child.pk}/status/", {"status": "closed", "reason": "Moved out of area", "version": child.version}
+        f"/register/children/{child.pk}/status/",
+        {"status": "closed", "reason": "Moved out of area", "version": child.version},
     )
     assert done.status_code == 302
     child.refresh_from_db()
@@ -180,7 +186,7 @@ def test_risk_levels_come_from_the_panels_scale_and_keep_their_history(
 
     def decide(level: str, version: int) -> Any:
         return client.post(
-            f"/children/{child.pk}/risk/",
+            f"/register/children/{child.pk}/risk/",
             {
                 "level": level,
                 "reason": f"Panel decision: {level}",
@@ -195,14 +201,14 @@ def test_risk_levels_come_from_the_panels_scale_and_keep_their_history(
     assert decide("Medium", child.version).status_code == 302
     assert decide("High", child.version + 1).status_code == 302
     assert [c.level for c in RiskChange.objects.filter(subject=child).order_by("pk")] == ["Medium", "High"]
-    page = client.get(f"/children/{child.pk}/").content.decode()
+    page = client.get(f"/register/children/{child.pk}/").content.decode()
     assert "Risk level history" in page and "Medium → High" in page
 
 
 def test_a_child_causing_harm_is_added_to_the_childrens_register_too(world: World, client_as: Any) -> None:
     client = client_as("chair_a")
     response = client.post(
-        f"/panels/{world.panel_a.pk}/register/persons-of-concern/new/",
+        f"/register/{world.panel_a.pk}/persons-of-concern/new/",
         {
             "given_names": "Tyrese",
             "family_name": "Halloway",
@@ -220,7 +226,7 @@ def test_a_child_causing_harm_is_added_to_the_childrens_register_too(world: Worl
 
 def test_themes_need_a_period_in_order(world: World, client_as: Any) -> None:
     response = client_as("member_a").post(
-        f"/panels/{world.panel_a.pk}/register/themes/new/",
+        f"/register/{world.panel_a.pk}/themes/new/",
         {
             "name": "Vape shop grooming",
             "description": "Older males buying vapes for girls",
@@ -243,22 +249,25 @@ def test_opening_a_location_as_a_context_case_lists_every_linked_child(
     client = client_as("coordinator_a")
     assert (
         client.post(
-            f"/locations/{location.pk}/case/", {"reason": "Two children seen here", "version": location.version}
+            f"/register/locations/{location.pk}/case/",
+            {"reason": "Two children seen here", "version": location.version},
         ).status_code
         == 302
     )
-    page = client.get(f"/locations/{location.pk}/").content.decode()
+    page = client.get(f"/register/locations/{location.pk}/").content.decode()
     assert "Open as a context case" in page and "Children linked to this location" in page
     assert "C-0001" in page and "C-0002" in page
-    cases = client.get(f"/panels/{world.panel_a.pk}/register/cases/").content.decode()
+    cases = client.get(f"/register/{world.panel_a.pk}/cases/").content.decode()
     assert "L-0001" in cases
-    assert client.post(f"/children/{register['c1'].pk}/case/", {"reason": "x", "version": 1}).status_code == 404
+    assert (
+        client.post(f"/register/children/{register['c1'].pk}/case/", {"reason": "x", "version": 1}).status_code == 404
+    )
 
 
 def test_records_of_another_panel_cannot_be_linked(world: World, register: dict[str, Any], client_as: Any) -> None:
     other = make_subject(world.panel_b, Kind.LOCATION, name="Bravo park")
     response = client_as("member_a").post(
-        f"/children/{register['c1'].pk}/links/new/",
+        f"/register/children/{register['c1'].pk}/links/new/",
         {
             "link_type": "seen_at",
             "other": other.pk,
@@ -274,14 +283,14 @@ def test_records_of_another_panel_cannot_be_linked(world: World, register: dict[
 
 def test_date_of_birth_unknown_needs_an_age_band(world: World, client_as: Any) -> None:
     response = client_as("member_a").post(
-        f"/panels/{world.panel_a.pk}/register/children/new/",
+        f"/register/{world.panel_a.pk}/children/new/",
         _child(date_of_birth_day="", date_of_birth_month="", date_of_birth_year=""),
     )
     assert "Enter a date of birth or choose an age band" in response.content.decode()
     assert (
         client_as("member_a")
         .post(
-            f"/panels/{world.panel_a.pk}/register/children/new/",
+            f"/register/{world.panel_a.pk}/children/new/",
             _child(date_of_birth_day="", date_of_birth_month="", date_of_birth_year="", age_band="14_15"),
         )
         .status_code

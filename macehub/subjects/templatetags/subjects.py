@@ -68,3 +68,15 @@ def kind_path(kind: str) -> str:
 def list_url(subject: Subject) -> str:
     """The register list a record belongs to (for back links)."""
     return reverse(f"subjects:{subject.kind}_list", args=[subject.panel_id])
+
+
+@register.filter
+def ethnicity(subject: Subject) -> str:
+    """The ONS group and category, for example "Asian, Asian British or Asian Welsh: Pakistani"."""
+    from macehub.subjects.taxonomy import ETHNICITY_GROUP_OF, ETHNICITY_LABELS
+
+    if not subject.ethnicity:
+        return "Not recorded"
+    group = ETHNICITY_GROUP_OF.get(subject.ethnicity, "")
+    label = ETHNICITY_LABELS.get(subject.ethnicity, subject.ethnicity)
+    return label if group == "Not recorded" else f"{group}: {label}"

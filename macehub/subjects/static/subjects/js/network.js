@@ -18,12 +18,18 @@
     group: "#f47738",
     theme: "#54319f"
   };
+  // cytoscape.js adds a <style> element unless one with this id exists; our CSP forbids
+  // inline styles, and our stylesheet already positions the container, so give it a marker.
+  if (!document.getElementById("__________cytoscape_stylesheet")) {
+    var marker = document.createElement("meta");
+    marker.id = "__________cytoscape_stylesheet";
+    document.head.appendChild(marker);
+  }
   container.hidden = false;
   var cy = window.cytoscape({
     container: container,
     elements: data.nodes.concat(data.edges),
     boxSelectionEnabled: false,
-    wheelSensitivity: 0.2,
     style: [
       {
         selector: "node",
@@ -57,7 +63,7 @@
           "line-color": "#505a5f",
           "curve-style": "bezier",
           "label": "data(label)",
-          "font-size": 10,
+          "font-size": 9,
           "color": "#505a5f",
           "text-rotation": "autorotate",
           "text-background-color": "#ffffff",
