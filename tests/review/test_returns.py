@@ -118,7 +118,7 @@ def test_evidence_of_the_wrong_type_is_refused_and_what_was_typed_is_kept(rw, cl
     response = client.post(f"/review/returns/{rw.return_a.pk}/sections/{rw.section.pk}/", data)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in html and "The selected file is not really a PDF file" in html
+    assert "There is a problem" in html and f"{questions[2].code}: The selected file is not really a PDF file" in html
     assert "Words I do not want to lose" in html
     assert not Answer.objects.filter(assessment=rw.return_a, question=questions[2]).exists()
 

@@ -121,7 +121,7 @@ class SectionAnswersForm(VersionedFormMixin, GovukForm):
                 coerce=int,
                 required=False,
                 empty_value=None,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"small": True}),
                 error_messages={"invalid_choice": f"Choose a rating for {question.code} from the scale"},
             )
             if question.allows_comment:
@@ -140,6 +140,15 @@ class SectionAnswersForm(VersionedFormMixin, GovukForm):
                 required=False,
                 help_text="PDF, Word, Excel, PowerPoint, OpenDocument, text, CSV, PNG or JPEG. No children's details.",
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A section has many file boxes: say which question a file problem belongs to.
+        for question in self.questions:
+            name = f"q{question.pk}_evidence"
+            if name in self.errors:
+                self.errors[name] = self.error_class([f"{question.code}: {e}" for e in self.errors[name]])
+        return data
 
     def items(self) -> list[dict[str, Any]]:
         """The bound fields grouped by question, for the template."""
