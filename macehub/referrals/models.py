@@ -30,6 +30,14 @@ KIND_FOR_TYPE = {
 }
 
 
+SHORT_TYPE = {
+    SubjectType.CHILD: "Child",
+    SubjectType.GROUP: "Group",
+    SubjectType.LOCATION: "Location",
+    SubjectType.PERSON: "Possible perpetrator",
+}
+
+
 class Route(models.TextChoices):
     FRONT_DOOR = "front_door", "Through the front door (MASH or integrated referral hub), with a referral form"
     STRATEGY = "strategy", "From a strategy discussion"
@@ -45,6 +53,14 @@ class ReferralStatus(models.TextChoices):
     NOT_MET = "not_met", "Does not meet the criteria"
     WITHDRAWN = "withdrawn", "Withdrawn by the referrer"
 
+
+SHORT_ROUTE = {
+    Route.FRONT_DOOR: "Front door",
+    Route.STRATEGY: "Strategy discussion",
+    Route.POLICE: "Police report",
+    Route.PRE_MACE: "Pre-MACE triage",
+    Route.OTHER: "Other",
+}
 
 DECIDED = [ReferralStatus.ACCEPTED, ReferralStatus.SIGNPOSTED, ReferralStatus.NOT_MET]
 
@@ -126,6 +142,14 @@ class Referral(TrackedModel):
     @property
     def kind(self) -> str:
         return KIND_FOR_TYPE[SubjectType(self.subject_type)]
+
+    @property
+    def short_type(self) -> str:
+        return SHORT_TYPE[SubjectType(self.subject_type)]
+
+    @property
+    def short_route(self) -> str:
+        return SHORT_ROUTE[Route(self.route)]
 
     @property
     def is_waiting(self) -> bool:

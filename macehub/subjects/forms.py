@@ -476,15 +476,28 @@ class CaseForm(VersionedFormMixin, GovukForm):
 # --- Links ------------------------------------------------------------------------------------
 
 
-def link_type_choices(kind: str) -> list[tuple[str, str]]:
-    """The link types a record of this kind can take part in, worded from its side."""
+def _kinds_in_words(kinds: set[str]) -> str:
+    words = [str(Kind(k).label).lower() for k in sorted(kinds, key=lambda k: KIND_RANK[Kind(k)])]
+    if len(words) >= len(Kind.values) - 1:
+        return "any record"
+    return "a " + (" or a ".join(words) if len(words) < 3 else ", a ".join(words[:-1]) + " or a " + words[-1])
+
+
+def link_type_choices(kind: str, visible_kinds: set[str] | None = None) -> list[tuple[str, str]]:
+    """The link types a record of this kind can take part in, worded from its side, each saying
+    what it can link to. Types that could only reach records the person cannot see are left out."""
+    visible = set(visible_kinds or Kind.values)
     choices: list[tuple[str, str]] = []
     for link_type in LinkType:
         pairs = ALLOWED_PAIRS[link_type]
-        if any(source == kind for source, _ in pairs):
-            choices.append((link_type.value, str(link_type.label)))
-        if link_type not in SYMMETRIC and any(target == kind for _, target in pairs):
-            choices.append((f"{link_type.value}:reverse", REVERSE_CHOICE[link_type]))
+        forward = {target for source, target in pairs if source == kind} & visible
+        backward = {source for source, target in pairs if target == kind} & visible
+        if link_type in SYMMETRIC:
+            forward |= backward
+        if forward:
+            choices.append((link_type.value, f"{link_type.label} — {_kinds_in_words(forward)}"))
+        if link_type not in SYMMETRIC and backward:
+            choices.append((f"{link_type.value}:reverse", f"{REVERSE_CHOICE[link_type]} — {_kinds_in_words(backward)}"))
     return choices
 
 
@@ -524,9 +537,11 @@ class LinkForm(GovukForm):
     )
     notes = forms.CharField(label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
-    def __init__(self, *args: Any, subject: Subject, candidates: Any, agencies: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, subject: Subject, candidates: Any, agencies: Any, visible_kinds: set[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["link_type"].choices = link_type_choices(subject.kind)  # type: ignore[attr-defined]
+        self.fields["link_type"].choices = link_type_choices(subject.kind, visible_kinds)  # type: ignore[attr-defined]
         self.fields["other"].choices = record_choices(candidates, subject.pk)  # type: ignore[attr-defined]
         self.fields["source_agency"].queryset = agencies  # type: ignore[attr-defined]
 
@@ -565,7 +580,8 @@ class MergeForm(GovukForm):
             ("other", f"Keep {other.reference} (merge {this.reference} into it)"),
         ]
         if not self.is_bound:
-            self.initial.update({"this_version": this.version, "other_version": other.version, "keep": "this"})
+            older = "this" if this.number < other.number else "other"
+            self.initial.update({"this_version": this.version, "other_version": other.version, "keep": older})
 
 
 class AlertReviewForm(GovukForm):

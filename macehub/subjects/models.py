@@ -392,11 +392,11 @@ class LinkType(models.TextChoices):
 
 #: How a link type reads when chosen from its target's side (on the link form).
 REVERSE_CHOICE = {
-    LinkType.EXPLOITED_BY: "is thought to exploit (a child)",
-    LinkType.MEMBER_OF: "includes (a child or person of concern)",
+    LinkType.EXPLOITED_BY: "is thought to exploit",
+    LinkType.MEMBER_OF: "includes",
     LinkType.LIVES_AT: "is where someone lives or stays",
     LinkType.SEEN_AT: "is where someone, or a group, is seen",
-    LinkType.THEME: "covers (any record)",
+    LinkType.THEME: "covers",
 }
 _PEOPLE = {Kind.CHILD, Kind.PERSON}
 _ANY = set(Kind.values) - {Kind.THEME}

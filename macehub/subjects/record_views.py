@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -434,8 +435,15 @@ def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         else:
             messages.success(request, f"{merged.reference} merged into {keep.reference}. Nothing was lost.")
             return HttpResponseRedirect(subject_url(keep))
+    links = selectors.links_visible_to(request.user).filter(ended_on__isnull=True)
+    counts = {
+        "this": links.filter(Q(source=subject) | Q(target=subject)).count(),
+        "other": links.filter(Q(source=other) | Q(target=other)).count(),
+    }
     return render(
-        request, "subjects/merge.html", {"subject": subject, "other": other, "panel": subject.panel, "form": form}
+        request,
+        "subjects/merge.html",
+        {"subject": subject, "other": other, "panel": subject.panel, "form": form, "link_counts": counts},
     )
 
 
@@ -463,7 +471,15 @@ def link_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     initial = {"known_from": timezone.localdate(), "source_agency": _agency_of(request.user, panel.pk)}
     if request.GET.get("with", "").isdigit():
         initial["other"] = int(request.GET["with"])
-    form = LinkForm(request.POST or None, subject=subject, candidates=candidates, agencies=agencies, initial=initial)
+    visible_kinds = set(Kind.values) if panel.pk in poc_panel_ids(request.user) else set(Kind.values) - {Kind.PERSON}
+    form = LinkForm(
+        request.POST or None,
+        subject=subject,
+        candidates=candidates,
+        agencies=agencies,
+        visible_kinds=visible_kinds,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         other = selectors.get_any_subject_for(request.user, data["other"])
