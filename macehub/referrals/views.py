@@ -265,6 +265,14 @@ def _accept_choices(request: HttpRequest, referral: Referral) -> tuple[list[Any]
     return same_kind, others
 
 
+def _mentioned(referral: Referral, others: list[Any]) -> list[int]:
+    """Places, groups and themes the referral names (roughly) are ticked to start with."""
+    text = normalise(" ".join((referral.locations, referral.associates, referral.online, referral.concerns)))
+    if not text:
+        return []
+    return [s.pk for s in others if s.name and fuzz.partial_ratio(normalise(s.name), text) >= 90]
+
+
 @require_http_methods(["GET", "POST"])
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, pk)
@@ -280,7 +288,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         same_kind=same_kind,
         others=others,
         ask_screened=ask_screened,
-        initial={"record": "new", "version": referral.version},
+        initial={"record": "new", "version": referral.version, "link_to": _mentioned(referral, others)},
     )
     duplicates = possible_duplicates(
         request.user,

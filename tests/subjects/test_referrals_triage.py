@@ -245,3 +245,10 @@ def test_merging_carries_referrals_over(world: World, register: dict[str, Any], 
     )
     assert keep in Referral.objects.get().subjects.all()
     assert Subject.objects.get(pk=dup.pk).status == "merged"
+
+
+def test_places_the_referral_names_are_ticked_to_link(world: World, register: dict[str, Any], client_as: Any) -> None:
+    referral = _refer(world, client_as, locations="Usually at Northgate bus station after school")
+    page = client_as("coordinator_a").get(f"/referrals/{referral.pk}/accept/").content.decode()
+    ticked = f'value="{register["l1"].pk}" checked'
+    assert ticked in page and f'value="{register["g1"].pk}" checked' not in page
