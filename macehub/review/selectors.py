@@ -137,7 +137,9 @@ def section_progress(assessment: Assessment) -> list[dict[str, Any]]:
     rows = []
     for section in sections:
         done = answered.get(section.pk, 0)
-        if done == 0:
+        if carried.get(section.pk, 0):
+            status = "To check"
+        elif done == 0:
             status = "Not started"
         elif done < section.total:
             status = "In progress"
