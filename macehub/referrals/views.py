@@ -277,6 +277,8 @@ def _mentioned(referral: Referral, others: list[Any]) -> list[int]:
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, pk)
     policy.require(request.user, "decide_referral", referral)
+    if request.method == "GET":
+        record(action=Action.VIEW, actor=request.user, obj=referral, detail={"page": "accept"})
     same_kind, others = _accept_choices(request, referral)
     ask_screened = (
         referral.panel.front_door_screening_required

@@ -207,6 +207,8 @@ def subject_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     form_class = EDIT_FORMS[kind]
     kwargs = {**_form_kwargs(request, subject.panel, kind), "instance": subject, "identity": identity}
     form = form_class(request.POST or None, **kwargs)
+    if request.method == "GET":
+        services.record_viewed(actor=request.user, subject=subject, page="edit form")
     warnings: list[Warning] = []
     if request.method == "POST" and form.is_valid():
         values = form.values()

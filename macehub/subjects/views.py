@@ -19,7 +19,7 @@ from macehub.organisations.selectors import get_panel_for
 from . import selectors, services
 from .common import apply_errors, register_panel
 from .forms import AlertReviewForm, RegisterFilterForm, SearchForm
-from .models import PLURAL, Kind, Status
+from .models import CONTEXT_KINDS, PLURAL, Kind, Status
 from .policies import poc_panel_ids, policy, register_panel_ids
 
 
@@ -138,7 +138,8 @@ def alert_review(request: HttpRequest, panel_pk: int) -> HttpResponse:
         first = selectors.get_any_subject_for(request.user, data["first"])
         second = selectors.get_any_subject_for(request.user, data["second"])
         context = selectors.get_any_subject_for(request.user, data["context"])
-        if first.panel_id != panel.pk or first.kind != Kind.CHILD or second.kind != Kind.CHILD:
+        same_panel = first.panel_id == second.panel_id == context.panel_id == panel.pk
+        if not same_panel or first.kind != Kind.CHILD or second.kind != Kind.CHILD or context.kind not in CONTEXT_KINDS:
             form.add_error(None, "Choose an alert from this panel")
         else:
             try:

@@ -128,3 +128,22 @@ def test_searching_is_recorded_without_the_words_searched_for(
     event = AuditEvent.objects.get(action=Action.VIEW, object_type="organisations.panel")
     assert event.detail == {"page": "register search", "results": 1}
     assert "ashcomb" not in str(event.detail) + event.purpose
+
+
+def test_every_page_showing_a_child_or_person_records_a_view(
+    world: World, register: dict[str, Any], client_as: Any
+) -> None:
+    child, person = register["c1"], register["p1"]
+    police = client_as("member_a")
+    for path in (
+        f"/register/children/{child.pk}/",
+        f"/register/children/{child.pk}/network/",
+        f"/register/children/{child.pk}/edit/",
+        f"/register/persons-of-concern/{person.pk}/",
+        f"/register/persons-of-concern/{person.pk}/network/",
+    ):
+        before = AuditEvent.objects.filter(action=Action.VIEW).count()
+        assert police.get(path).status_code == 200
+        assert AuditEvent.objects.filter(action=Action.VIEW).count() == before + 1, path
+    pages = set(AuditEvent.objects.filter(action=Action.VIEW).values_list("object_type", "detail__page"))
+    assert ("subjects.child", "network") in pages and ("subjects.personofconcern", "record") in pages
