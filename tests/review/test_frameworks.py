@@ -157,3 +157,65 @@ def test_a_version_exports_in_the_file_format_it_is_loaded_from(rw, client_as) -
     check_framework_data(data)
     assert data == framework_as_data(rw.version)
     assert AuditEvent.objects.filter(action=Action.EXPORT, object_type="review.frameworkversion").exists()
+
+
+def test_the_london_team_adds_to_a_draft_and_answers_carry_forward_into_the_new_version(rw, world, client_as) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from macehub.review.models import Assessment
+    from macehub.review.services import cycles
+
+    client = client_as("london_team")
+    response = client.post(
+        f"/review/frameworks/versions/{rw.draft.pk}/sections/new/",
+        {"code": "g", "title": "Children who move", "area": "protocol"},
+    )
+    assert response.status_code == 302
+    section = Section.objects.get(framework_version=rw.draft, code="G")
+    response = client.post(
+        f"/review/frameworks/sections/{section.pk}/questions/new/",
+        {
+            "code": "G1",
+            "text": "Placing and host authorities agree a safety plan before a move.",
+            "focus": "Children who move",
+            "protocol_reference": "Section 9",
+            "evidence_prompt": "The notification template.",
+            "allows_comment": "on",
+        },
+    )
+    assert response.status_code == 302
+    clash = client.post(
+        f"/review/frameworks/sections/{section.pk}/questions/new/",
+        {"code": "G1", "text": "Again", "protocol_reference": "Section 9", "evidence_prompt": "x"},
+    )
+    assert "Another question in this version already has this number." in clash.content.decode()
+    assert (
+        client.post(f"/review/frameworks/versions/{rw.draft.pk}/publish/", {"version": rw.draft.version}).status_code
+        == 302
+    )
+    assert FrameworkVersion.objects.get(pk=rw.draft.pk).status == "published"
+
+    # Bravo's submitted answers to version 1 carry into a cycle on version 2, matched by key.
+    today = timezone.localdate()
+    cycle = cycles.cycle_open(
+        actor=world.user("london_team"),
+        name="Version 2 cycle",
+        framework_version=FrameworkVersion.objects.get(pk=rw.draft.pk),
+        opens_on=today,
+        deadline=today + timedelta(days=9),
+        partnerships=[world.partnership_b],
+        previous=rw.cycle,
+    )
+    new_return = cycle.assessments.get()
+    copied = cycles.assessment_carry_forward(
+        actor=world.user("borough_admin_b"), assessment=new_return, previous=Assessment.objects.get(pk=rw.return_b.pk)
+    )
+    assert copied == 37
+    assert all(
+        a.question.section.framework_version_id == rw.draft.pk for a in Answer.objects.filter(assessment=new_return)
+    )
+    assert not Answer.objects.filter(assessment=new_return, question__code="G1").exists(), (
+        "the new question is unanswered"
+    )

@@ -166,3 +166,39 @@ def test_the_home_page_points_each_person_to_their_review_work(rw, client_as) ->
     assert 'href="/review/"' not in member, "panel members do not get the review overview in the navigation"
     assert 'href="/review/members/"' in member
     assert GovernanceGroup.objects.count() == 1
+
+
+def test_every_review_write_leaves_an_audit_event(rw, world, client_as) -> None:
+    """review_world builds its records through the services; each left its event."""
+    recorded = set(AuditEvent.objects.values_list("object_type", "action"))
+    for expected in [
+        ("review.frameworkversion", Action.CREATE),
+        ("review.cycle", Action.CREATE),
+        ("review.reviewround", Action.CREATE),
+        ("review.peerreview", Action.CREATE),
+        ("review.peerreview", Action.UPDATE),
+        ("review.finding", Action.CREATE),
+        ("review.recommendation", Action.CREATE),
+        ("review.implementationaction", Action.CREATE),
+        ("review.implementationaction", Action.UPDATE),
+    ]:
+        assert expected in recorded, expected
+    client = client_as("london_team")
+    client.post(
+        f"/review/groups/{rw.group.pk}/edit/",
+        {"version": rw.group.version, "name": "Data T&F", "kind": "task_and_finish"},
+    )
+    client.post(
+        f"/review/timeline/{rw.milestone.pk}/",
+        {
+            "version": rw.milestone.version,
+            "title": "Findings out",
+            "due_on_day": "1",
+            "due_on_month": "2",
+            "due_on_year": "2023",
+            "status": "planned",
+        },
+    )
+    event = AuditEvent.objects.filter(object_type="review.governancegroup", action=Action.UPDATE).get()
+    assert event.changes["name"] == ["Data and oversight Task and Finish group", "Data T&F"]
+    assert AuditEvent.objects.filter(object_type="review.milestone", action=Action.UPDATE).exists()
