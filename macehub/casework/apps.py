@@ -5,3 +5,25 @@ class CaseworkConfig(AppConfig):
     name = "macehub.casework"
     label = "casework"
     verbose_name = "Casework records"
+
+    def ready(self) -> None:
+        from macehub.core import home, navigation
+        from macehub.subjects.services import register_merge_hook
+
+        from .home import casework_section
+        from .journey import register_sources
+        from .policies import policy
+        from .services import carry_casework_over
+
+        register_merge_hook(carry_casework_over)
+        register_sources()
+        navigation.register(
+            navigation.NavItem(
+                "Casework",
+                "casework:home",
+                lambda u: policy.can(u, "use_casework"),
+                order=27,
+                section="/casework/",
+            )
+        )
+        home.register(home.HomeSection("casework", "casework/home_casework.html", casework_section, order=27))

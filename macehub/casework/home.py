@@ -1,0 +1,36 @@
+"""The "Casework" section of the home page: per panel, what is overdue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from macehub.core.acting import acting_context
+from macehub.organisations.models import Panel
+from macehub.subjects.policies import register_panel_ids
+
+from . import selectors
+
+
+def casework_section(request: HttpRequest) -> dict[str, Any] | None:
+    panel_ids = register_panel_ids(request.user)
+    if not panel_ids:
+        return None
+    acting = acting_context(request)
+    panels = Panel.objects.filter(pk__in=panel_ids).order_by("name")
+    if acting.partnership_id is not None:
+        panels = panels.filter(partnership_id=acting.partnership_id)
+    rows = []
+    for panel in panels:
+        lists = selectors.due_lists(request.user, panel, limit=200)
+        rows.append(
+            {
+                "panel": panel,
+                "overdue": lists.overdue_count,
+                "interviews": lists.interviews_overdue,
+                "nrm_late": len(lists.nrm_late),
+                "consent": len(lists.consent),
+            }
+        )
+    return {"rows": rows}
