@@ -96,7 +96,10 @@ def test_from_opening_a_cycle_to_closing_an_action_with_evidence(
     expect(lena.get_by_test_id("returned-count").get_by_text("1 of 2")).to_be_visible()
     lena.get_by_role("link", name="Results and heat map").click()
     expect(lena.get_by_test_id("heat-map").get_by_role("link", name="Alpha")).to_be_visible()
-    assert lena.evaluate("() => !!Chart.getChart(document.querySelector('canvas[data-review-chart]'))")
+    # The chart script runs after the table is on screen: wait for it to have drawn.
+    lena.wait_for_function(
+        "() => window.Chart && !!Chart.getChart(document.querySelector('canvas[data-review-chart]'))"
+    )
     expect(lena.get_by_test_id("distribution")).to_be_visible()
     assert_accessible(lena, "review-heat-map")
 
