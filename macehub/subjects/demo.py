@@ -230,7 +230,11 @@ def _seed_panel(ctx: DemoContext, key: str) -> None:
         age = rng.randint(12, 17) if (upper == 18 or i % 9) else rng.randint(18, 22)
         status = Status.OPEN if i % 8 else rng.choice([Status.STEPPED_DOWN, Status.CLOSED])
         looked_after = "yes" if i % 7 == 0 else rng.choice(["no", "no", "no", "not_known"])
-        harm = ["cse", "online"] if girl and i % 2 else ["cce", "county_lines"] if not girl else ["cse"]
+        main = rng.choice(["cse", "cse", "online"] if girl else ["cce", "county_lines", "serious_violence"])
+        extra = rng.sample(
+            ["online", "financial", "child_on_child", "trafficking", "serious_violence", "cce"], k=rng.randint(0, 2)
+        )
+        harm = list(dict.fromkeys([main, *extra]))
         child = b.subject(
             Kind.CHILD,
             harm,

@@ -147,3 +147,11 @@ def test_every_page_showing_a_child_or_person_records_a_view(
         assert AuditEvent.objects.filter(action=Action.VIEW).count() == before + 1, path
     pages = set(AuditEvent.objects.filter(action=Action.VIEW).values_list("object_type", "detail__page"))
     assert ("subjects.child", "network") in pages and ("subjects.personofconcern", "record") in pages
+
+
+def test_partnership_roles_find_the_register_summary_from_their_home_page(world: World, client_as: Any) -> None:
+    home = client_as("analyst_a").get("/").content.decode()
+    assert f'href="/register/{world.panel_a.pk}/summary/"' in home
+    assert f'href="/register/{world.panel_a.pk}/"' not in home
+    member_home = client_as("member_a").get("/").content.decode()
+    assert f'href="/register/{world.panel_a.pk}/"' in member_home
