@@ -5,3 +5,36 @@ class MeetingsConfig(AppConfig):
     name = "macehub.meetings"
     label = "meetings"
     verbose_name = "Meetings and actions"
+
+    def ready(self) -> None:
+        from macehub.core import home, navigation, timeline
+        from macehub.subjects.services import register_merge_hook
+
+        from .home import actions_section, meetings_section
+        from .journey import action_events, meeting_events
+        from .policies import policy
+        from .services.merging import carry_meeting_records_over
+
+        register_merge_hook(carry_meeting_records_over)
+        navigation.register(
+            navigation.NavItem(
+                "Meetings",
+                "meetings:index",
+                lambda u: policy.can(u, "use_meetings"),
+                order=30,
+                section="/meetings/",
+            )
+        )
+        navigation.register(
+            navigation.NavItem(
+                "Actions",
+                "meetings:my_actions",
+                lambda u: policy.can(u, "use_actions"),
+                order=31,
+                section="/actions/",
+            )
+        )
+        home.register(home.HomeSection("meetings", "meetings/home_meetings.html", meetings_section, order=23))
+        home.register(home.HomeSection("actions", "meetings/home_actions.html", actions_section, order=24))
+        timeline.register("meeting", "Meetings", meeting_events)
+        timeline.register("action", "Actions", action_events)

@@ -1,3 +1,0 @@
-"""Meetings and actions."""
-
-from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Pages for meetings and actions (one module per part of the work)."""

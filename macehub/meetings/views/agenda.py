@@ -1,0 +1,261 @@
+"""The VOLT agenda: viewing it, the builder (referrals first, then reviews), an item's presenter,
+time and guests, and putting items in order (buttons; dragging is an enhancement)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from macehub.accounts.models import User
+from macehub.core.forms import rebind_after_conflict
+from macehub.core.services import ConcurrentEditError
+from macehub.subjects.selectors import subjects_visible_to
+
+from .. import selectors
+from ..forms import AddByReferenceForm, AddOtherItemForm, ItemForm
+from ..models import AgendaItem, InvitationScope, ItemSource, Meeting
+from ..policies import policy
+from ..services import agenda as agenda_services
+from ..services import scheduling
+from .common import apply_errors, meeting_for
+
+#: The outstanding actions open the agenda; this is the time they are given.
+ACTIONS_MINUTES = 10
+
+
+def _timings(meeting: Meeting, groups: list[selectors.StrandGroup], has_actions: bool) -> dict[int, str]:
+    start = datetime.combine(meeting.date, meeting.start_time)
+    if has_actions:
+        start += timedelta(minutes=ACTIONS_MINUTES)
+    times = {}
+    for group in groups:
+        for item in group.items:
+            times[item.pk] = start.strftime("%H:%M")
+            start += timedelta(minutes=item.minutes_allowed)
+    return times
+
+
+@require_GET
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, access = meeting_for(request, pk)
+    items = list(selectors.items_visible_to(request.user, meeting, access))
+    groups = selectors.grouped(items)
+    outstanding = selectors.outstanding_actions(request.user, meeting, access)
+    can_plan = policy.can(request.user, "plan_meeting", meeting)
+    times = _timings(meeting, groups, bool(outstanding))
+    for group in groups:
+        for item in group.items:
+            item.starts = times[item.pk]  # type: ignore[attr-defined]
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "meeting": meeting,
+            "panel": meeting.panel,
+            "access": access,
+            "groups": groups,
+            "outstanding": outstanding,
+            "actions_minutes": ACTIONS_MINUTES if outstanding else 0,
+            "total_minutes": sum(i.minutes_allowed for i in items) + (ACTIONS_MINUTES if outstanding else 0),
+            "can_plan": can_plan,
+            "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+        },
+    )
+
+
+def _picks(request: HttpRequest, meeting: Meeting) -> list[tuple[Any, str, Any]]:
+    """The records ticked in the builder, with where each came from (referral or review)."""
+    from macehub.referrals.models import Referral, ReferralStatus
+
+    wanted: dict[int, tuple[str, int | None]] = {}
+    for value in request.POST.getlist("pick"):
+        parts = value.split(":")
+        if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in ItemSource.values:
+            continue
+        wanted[int(parts[0])] = (parts[1], int(parts[2]) if parts[2].isdigit() and parts[2] != "0" else None)
+    subjects = {
+        s.pk: s for s in subjects_visible_to(request.user).filter(panel_id=meeting.panel_id, pk__in=list(wanted))
+    }
+    referral_ids = [r for _, r in wanted.values() if r]
+    referrals = {
+        r.pk: r
+        for r in Referral.objects.filter(
+            pk__in=referral_ids, panel_id=meeting.panel_id, status=ReferralStatus.ACCEPTED
+        ).select_related("referrer", "referrer_agency")
+    }
+    picks = []
+    for subject_id, (source, referral_id) in wanted.items():
+        subject = subjects.get(subject_id)
+        if subject is None:
+            continue
+        referral = referrals.get(referral_id) if referral_id else None
+        picks.append((subject, source if referral or source != ItemSource.REFERRAL else ItemSource.ADDED, referral))
+    return sorted(picks, key=lambda p: (p[0].kind, p[0].number))
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The agenda builder: accepted referrals waiting to be heard are offered first, then open
+    records due for review, grouped by VOLT strand; tick any number and add them at once."""
+    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    reference_form = AddByReferenceForm(prefix="ref")
+    other_form = AddOtherItemForm(prefix="other", initial={"minutes_allowed": 10})
+    error = ""
+    if request.method == "POST":
+        what = request.POST.get("add", "")
+        try:
+            if what == "selected":
+                picks = _picks(request, meeting)
+                items = agenda_services.agenda_add(actor=request.user, meeting=meeting, picks=picks)
+                messages.success(request, f"{len(items)} item{'s' if len(items) != 1 else ''} added to the agenda.")
+                return HttpResponseRedirect(reverse("meetings:agenda", args=[meeting.pk]))
+            if what == "reference":
+                reference_form = AddByReferenceForm(request.POST, prefix="ref")
+                if reference_form.is_valid():
+                    subject = selectors.find_on_register(
+                        request.user, meeting, reference_form.cleaned_data["reference"]
+                    )
+                    if subject is None:
+                        reference_form.add_error(
+                            "reference", "Enter the reference of a record on this panel's register"
+                        )
+                    else:
+                        agenda_services.agenda_add(
+                            actor=request.user, meeting=meeting, picks=[(subject, ItemSource.ADDED, None)]
+                        )
+                        messages.success(request, f"{subject.reference} added to the agenda.")
+                        return HttpResponseRedirect(reverse("meetings:agenda", args=[meeting.pk]))
+            elif what == "other":
+                other_form = AddOtherItemForm(request.POST, prefix="other")
+                if other_form.is_valid():
+                    agenda_services.agenda_add_other(
+                        actor=request.user,
+                        meeting=meeting,
+                        title=other_form.cleaned_data["title"],
+                        minutes_allowed=other_form.cleaned_data["minutes_allowed"],
+                    )
+                    messages.success(request, "Item added to the agenda.")
+                    return HttpResponseRedirect(reverse("meetings:agenda", args=[meeting.pk]))
+        except ValidationError as exc:
+            target = reference_form if what == "reference" else other_form if what == "other" else None
+            if target is not None:
+                apply_errors(target, exc)
+            else:
+                error = " ".join(exc.messages)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/agenda_add.html",
+        {
+            "meeting": meeting,
+            "panel": meeting.panel,
+            "groups": selectors.agenda_candidates(request.user, meeting),
+            "reference_form": reference_form,
+            "other_form": other_form,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _people(meeting: Meeting) -> Any:
+    ids = {m.user_id for m in selectors.panel_people(meeting.panel)}
+    return User.objects.filter(pk__in=ids).order_by("full_name")
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_item_for(request.user, pk)
+    meeting = item.meeting
+    policy.require(request.user, "plan_meeting", meeting)
+    people = _people(meeting)
+    guests = list(item.guests.filter(scope=InvitationScope.ITEMS).values_list("user_id", flat=True))
+    kwargs = {"people": people, "has_subject": item.subject_id is not None}
+    initial = {
+        "title": item.title,
+        "presenter": item.presenter_id,
+        "minutes_allowed": item.minutes_allowed,
+        "guests": guests,
+        "version": item.version,
+    }
+    form = ItemForm(request.POST or None, initial=initial, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            agenda_services.item_update(
+                actor=request.user,
+                item=item,
+                expected_version=data["version"],
+                minutes_allowed=data["minutes_allowed"],
+                presenter=data["presenter"],
+                title=data.get("title", ""),
+            )
+            wanted = {u.pk for u in data["guests"]}
+            scheduling.invite_for_item(actor=request.user, item=item, user_ids=sorted(wanted - set(guests)))
+            scheduling.uninvite_from_item(actor=request.user, item=item, user_ids=sorted(set(guests) - wanted))
+        except ConcurrentEditError:
+            item.refresh_from_db()
+            form = rebind_after_conflict(ItemForm, request.POST, current_version=item.version, **kwargs)
+            return render(
+                request, "meetings/item_edit.html", {"item": item, "meeting": meeting, "form": form}, status=409
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"{item.label} saved.")
+            return HttpResponseRedirect(reverse("meetings:agenda", args=[meeting.pk]))
+    return render(
+        request,
+        "meetings/item_edit.html",
+        {"item": item, "meeting": meeting, "panel": meeting.panel, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_item_for(request.user, pk)
+    policy.require(request.user, "plan_meeting", item.meeting)
+    direction = request.POST.get("direction", "")
+    if direction not in ("up", "down"):
+        return HttpResponse("Choose up or down.", status=400)
+    agenda_services.item_move(actor=request.user, item=item, direction=direction)
+    return HttpResponseRedirect(f"{reverse('meetings:agenda', args=[item.meeting_id])}#item-{item.pk}")
+
+
+@require_POST
+def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_item_for(request.user, pk)
+    policy.require(request.user, "plan_meeting", item.meeting)
+    try:
+        agenda_services.item_remove(actor=request.user, item=item)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{item.label} taken off the agenda.")
+    return HttpResponseRedirect(reverse("meetings:agenda", args=[item.meeting_id]))
+
+
+@require_POST
+def agenda_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dragging items (the agenda page's script) sends the new order of one strand."""
+    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    try:
+        order = [int(x) for x in json.loads(request.POST.get("order", "[]"))]
+        agenda_services.agenda_reorder(actor=request.user, meeting=meeting, order=order)
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return JsonResponse({"status": "invalid", "errors": ["Send the items' order."]}, status=400)
+    except ValidationError as exc:
+        return JsonResponse({"status": "invalid", "errors": exc.messages}, status=400)
+    return JsonResponse({"status": "saved"})
+
+
+_ = AgendaItem

@@ -1,0 +1,61 @@
+"""Helpers shared by the meetings views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from macehub.organisations.selectors import get_panel_for
+
+from ..models import Meeting
+from ..policies import MeetingAccess, meeting_access, policy
+from ..selectors import get_meeting_for
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def panel_for(request: HttpRequest, panel_pk: int, action: str) -> Any:
+    """The panel, if the person may do ``action`` there: 404 if they cannot see the panel at all,
+    403 if they can see it but not this (partnership roles, on meeting pages)."""
+    panel = get_panel_for(request.user, panel_pk)
+    policy.require(request.user, action, panel)
+    return panel
+
+
+def meeting_for(request: HttpRequest, pk: int, action: str = "view_meeting") -> tuple[Meeting, MeetingAccess]:
+    meeting = get_meeting_for(request.user, pk)
+    policy.require(request.user, action, meeting)
+    return meeting, meeting_access(request.user, meeting)
+
+
+def is_autosave(request: HttpRequest) -> bool:
+    """Sent by the record page's script (fetch), which wants JSON back, not a page."""
+    return request.headers.get("X-Autosave") == "1"
+
+
+def json_errors(form: Any, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {"status": "invalid", "errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=status
+    )
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
+        return target
+    return default
+
+
+def meeting_url(meeting: Meeting, page: str = "detail") -> str:
+    return reverse(f"meetings:{page}", args=[meeting.pk])

@@ -1,0 +1,182 @@
+"""Contributions: the coordinator's grid (item × agency) with a one-click chase, and the page
+where an invited representative sends what their agency knows about each item they are asked
+about — or that it holds nothing — in a couple of minutes each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from macehub.core.services import ConcurrentEditError
+from macehub.organisations.models import Agency
+
+from .. import selectors
+from ..forms import ContributionForm
+from ..models import Contribution
+from ..policies import meeting_access, policy
+from ..services import contributions as contribution_services
+from .common import apply_errors, meeting_for
+
+
+@require_GET
+def grid(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, access = meeting_for(request, pk, "plan_meeting")
+    return render(
+        request,
+        "meetings/contributions.html",
+        {
+            "meeting": meeting,
+            "panel": meeting.panel,
+            "grid": selectors.contributions_grid(request.user, meeting),
+            "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+        },
+    )
+
+
+@require_POST
+def chase(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    agency = None
+    if request.POST.get("agency"):
+        agency = Agency.objects.filter(pk=request.POST["agency"]).first()
+        if agency is None:
+            return HttpResponse("Choose an agency.", status=400)
+    try:
+        chases = contribution_services.contributions_chase(actor=request.user, meeting=meeting, agency=agency)
+    except ValidationError as exc:
+        messages.info(request, " ".join(exc.messages))
+    else:
+        for chase in chases:
+            name = chase.agency.name
+            if chase.recipients:
+                messages.success(
+                    request,
+                    f"{name} chased: {chase.recipients} {'person' if chase.recipients == 1 else 'people'} e-mailed about "
+                    f"{chase.missing} missing contribution{'s' if chase.missing != 1 else ''}.",
+                )
+            else:
+                messages.warning(
+                    request,
+                    f"Nobody from {name} is invited with an account on this panel: contact them directly "
+                    "and record their contribution for them.",
+                )
+    return HttpResponseRedirect(reverse("meetings:contributions", args=[meeting.pk]))
+
+
+def _contribution_rows(request: HttpRequest, meeting: Any, access: Any, agency: Agency) -> list[dict[str, Any]]:
+    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting, access)))
+    asked = selectors.asked_agencies(meeting)
+    mine = {c.item_id: c for c in Contribution.objects.filter(item__in=[i.pk for i in items], agency=agency)}
+    rows = []
+    for item in items:
+        if not asked.asked(item.pk, agency.pk):
+            continue
+        rows.append({"item": item, "contribution": mine.get(item.pk)})
+    return rows
+
+
+def _agency_for(request: HttpRequest, meeting: Any, access: Any) -> tuple[Agency | None, list[Agency]]:
+    agencies = selectors.contribution_agencies_for(request.user, meeting, access)
+    if not agencies:
+        return None, []
+    chosen = request.GET.get("agency") or request.POST.get("agency")
+    for agency in agencies:
+        if chosen and str(agency.pk) == str(chosen):
+            return agency, agencies
+    if access.invitation is not None:
+        own = [a for a in agencies if a.pk == access.invitation.agency_id]
+        if own:
+            return own[0], agencies
+    return agencies[0], agencies
+
+
+@require_GET
+def contribute(request: HttpRequest, pk: int) -> HttpResponse:
+    """The items the person's agency is asked about, with what it has sent so far."""
+    meeting, access = meeting_for(request, pk, "contribute")
+    agency, agencies = _agency_for(request, meeting, access)
+    if agency is None:
+        raise PermissionDenied("contribute")
+    rows = _contribution_rows(request, meeting, access, agency)
+    return render(
+        request,
+        "meetings/contribute.html",
+        {
+            "meeting": meeting,
+            "panel": meeting.panel,
+            "agency": agency,
+            "agencies": agencies if access.manages else [],
+            "rows": rows,
+            "done": sum(1 for r in rows if r["contribution"]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def contribute_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_item_for(request.user, pk)
+    meeting = item.meeting
+    policy.require(request.user, "contribute", meeting)
+    access = meeting_access(request.user, meeting)
+    agency, _ = _agency_for(request, meeting, access)
+    if agency is None:
+        raise PermissionDenied("contribute")
+    existing = Contribution.objects.filter(item=item, agency=agency).first()
+    initial = {"status": existing.status, "text": existing.text, "version": existing.version} if existing else {}
+    form = ContributionForm(request.POST or None, initial=initial)
+    status = 200
+    theirs = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contribution_services.contribution_save(
+                actor=request.user,
+                item=item,
+                agency=agency,
+                status=data["status"],
+                text=data["text"],
+                expected_version=data.get("version"),
+            )
+        except ConcurrentEditError:
+            theirs = Contribution.objects.select_related("submitted_by").get(item=item, agency=agency)
+            fresh = request.POST.copy()
+            fresh["version"] = str(theirs.version)
+            form = ContributionForm(fresh)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else from your agency saved a contribution for this item while you were writing yours. "
+                "Theirs is shown below; yours is still in the box. Save again to replace theirs with yours.",
+            )
+            status = 409
+        except ValidationError as exc:
+            apply_errors(form, exc)
+            status = 400
+        else:
+            messages.success(request, f"Contribution on {item.label} sent for {agency.name}.")
+            url = reverse("meetings:contribute", args=[meeting.pk])
+            return HttpResponseRedirect(f"{url}?agency={agency.pk}" if access.manages else url)
+    elif request.method == "POST":
+        status = 400
+    contributions = selectors.contributions_by_item([item]).get(item.pk, []) if access.sees_all_items else []
+    return render(
+        request,
+        "meetings/contribute_item.html",
+        {
+            "meeting": meeting,
+            "panel": meeting.panel,
+            "item": item,
+            "agency": agency,
+            "form": form,
+            "existing": existing,
+            "theirs": theirs,
+            "others": [c for c in contributions if c.agency_id != agency.pk],
+        },
+        status=status,
+    )

@@ -1,0 +1,368 @@
+"""Meetings: the list, scheduling, a meeting's page, changing and cancelling it, invitations,
+the confidentiality acknowledgement, the pack (web and PDF), feedback and meeting quality."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from macehub.core.forms import rebind_after_conflict
+from macehub.core.pdf import pdf_response
+from macehub.core.services import ConcurrentEditError
+from macehub.organisations.models import Panel
+
+from .. import selectors
+from ..forms import AcknowledgeForm, CancelForm, FeedbackForm, InvitationsForm, MeetingEditForm, ScheduleForm
+from ..models import FEEDBACK_QUESTIONS, Acknowledgement, Feedback, Invitation, Meeting, MeetingStatus
+from ..policies import managing_panel_ids, panel_role_ids, policy
+from ..quality import quality_summary
+from ..services import minutes as minutes_services
+from ..services import scheduling
+from .common import apply_errors, meeting_for, meeting_url, panel_for, safe_next
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """ "Meetings" in the menu: the person's upcoming and recent meetings on every panel."""
+    policy.require(request.user, "use_meetings")
+    today = timezone.localdate()
+    visible = selectors.meetings_visible_to(request.user)
+    panels = Panel.objects.filter(pk__in=panel_role_ids(request.user)).order_by("name")
+    managing = managing_panel_ids(request.user)
+    return render(
+        request,
+        "meetings/index.html",
+        {
+            "upcoming": list(visible.filter(date__gte=today, status=MeetingStatus.PLANNED).order_by("date")[:20]),
+            "recent": list(visible.filter(date__lt=today).order_by("-date")[:10])
+            + list(visible.filter(date__gte=today).exclude(status=MeetingStatus.PLANNED).order_by("-date")[:5]),
+            "panels": [{"panel": p, "manages": p.pk in managing} for p in panels],
+        },
+    )
+
+
+@require_GET
+def panel_meetings(request: HttpRequest, panel_pk: int) -> HttpResponse:
+    panel = panel_for(request, panel_pk, "view_panel_meetings")
+    today = timezone.localdate()
+    meetings = selectors.panel_meetings(request.user, panel)
+    return render(
+        request,
+        "meetings/panel_meetings.html",
+        {
+            "panel": panel,
+            "upcoming": list(meetings.filter(date__gte=today).exclude(status=MeetingStatus.HELD).order_by("date")),
+            "past": list(meetings.filter(date__lt=today).order_by("-date")[:60])
+            + list(meetings.filter(date__gte=today, status=MeetingStatus.HELD).order_by("-date")),
+            "can_schedule": policy.can(request.user, "schedule", panel),
+            "can_see_log": policy.can(request.user, "view_action_log", panel),
+            "can_see_quality": policy.can(request.user, "view_quality", panel),
+        },
+    )
+
+
+def _next_meeting_day(panel: Panel) -> Any:
+    last = Meeting.objects.filter(panel=panel).order_by("-date").values_list("date", flat=True).first()
+    from ..services.common import next_dates
+
+    today = timezone.localdate()
+    if last and last >= today:
+        return next_dates(panel.cadence, last, 2)[1]
+    return today + timedelta(days=(3 - today.weekday()) % 7 or 7)  # next Thursday
+
+
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, panel_pk: int) -> HttpResponse:
+    panel = panel_for(request, panel_pk, "schedule")
+    chairs = selectors.panel_chairs(panel)
+    from macehub.accounts.models import User
+
+    chair_qs = User.objects.filter(pk__in=[c.pk for c in chairs]).order_by("full_name")
+    day = _next_meeting_day(panel)
+    initial = {
+        "meeting_type": "operational",
+        "date": day,
+        "start_time": "10:00",
+        "end_time": "12:00",
+        "chairing": "co_chaired" if len(chairs) > 1 else "single",
+        "chair": chairs[0].pk if chairs else None,
+        "co_chair": chairs[1].pk if len(chairs) > 1 else None,
+        "contributions_due": day - timedelta(days=2),
+        "repeat": 1,
+    }
+    form = ScheduleForm(request.POST or None, initial=initial, chairs=chair_qs, cadence=panel.cadence)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meetings = scheduling.meeting_schedule(
+                actor=request.user, panel=panel, values=form.values(), repeat=form.cleaned_data["repeat"]
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if len(meetings) == 1:
+                messages.success(request, f"Meeting on {meetings[0].date:%-d %B %Y} scheduled. Now build its agenda.")
+            else:
+                messages.success(
+                    request,
+                    f"{len(meetings)} meetings scheduled, from {meetings[0].date:%-d %B %Y} to "
+                    f"{meetings[-1].date:%-d %B %Y}. Build the first agenda now.",
+                )
+            return HttpResponseRedirect(reverse("meetings:agenda", args=[meetings[0].pk]))
+    return render(request, "meetings/schedule.html", {"panel": panel, "form": form, "no_chairs": not chairs})
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, access = meeting_for(request, pk)
+    user = request.user
+    items = list(selectors.items_visible_to(user, meeting, access))
+    minutes = selectors.readable_minutes(user, meeting, access)
+    acknowledged = Acknowledgement.objects.filter(meeting=meeting, user_id=user.pk or 0).exists()
+    gave_feedback = Feedback.objects.filter(meeting=meeting, user_id=user.pk or 0).exists()
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "panel": meeting.panel,
+            "access": access,
+            "item_count": len(items),
+            "minutes_allowed": sum(i.minutes_allowed for i in items),
+            "minutes": minutes,
+            "acknowledged": acknowledged,
+            "can_plan": policy.can(user, "plan_meeting", meeting),
+            "can_manage": policy.can(user, "manage_meeting", meeting),
+            "can_contribute": policy.can(user, "contribute", meeting),
+            "can_feedback": policy.can(user, "give_feedback", meeting) and not gave_feedback,
+            "gave_feedback": gave_feedback,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    from macehub.accounts.models import User
+
+    chairs = User.objects.filter(pk__in=[c.pk for c in selectors.panel_chairs(meeting.panel)]).order_by("full_name")
+    initial = {
+        "meeting_type": meeting.meeting_type,
+        "date": meeting.date,
+        "start_time": meeting.start_time,
+        "end_time": meeting.end_time,
+        "venue": meeting.venue,
+        "online_link": meeting.online_link,
+        "chairing": meeting.chairing,
+        "chair": meeting.chair_id,
+        "co_chair": meeting.co_chair_id,
+        "contributions_due": meeting.contributions_due,
+        "version": meeting.version,
+    }
+    form = MeetingEditForm(request.POST or None, initial=initial, chairs=chairs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.meeting_update(
+                actor=request.user, meeting=meeting, expected_version=form.cleaned_data["version"], values=form.values()
+            )
+        except ConcurrentEditError:
+            meeting.refresh_from_db()
+            form = rebind_after_conflict(MeetingEditForm, request.POST, current_version=meeting.version, chairs=chairs)
+            return render(request, "meetings/edit.html", {"meeting": meeting, "form": form}, status=409)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Meeting details saved.")
+            return HttpResponseRedirect(meeting_url(meeting))
+    return render(request, "meetings/edit.html", {"meeting": meeting, "panel": meeting.panel, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    form = CancelForm(request.POST or None, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            scheduling.meeting_cancel(
+                actor=request.user,
+                meeting=meeting,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ConcurrentEditError:
+            form.add_error(None, "Someone else changed this meeting just now. Check it, then cancel it again.")
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Meeting cancelled.")
+            return HttpResponseRedirect(meeting_url(meeting))
+    return render(request, "meetings/cancel.html", {"meeting": meeting, "panel": meeting.panel, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def invitations(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    people = []
+    seen: set[int] = set()
+    for membership in selectors.panel_people(meeting.panel):
+        if membership.user_id not in seen:
+            seen.add(membership.user_id)
+            people.append(membership)
+    current = {i.user_id: i for i in selectors.invitations_of(meeting)}
+    initial: dict[str, Any] = {"agencies": list(meeting.agencies.values_list("pk", flat=True))}
+    for membership in people:
+        invitation = current.get(membership.user_id)
+        initial[f"scope_{membership.user_id}"] = invitation.scope if invitation else ""
+    agencies = selectors.partnership_agencies(meeting.panel)
+    form = InvitationsForm(request.POST or None, initial=initial, agencies=agencies, people=people)
+    if request.method == "POST":
+        if "send" in request.POST:
+            sent = scheduling.invitations_send(actor=request.user, meeting=meeting)
+            messages.success(
+                request,
+                f"Invitations and contribution requests sent to {sent} {'person' if sent == 1 else 'people'}."
+                if sent
+                else "Everyone invited has already been sent their invitation.",
+            )
+            return HttpResponseRedirect(reverse("meetings:invitations", args=[meeting.pk]))
+        if form.is_valid():
+            try:
+                scheduling.invitations_set(
+                    actor=request.user, meeting=meeting, agencies=form.cleaned_data["agencies"], scopes=form.scopes()
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Invitations saved. Send them when the agenda is ready.")
+                return HttpResponseRedirect(reverse("meetings:invitations", args=[meeting.pk]))
+    rows = [
+        {
+            "membership": m,
+            "invitation": current.get(m.user_id),
+            "field": form[f"scope_{m.user_id}"],
+            "items": len(current[m.user_id].items.all()) if m.user_id in current else 0,
+        }
+        for m in people
+    ]
+    unsent = [i for i in current.values() if i.sent_at is None and (i.scope == "whole" or i.items.all())]
+    return render(
+        request,
+        "meetings/invitations.html",
+        {"meeting": meeting, "panel": meeting.panel, "form": form, "rows": rows, "unsent": len(unsent)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _ = meeting_for(request, pk, "view_pack")
+    target = safe_next(request, reverse("meetings:pack", args=[meeting.pk]))
+    form = AcknowledgeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        scheduling.acknowledge(actor=request.user, meeting=meeting)
+        return HttpResponseRedirect(target)
+    return render(
+        request, "meetings/acknowledge.html", {"meeting": meeting, "panel": meeting.panel, "form": form, "next": target}
+    )
+
+
+def _acknowledged(request: HttpRequest, meeting: Any) -> bool:
+    return Acknowledgement.objects.filter(meeting=meeting, user_id=request.user.pk or 0).exists()
+
+
+def _pack_context(request: HttpRequest, meeting: Any, access: Any) -> dict[str, Any]:
+    items = selectors.pack(request.user, meeting, access)
+    return {
+        "meeting": meeting,
+        "panel": meeting.panel,
+        "access": access,
+        "items": items,
+        "groups": _group_pack(items),
+        "outstanding": selectors.outstanding_actions(request.user, meeting, access),
+        "minutes_allowed": sum(p.item.minutes_allowed for p in items),
+        "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+    }
+
+
+def _group_pack(items: list[Any]) -> list[dict[str, Any]]:
+    groups: list[dict[str, Any]] = []
+    for entry in items:
+        if not groups or groups[-1]["strand"] != entry.item.strand:
+            groups.append({"strand": entry.item.strand, "label": entry.item.get_strand_display(), "items": []})
+        groups[-1]["items"].append(entry)
+    return groups
+
+
+@require_GET
+def pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting pack: agenda, a pseudonymous summary of each record, and the contributions.
+    Opened only after the confidentiality acknowledgement (R23); every opening is audited."""
+    meeting, access = meeting_for(request, pk, "view_pack")
+    if not _acknowledged(request, meeting):
+        return HttpResponseRedirect(
+            f"{reverse('meetings:acknowledge', args=[meeting.pk])}?next={reverse('meetings:pack', args=[meeting.pk])}"
+        )
+    context = _pack_context(request, meeting, access)
+    minutes_services.pack_viewed(actor=request.user, meeting=meeting, items=len(context["items"]))
+    return render(request, "meetings/pack.html", context)
+
+
+@require_GET
+def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, access = meeting_for(request, pk, "view_pack")
+    if not _acknowledged(request, meeting):
+        return HttpResponseRedirect(
+            f"{reverse('meetings:acknowledge', args=[meeting.pk])}?next={reverse('meetings:pack_pdf', args=[meeting.pk])}"
+        )
+    context = _pack_context(request, meeting, access)
+    minutes_services.pack_viewed(actor=request.user, meeting=meeting, items=len(context["items"]), pdf=True)
+    context.update({"marking": "OFFICIAL-SENSITIVE", "generated_at": timezone.now(), "title": "Meeting pack"})
+    return pdf_response("meetings/pdf/pack.html", context, filename=f"meeting-pack-{meeting.date:%Y-%m-%d}.pdf")
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting, _ = meeting_for(request, pk)
+    if not policy.can(request.user, "give_feedback", meeting):
+        raise PermissionDenied("give_feedback")
+    already = Feedback.objects.filter(meeting=meeting, user_id=request.user.pk or 0).exists()
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST" and not already and form.is_valid():
+        data = form.cleaned_data
+        try:
+            minutes_services.feedback_give(
+                actor=request.user,
+                meeting=meeting,
+                focused=data["focused"],
+                clear_actions=data["clear_actions"],
+                effective_chairing=data["effective_chairing"],
+                comment=data["comment"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, "Thank you: your feedback goes to the chairs with everyone else's.")
+            return HttpResponseRedirect(meeting_url(meeting))
+    return render(
+        request,
+        "meetings/feedback.html",
+        {"meeting": meeting, "panel": meeting.panel, "form": form, "already": already, "questions": FEEDBACK_QUESTIONS},
+    )
+
+
+@require_GET
+def quality(request: HttpRequest, panel_pk: int) -> HttpResponse:
+    """Attendance, action completion and meeting quality: aggregates for the chairs, coordinators and
+    the partnership (no records, no names)."""
+    panel = panel_for(request, panel_pk, "view_quality")
+    summary = quality_summary(panel, with_comments=policy.can(request.user, "view_action_log", panel))
+    return render(request, "meetings/quality.html", {"panel": panel, "summary": summary})
+
+
+_ = Invitation
