@@ -348,10 +348,10 @@ class ActionReviewForm(GovukForm):
         label="If carried forward, why?",
         choices=[("", "Choose a reason"), *CarryReason.choices],
         required=False,
-        help_text="‘Agency did not act’ is counted, and repeated non-completion goes to the chair.",
+        help_text="‘Agency did not act’ is counted; repeated non-completion goes to the chair.",
     )
     new_due_date = GovukDateField(label="New due date (if carried forward)", required=False, min_year=2000)
-    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 1}))
 
 
 class CloseForm(VersionedFormMixin, GovukForm):

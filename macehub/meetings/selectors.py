@@ -182,8 +182,13 @@ def agenda_candidates(user: Any, meeting: Meeting, *, limit: int = 200) -> list[
     from macehub.referrals.models import Referral, ReferralStatus
 
     sees_persons = meeting.panel_id in poc_panel_ids(user)
+    # Already on this agenda, or on an earlier meeting's agenda that has not happened yet.
+    listed = AgendaItem.objects.filter(subject__isnull=False).filter(
+        Q(meeting=meeting)
+        | Q(meeting__panel_id=meeting.panel_id, meeting__status=MeetingStatus.PLANNED, meeting__date__lt=meeting.date)
+    )
     base = Subject.objects.filter(panel_id=meeting.panel_id, status=Status.OPEN).exclude(
-        pk__in=AgendaItem.objects.filter(meeting=meeting, subject__isnull=False).values("subject_id")
+        pk__in=listed.values("subject_id")
     )
     if not sees_persons:
         base = base.exclude(kind=Kind.PERSON)

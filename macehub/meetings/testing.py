@@ -67,7 +67,7 @@ def invite(meeting: Meeting, user: Any, agency: Any, *items: AgendaItem) -> Invi
 
 
 def meetings_for(world: Any, register: dict[str, Any]) -> dict[str, Any]:
-    cached = getattr(world, "_meetings", None)
+    cached: dict[str, Any] | None = getattr(world, "_meetings", None)
     if cached is not None:
         return cached
     panel = world.panel_a
@@ -138,5 +138,5 @@ def meetings_for(world: Any, register: dict[str, Any]) -> dict[str, Any]:
             "location_item": location_item,
         }
     )
-    world._meetings = m  # type: ignore[attr-defined]
+    world._meetings = m
     return m

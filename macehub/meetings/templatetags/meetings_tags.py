@@ -75,6 +75,17 @@ def action_state(action: Any) -> str:
 
 
 @register.filter
+def isodate(value: Any) -> str:
+    """A date stored as text in frozen minutes ("2026-03-12"), as people read it ("12 Mar 2026")."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value)).strftime("%-d %b %Y")
+    except ValueError:
+        return str(value or "")
+
+
+@register.filter
 def get(mapping: Any, key: Any) -> Any:
     if mapping is None:
         return None
