@@ -127,14 +127,23 @@ def referral_create(
             changes=changes,
             detail={"identifying_details_given": sorted(f for f in IDENTIFYING if values.get(f))},
         )
-        coordinators = list(
-            Membership.objects.filter(
-                panel=panel, role=Role.COORDINATOR, ended_at__isnull=True, user__is_active=True
-            ).values_list("user__email", flat=True)
-        )
-        if coordinators:
-            send_later(template="referrals/email/referral_waiting", to=coordinators, context={"referral": referral})
+        screeners = _screeners(referral)
+        if screeners:
+            send_later(template="referrals/email/referral_waiting", to=screeners, context={"referral": referral})
     return referral
+
+
+def _screeners(referral: Referral) -> list[str]:
+    """Who to tell that a referral waits: the panel's coordinators — or, for a possible
+    perpetrator, the coordinators and chairs the panel allows to see persons of concern."""
+    panel = referral.panel
+    members = Membership.objects.filter(panel=panel, ended_at__isnull=True, user__is_active=True)
+    if referral.subject_type != SubjectType.PERSON:
+        return sorted(set(members.filter(role=Role.COORDINATOR).values_list("user__email", flat=True)))
+    allowed = members.filter(role__in=[Role.COORDINATOR, Role.PANEL_CHAIR]).filter(
+        Q(role__in=panel.poc_visible_roles) | Q(agency__agency_type__in=panel.poc_visible_agency_types)
+    )
+    return sorted(set(allowed.values_list("user__email", flat=True)))
 
 
 def _grants(actor: Any) -> tuple[Any, ...]:

@@ -365,6 +365,13 @@ def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "merge_record", subject)
     other_pk = request.POST.get("with") or request.GET.get("with")
+    reference = request.GET.get("reference", "").strip()
+    not_found = False
+    if not other_pk and reference:
+        found = selectors.find_by_reference(request.user, subject.panel, reference)
+        if found is not None and found.kind == kind and found.pk != subject.pk:
+            return HttpResponseRedirect(f"{request.path}?with={found.pk}")
+        not_found = True
     if not other_pk:
         duplicates = _duplicates(
             request,
@@ -383,7 +390,13 @@ def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         return render(
             request,
             "subjects/merge_choose.html",
-            {"subject": subject, "panel": subject.panel, "duplicates": duplicates},
+            {
+                "subject": subject,
+                "panel": subject.panel,
+                "duplicates": duplicates,
+                "reference": reference,
+                "not_found": not_found,
+            },
         )
     try:
         other = selectors.get_subject_for(request.user, int(other_pk), kind)

@@ -109,6 +109,22 @@ def risk_history(subject: Subject) -> QuerySet[RiskChange]:
     return subject.risk_changes.select_related("created_by")
 
 
+def parse_reference(text: str) -> tuple[str, int] | None:
+    """("child", 42) for "C-0042", "c42" or "C 42"; None if it is not a reference."""
+    compact = text.strip().upper().replace(" ", "").replace("-", "")
+    if compact[:1] in KIND_BY_PREFIX and compact[1:].isdigit():
+        return KIND_BY_PREFIX[compact[0]], int(compact[1:])
+    return None
+
+
+def find_by_reference(user: Any, panel: Any, text: str) -> Subject | None:
+    parsed = parse_reference(text)
+    if parsed is None:
+        return None
+    qs = _scope(Subject.objects.filter(panel=panel, kind=parsed[0], number=parsed[1]), user)
+    return qs.exclude(status=Status.MERGED).first()
+
+
 def search(user: Any, panel: Any, query: str, *, limit: int = 50) -> list[Subject]:
     """Records matching a reference ("C-0042" or "c42"), a name, alias or agency reference.
 
@@ -118,9 +134,9 @@ def search(user: Any, panel: Any, query: str, *, limit: int = 50) -> list[Subjec
     text = query.strip()
     if not text:
         return []
-    compact = text.upper().replace(" ", "").replace("-", "")
-    if compact[:1] in KIND_BY_PREFIX and compact[1:].isdigit():
-        return list(qs.filter(kind=KIND_BY_PREFIX[compact[0]], number=int(compact[1:]))[:limit])
+    parsed = parse_reference(text)
+    if parsed is not None:
+        return list(qs.filter(kind=parsed[0], number=parsed[1])[:limit])
     key = normalise(text)
     if len(key) < 2:
         return []

@@ -238,3 +238,16 @@ def test_a_stale_merge_is_refused(world: World, register: dict[str, Any]) -> Non
             merged_version=1,
             reason="x",
         )
+
+
+def test_a_coordinator_can_pick_the_other_record_by_reference(
+    world: World, register: dict[str, Any], client_as: Any
+) -> None:
+    client = client_as("coordinator_a")
+    c1, c2 = register["c1"], register["c2"]
+    found = client.get(f"/register/children/{c1.pk}/merge/", {"reference": "c2"})
+    assert found.status_code == 302 and found["Location"].endswith(f"?with={c2.pk}")
+    wrong = client.get(f"/register/children/{c1.pk}/merge/", {"reference": "L-0001"})
+    assert "Enter the reference of another child on this register" in wrong.content.decode()
+    by_name = client.get(f"/register/children/{c1.pk}/merge/", {"reference": "Kofi"})
+    assert by_name.status_code == 200, "names are not looked up here"
