@@ -252,3 +252,22 @@ def test_places_the_referral_names_are_ticked_to_link(world: World, register: di
     page = client_as("coordinator_a").get(f"/referrals/{referral.pk}/accept/").content.decode()
     ticked = f'value="{register["l1"].pk}" checked'
     assert ticked in page and f'value="{register["g1"].pk}" checked' not in page
+
+
+def test_a_possible_perpetrator_referral_is_announced_only_to_those_who_may_screen_it(
+    world: World, client_as: Any, django_capture_on_commit_callbacks: Any, mailoutbox: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as("member_a").post(
+            "/referrals/new/person/",
+            {
+                "given_names": "Dwayne",
+                "person_age_group": "adult",
+                "sex": "male",
+                "harm_types": ["cse"],
+                "concerns": "Seen outside the school",
+                "route": "pre_mace",
+                "submission_id": "22222222-2222-4222-8222-222222222222",
+            },
+        )
+    assert [m.to for m in mailoutbox] == [["chair.a@test.invalid"]]
