@@ -155,3 +155,31 @@ def test_partnership_roles_find_the_register_summary_from_their_home_page(world:
     assert f'href="/register/{world.panel_a.pk}/"' not in home
     member_home = client_as("member_a").get("/").content.decode()
     assert f'href="/register/{world.panel_a.pk}/"' in member_home
+
+
+def test_register_pages_carry_no_inline_script_and_escape_what_people_type(
+    world: World, register: dict[str, Any], client_as: Any
+) -> None:
+    import re
+
+    evil = '<script>alert("x")</script>'
+    location = register["l1"]
+    location.name = evil
+    location.hotspot_notes = evil
+    location.save()
+    client = client_as("member_a")
+    for path in (
+        f"/register/children/{register['c1'].pk}/",
+        f"/register/children/{register['c1'].pk}/network/",
+        f"/register/locations/{location.pk}/",
+        f"/register/{world.panel_a.pk}/locations/",
+        f"/register/{world.panel_a.pk}/alerts/",
+        f"/register/children/{register['c1'].pk}/links/new/",
+    ):
+        html = client.get(path).content.decode()
+        assert evil not in html, path
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, f"inline script on {path}: {tag}"
+        assert not re.search(r"\son[a-z]+=", html), f"inline event handler on {path}"
+    network = client.get(f"/register/children/{register['c1'].pk}/network/").content.decode()
+    assert "\\u003Cscript\\u003E" in network, "names in the diagram's data are escaped for JSON too"
