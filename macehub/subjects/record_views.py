@@ -131,7 +131,7 @@ def subject_create(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespon
         {
             "panel": panel,
             "kind": kind,
-            "kind_label": Kind(kind).label,
+            "kind_label": f"a {Kind(kind).label.lower()}",
             "list_url": reverse(f"subjects:{kind}_list", args=[panel.pk]),
             "form": form,
             "duplicates": duplicates,

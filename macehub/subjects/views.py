@@ -97,6 +97,7 @@ def register_list(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespons
             "kind": kind,
             "kind_label": PLURAL[Kind(kind)],
             "create_url": reverse(f"subjects:{kind}_create", args=[panel.pk]),
+            "add_label": f"Add a {Kind(kind).label.lower()}",
             "form": form,
             "page": page,
         },
