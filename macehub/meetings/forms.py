@@ -69,9 +69,23 @@ class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class MeetingForm(GovukForm):
-    meeting_type = forms.ChoiceField(label="Type of meeting", choices=MeetingType.choices, widget=forms.RadioSelect)
-    date = GovukDateField(label="Date", help_text="For example, 27 3 2026", min_year=2000)
-    start_time = TimeOfDayField(label="Start time", help_text="For example, 10:00 or 2pm")
+    meeting_type = forms.ChoiceField(
+        label="Type of meeting",
+        choices=MeetingType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the type of meeting"},
+    )
+    date = GovukDateField(
+        label="Date",
+        help_text="For example, 27 3 2026",
+        min_year=2000,
+        error_messages={"required": "Enter the date of the meeting"},
+    )
+    start_time = TimeOfDayField(
+        label="Start time",
+        help_text="For example, 10:00 or 2pm",
+        error_messages={"required": "Enter the start time"},
+    )
     end_time = TimeOfDayField(label="End time (optional)", required=False)
     venue = forms.CharField(label="Venue", required=False, max_length=200, help_text="Leave blank if online only.")
     online_link = forms.URLField(
@@ -81,8 +95,18 @@ class MeetingForm(GovukForm):
         help_text="For example, the Teams link. Leave blank if in person only.",
         error_messages={"invalid": "Enter the link in the right format, starting https://"},
     )
-    chairing = forms.ChoiceField(label="Chairing", choices=Chairing.choices, widget=forms.RadioSelect)
-    chair = UserChoiceField(label="Chair", queryset=None, empty_label="Choose the chair")
+    chairing = forms.ChoiceField(
+        label="Chairing",
+        choices=Chairing.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the meeting is chaired"},
+    )
+    chair = UserChoiceField(
+        label="Chair",
+        queryset=None,
+        empty_label="Choose the chair",
+        error_messages={"required": "Choose who chairs the meeting"},
+    )
     co_chair = UserChoiceField(
         label="Co-chair (if co-chaired)",
         queryset=None,
@@ -126,6 +150,7 @@ class ScheduleForm(MeetingForm):
         initial=1,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
         error_messages={
+            "required": "Enter how many meetings to schedule",
             "invalid": "Enter the number of meetings as a number, like 6",
             "min_value": "Enter a number of meetings from 1 to 26",
             "max_value": "Enter a number of meetings from 1 to 26",
@@ -147,18 +172,32 @@ class MeetingEditForm(VersionedFormMixin, MeetingForm):
 
 
 class CancelForm(VersionedFormMixin, GovukForm):
-    reason = forms.CharField(label="Why is the meeting cancelled?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why is the meeting cancelled?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the meeting is cancelled"},
+    )
 
 
 class AddOtherItemForm(GovukForm):
-    title = forms.CharField(label="Title of the item", max_length=200, help_text="Do not name children.")
+    title = forms.CharField(
+        label="Title of the item",
+        max_length=200,
+        help_text="Do not name children.",
+        error_messages={"required": "Enter the title of the item"},
+    )
     minutes_allowed = forms.IntegerField(
         label="Time allowed (minutes)",
         min_value=1,
         max_value=120,
         initial=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-        error_messages={"invalid": "Enter the time allowed as a number of minutes"},
+        error_messages={
+            "required": "Enter the time allowed, in minutes",
+            "invalid": "Enter the time allowed as a number of minutes",
+            "min_value": "The time allowed must be between 1 and 120 minutes",
+            "max_value": "The time allowed must be between 1 and 120 minutes",
+        },
     )
 
 
@@ -168,6 +207,7 @@ class AddByReferenceForm(GovukForm):
         max_length=20,
         help_text="For example, C-0042 or L-0003.",
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+        error_messages={"required": "Enter a reference, like C-0042"},
     )
 
 
@@ -186,6 +226,7 @@ class ItemForm(VersionedFormMixin, GovukForm):
         max_value=120,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
         error_messages={
+            "required": "Enter the time allowed, in minutes",
             "invalid": "Enter the time allowed as a number of minutes",
             "min_value": "The time allowed must be between 1 and 120 minutes",
             "max_value": "The time allowed must be between 1 and 120 minutes",
@@ -319,15 +360,32 @@ class ItemRecordForm(VersionedFormMixin, GovukForm):
 
 
 class ActionForm(GovukForm):
-    description = forms.CharField(label="Action", widget=forms.Textarea(attrs={"rows": 2}))
-    owner_agency = AgencyChoiceField(label="Owner agency", queryset=None, empty_label="Choose the agency")
+    description = forms.CharField(
+        label="Action",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter what needs to be done"},
+    )
+    owner_agency = AgencyChoiceField(
+        label="Owner agency",
+        queryset=None,
+        empty_label="Choose the agency",
+        error_messages={"required": "Choose the agency that owns the action"},
+    )
     owner = UserChoiceField(label="Owner (optional)", queryset=None, required=False, empty_label="The agency")
-    due_date = GovukDateField(label="Due date", min_year=2000)
+    due_date = GovukDateField(label="Due date", min_year=2000, error_messages={"required": "Enter the due date"})
 
-    def __init__(self, *args: Any, agencies: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, agencies: Any, people: Any, choices: dict[str, list[Any]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner_agency"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["owner"].queryset = people  # type: ignore[attr-defined]
+        # A page with one form per agenda item reads the choices once (see ``choice_lists``).
+        for name, options in (choices or {}).items():
+            self.fields[name].widget.choices = options  # type: ignore[attr-defined]
+
+    def choice_lists(self) -> dict[str, list[Any]]:
+        return {name: list(self.fields[name].choices) for name in ("owner_agency", "owner")}  # type: ignore[attr-defined]
 
 
 class ActionEditForm(VersionedFormMixin, ActionForm):
@@ -335,7 +393,11 @@ class ActionEditForm(VersionedFormMixin, ActionForm):
 
 
 class ActionCompleteForm(VersionedFormMixin, GovukForm):
-    note = forms.CharField(label="What was done?", widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label="What was done?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what was done"},
+    )
 
 
 class ActionReviewForm(GovukForm):
@@ -343,6 +405,7 @@ class ActionReviewForm(GovukForm):
         label="What did the meeting decide?",
         choices=ReviewOutcome.choices,
         widget=forms.RadioSelect(attrs={"small": True}),
+        error_messages={"required": "Choose what the meeting decided about the action"},
     )
     reason = forms.ChoiceField(
         label="If carried forward, why?",
@@ -376,6 +439,7 @@ class CorrectionForm(GovukForm):
     reason = forms.CharField(
         label="What needs correcting, and why?",
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what needs correcting and why"},
         help_text="The approved minutes stay in force until a chair approves the correction.",
     )
 

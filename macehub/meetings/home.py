@@ -29,10 +29,10 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
         access = meeting_access(user, meeting)
         row: dict[str, Any] = {"meeting": meeting, "manages": access.manages, "to_send": 0, "asked": 0}
         if access.invitation is not None and not access.manages:
-            items = list(selectors.items_visible_to(user, meeting, access).only("pk", "meeting_id", "subject_id"))
+            item_ids = list(selectors.items_visible_to(user, meeting, access).values_list("pk", flat=True))
             asked = selectors.asked_agencies(meeting)
             agency_id = access.invitation.agency_id
-            mine = [i.pk for i in items if asked.asked(i.pk, agency_id)]
+            mine = [pk for pk in item_ids if asked.asked(pk, agency_id)]
             sent = Contribution.objects.filter(item__in=mine, agency_id=agency_id).count()
             row.update({"asked": len(mine), "to_send": len(mine) - sent})
         rows.append(row)

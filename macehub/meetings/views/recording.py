@@ -85,6 +85,7 @@ def record_context(
     # One ActionForm instance per item would repeat the agency and people queries: build one
     # unbound form's choices once and reuse them.
     template_form = _action_form(meeting, "action")
+    choices = template_form.choice_lists()
     entries = []
     for item in items:
         action_form = bound.get(f"action-{item.pk}")
@@ -93,6 +94,7 @@ def record_context(
                 prefix=f"action-{item.pk}",
                 agencies=template_form.fields["owner_agency"].queryset,  # type: ignore[attr-defined]
                 people=template_form.fields["owner"].queryset,  # type: ignore[attr-defined]
+                choices=choices,
             )
         entries.append(
             {

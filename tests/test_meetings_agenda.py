@@ -1,0 +1,244 @@
+"""The VOLT agenda: accepted referrals offered first, then records due for review; presenters and
+time allowances; ordering by buttons and by dragging; professionals invited for one item see
+only that item (R21); persons of concern only for those the panel allows; no children at a
+context conference (R24)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from macehub.core.testing import World
+from macehub.meetings import selectors
+from macehub.meetings.models import AgendaItem, Contribution, ItemSource, MeetingStatus, MeetingType, Strand
+from macehub.meetings.policies import meeting_access
+from macehub.meetings.services import agenda as agenda_services
+from macehub.meetings.testing import make_meeting, meetings_for
+from macehub.referrals.models import Referral
+from macehub.subjects.models import Kind
+
+from .subjects.factories import ensure_harm_types, make_subject, register_for
+
+
+@pytest.fixture
+def register(world: World) -> dict[str, Any]:
+    ensure_harm_types()
+    return register_for(world)
+
+
+@pytest.fixture
+def m(world: World, register: dict[str, Any]) -> dict[str, Any]:
+    return meetings_for(world, register)
+
+
+def _accepted_referral(world: World, subject: Any) -> Referral:
+    referral = Referral.objects.create(
+        panel=world.panel_a,
+        number=Referral.objects.count() + 1,
+        subject_type="child",
+        referrer=world.user("member_a_education"),
+        referrer_agency=world.agencies["education_a"],
+        route="front_door",
+        concerns="Seen with older males",
+        status="accepted",
+        decision_reason="Meets the criteria",
+        decided_at=timezone.now(),
+    )
+    referral.subjects.add(subject)
+    subject.for_next_meeting = True
+    subject.save()
+    return referral
+
+
+def test_accepted_referrals_are_offered_first_then_reviews_grouped_by_strand(
+    world: World, register: dict[str, Any]
+) -> None:
+    meeting = make_meeting(world.panel_a, days=7, chair=world.user("chair_a"))
+    new_child = make_subject(world.panel_a, Kind.CHILD)
+    referral = _accepted_referral(world, new_child)
+    groups = {g.strand: g for g in selectors.agenda_candidates(world.user("chair_a"), meeting)}
+    children = groups[Strand.CHILDREN]
+    assert [c.subject for c in children.referrals] == [new_child]
+    assert children.referrals[0].referral == referral
+    assert "Accepted referral R-" in children.referrals[0].why
+    assert register["c1"] in [c.subject for c in children.reviews]
+    assert "Not yet heard at a meeting" in children.reviews[0].why
+    # The chair may see persons of concern; the coordinator (children's social care) may not.
+    assert Strand.PERSONS in groups
+    coordinator_groups = {g.strand for g in selectors.agenda_candidates(world.user("coordinator_a"), meeting)}
+    assert Strand.PERSONS not in coordinator_groups
+
+
+def test_records_heard_recently_or_on_an_earlier_planned_agenda_are_not_offered(
+    world: World, register: dict[str, Any], m: dict[str, Any]
+) -> None:
+    later = make_meeting(world.panel_a, days=14, chair=world.user("chair_a"))
+    offered = {
+        c.subject for g in selectors.agenda_candidates(world.user("chair_a"), later) for c in [*g.referrals, *g.reviews]
+    }
+    assert register["c2"] not in offered  # heard yesterday
+    assert register["c1"] not in offered  # on today's planned agenda
+    assert register["g1"] in offered
+
+
+def test_a_context_conference_offers_no_children_and_refuses_them(world: World, register: dict[str, Any]) -> None:
+    meeting = make_meeting(world.panel_a, days=7, chair=world.user("chair_a"), meeting_type=MeetingType.CONTEXT)
+    strands = {g.strand for g in selectors.agenda_candidates(world.user("chair_a"), meeting)}
+    assert Strand.CHILDREN not in strands
+    with pytest.raises(ValidationError) as exc:
+        agenda_services.agenda_add(
+            actor=world.user("chair_a"), meeting=meeting, picks=[(register["c1"], ItemSource.ADDED, None)]
+        )
+    assert "does not discuss named children" in str(exc.value)
+
+
+def test_the_builder_adds_ticked_records_with_the_referrer_presenting(
+    world: World, client_as: Any, register: dict[str, Any]
+) -> None:
+    meeting = make_meeting(world.panel_a, days=7, chair=world.user("chair_a"))
+    new_child = make_subject(world.panel_a, Kind.CHILD)
+    referral = _accepted_referral(world, new_child)
+    client = client_as("coordinator_a")
+    page = client.get(f"/meetings/{meeting.pk}/agenda/add/").content.decode()
+    assert f'value="{new_child.pk}:referral:{referral.pk}" checked' in page
+    assert "Accepted referrals waiting to be heard" in page
+    response = client.post(
+        f"/meetings/{meeting.pk}/agenda/add/",
+        {
+            "add": "selected",
+            "pick": [f"{new_child.pk}:referral:{referral.pk}", f"{register['l1'].pk}:review:0"],
+        },
+    )
+    assert response.status_code == 302
+    items = {i.subject: i for i in AgendaItem.objects.filter(meeting=meeting)}
+    assert items[new_child].source == ItemSource.REFERRAL and items[new_child].minutes_allowed == 10
+    assert items[new_child].presenter == world.user("member_a_education")
+    assert items[register["l1"]].minutes_allowed == 5 and items[register["l1"]].strand == Strand.LOCATIONS
+    # The referrer is invited for that item only.
+    access = meeting_access(world.user("member_a_education"), meeting)
+    assert access.level == "items" and access.item_ids == {items[new_child].pk}
+
+
+def test_the_builder_refuses_a_person_of_concern_to_someone_not_allowed(
+    world: World, client_as: Any, register: dict[str, Any]
+) -> None:
+    meeting = make_meeting(world.panel_a, days=7, chair=world.user("chair_a"))
+    client = client_as("coordinator_a")
+    response = client.post(f"/meetings/{meeting.pk}/agenda/add/", {"add": "reference", "ref-reference": "P-0001"})
+    assert response.status_code == 400
+    assert "Enter the reference of a record on this panel" in response.content.decode()
+    assert not AgendaItem.objects.filter(meeting=meeting).exists()
+    response = client.post(f"/meetings/{meeting.pk}/agenda/add/", {"add": "other", "other-title": ""})
+    assert "Enter the title of the item" in response.content.decode()
+
+
+def test_items_move_up_and_down_within_their_strand_and_can_be_dragged(
+    world: World, client_as: Any, register: dict[str, Any]
+) -> None:
+    meeting = make_meeting(world.panel_a, days=7, chair=world.user("chair_a"))
+    extra = make_subject(world.panel_a, Kind.CHILD)
+    agenda_services.agenda_add(
+        actor=world.user("chair_a"),
+        meeting=meeting,
+        picks=[(s, ItemSource.ADDED, None) for s in (register["c1"], register["l1"], register["c2"], extra)],
+    )
+    client = client_as("coordinator_a")
+
+    def children() -> list[Any]:
+        items = selectors.in_agenda_order(list(AgendaItem.objects.filter(meeting=meeting).select_related("subject")))
+        return [i.subject for i in items if i.strand == Strand.CHILDREN]
+
+    assert children() == [register["c1"], register["c2"], extra]
+    item = AgendaItem.objects.get(meeting=meeting, subject=extra)
+    client.post(f"/meetings/items/{item.pk}/move/", {"direction": "up"})
+    assert children() == [register["c1"], extra, register["c2"]]
+    ids = [AgendaItem.objects.get(meeting=meeting, subject=s).pk for s in (register["c2"], register["c1"], extra)]
+    response = client.post(f"/meetings/{meeting.pk}/agenda/reorder/", {"order": json.dumps(ids)})
+    assert response.json() == {"status": "saved"}
+    assert children() == [register["c2"], register["c1"], extra]
+    location = AgendaItem.objects.get(meeting=meeting, subject=register["l1"]).pk
+    response = client.post(f"/meetings/{meeting.pk}/agenda/reorder/", {"order": json.dumps([ids[0], location])})
+    assert response.status_code == 400
+
+
+def test_the_agenda_is_time_boxed_and_opens_with_outstanding_actions(
+    world: World, client_as: Any, m: dict[str, Any]
+) -> None:
+    page = client_as("chair_a").get(f"/meetings/{m['planned'].pk}/agenda/").content.decode()
+    assert "Actions from earlier meetings" in page
+    assert m["action"].reference in page
+    assert "10:10" in page  # the first item starts after ten minutes on the actions
+    assert "P-0001" in page
+
+
+def test_an_item_guest_sees_only_their_item(world: World, client_as: Any, m: dict[str, Any]) -> None:
+    client = client_as("member_a_education")
+    page = client.get(f"/meetings/{m['planned'].pk}/agenda/").content.decode()
+    assert "C-0001" in page
+    assert "L-0001" not in page and "P-0001" not in page
+    assert "Actions from earlier meetings" not in page
+    assert client.get(f"/meetings/items/{m['location_item'].pk}/contribution/").status_code == 404
+
+
+def test_persons_of_concern_are_hidden_from_the_coordinator_everywhere(
+    world: World, client_as: Any, m: dict[str, Any]
+) -> None:
+    client = client_as("coordinator_a")
+    planned = m["planned"].pk
+    for path in (f"/meetings/{planned}/agenda/", f"/meetings/{planned}/contributions/", f"/meetings/{planned}/record/"):
+        page = client.get(path).content.decode()
+        assert "P-0001" not in page and "Okonjo" not in page, path
+        assert "shown only to the people" in page or "recorded by the people" in page
+    assert client.get(f"/meetings/items/{m['person_item'].pk}/").status_code == 404
+    # Nor does the school's member, even invited to the whole meeting.
+    world_user = world.user("member_a_education")
+    access = meeting_access(world_user, m["planned"])
+    assert not access.sees_item(m["person_item"])
+
+
+def test_changing_an_item_invites_guests_and_refuses_bad_times(world: World, client_as: Any, m: dict[str, Any]) -> None:
+    item = m["location_item"]
+    client = client_as("coordinator_a")
+    response = client.post(
+        f"/meetings/items/{item.pk}/",
+        {"presenter": "", "minutes_allowed": "0", "guests": [world.user("member_a_education").pk], "version": 1},
+    )
+    assert response.status_code == 400
+    assert "between 1 and 120 minutes" in response.content.decode()
+    response = client.post(
+        f"/meetings/items/{item.pk}/",
+        {"presenter": "", "minutes_allowed": "15", "guests": [world.user("member_a_education").pk], "version": 1},
+    )
+    assert response.status_code == 302
+    access = meeting_access(world.user("member_a_education"), m["planned"])
+    assert access.item_ids == {m["child_item"].pk, item.pk}
+
+
+def test_an_item_with_contributions_stays_on_the_agenda(world: World, client_as: Any, m: dict[str, Any]) -> None:
+    item = m["location_item"]
+    Contribution.objects.create(
+        item=item,
+        agency=world.agencies["police_a"],
+        status="nothing_held",
+        submitted_by=world.user("member_a"),
+        submitted_at=timezone.now(),
+    )
+    response = client_as("coordinator_a").post(f"/meetings/items/{item.pk}/remove/", follow=True)
+    assert "stays on the agenda" in response.content.decode()
+    assert AgendaItem.objects.filter(pk=item.pk).exists()
+    free = m["child_item"]
+    Contribution.objects.all().delete()
+    client_as("coordinator_a").post(f"/meetings/items/{free.pk}/remove/")
+    assert not AgendaItem.objects.filter(pk=free.pk).exists()
+
+
+def test_nothing_changes_on_a_held_meeting(world: World, client_as: Any, m: dict[str, Any]) -> None:
+    assert m["held"].status == MeetingStatus.HELD
+    response = client_as("coordinator_a").get(f"/meetings/{m['held'].pk}/agenda/add/")
+    assert response.status_code == 403
+    assert m["held"].date < timezone.localdate() + timedelta(days=1)
