@@ -34,7 +34,7 @@ from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
 from macehub.subjects import selectors as subject_selectors
 from macehub.subjects.common import apply_errors
-from macehub.subjects.models import Kind, Link, RiskChange, Status, Subject
+from macehub.subjects.models import MODEL_FOR_KIND, Kind, Link, RiskChange, Status, Subject
 from macehub.subjects.policies import poc_panel_ids, register_panel_ids
 
 from . import selectors, services
@@ -69,6 +69,8 @@ def _agency_of(user: Any, panel_id: int) -> int | None:
 
 def _subject(request: HttpRequest, pk: int) -> Subject:
     subject = subject_selectors.get_any_subject_for(request.user, pk)
+    # The kind's proxy model, so audit events name it ("subjects.child") as the register's own do.
+    subject.__class__ = MODEL_FOR_KIND[subject.kind]
     policy.require(request.user, "view_casework", subject)
     return subject
 
@@ -84,6 +86,14 @@ def _panel(request: HttpRequest, panel_pk: int) -> Panel:
     panel = get_panel_for(request.user, panel_pk)
     policy.require(request.user, "view_panel_casework", panel)
     return panel
+
+
+def _elapsed(delta: timedelta) -> str:
+    """ "72 hours 30 minutes": elapsed time, as the 72-hour rule counts it."""
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{text} {minutes} minute{'s' if minutes != 1 else ''}" if minutes else text
 
 
 def casework_url(subject: Subject) -> str:
@@ -445,6 +455,9 @@ def missing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "started": describe(episode.started_at),
             "returned": describe(episode.returned_at) if episode.returned_at else "",
             "completed": describe(interview.completed_at) if interview and interview.completed_at else "",
+            "hours_after": _elapsed(interview.completed_at - episode.returned_at)
+            if interview and interview.completed_at and episode.returned_at
+            else "",
             "can_record": policy.can(request.user, "record_child_casework", episode),
         },
     )
