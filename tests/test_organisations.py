@@ -201,3 +201,19 @@ def test_persons_of_concern_cannot_be_hidden_from_everyone(world: World) -> None
     assert response.status_code == 200
     assert "Choose at least one role or agency that may see persons of concern." in response.content.decode()
     assert Panel.objects.get(pk=world.panel_a.pk).poc_visible_roles == ["panel_chair"]
+
+
+def test_a_new_panel_starts_with_chair_and_police_seeing_persons_of_concern(world: World) -> None:
+    client = sign_in(Client(), world.user("borough_admin_a"))
+    form = client.get("/panels/new/").content.decode()
+    assert 'value="panel_chair" checked' in form and 'value="police" checked' in form
+    response = client.post(
+        "/panels/new/",
+        {
+            **_settings(name="Alpha Second MACE", risk_scale="low_medium_high", custom_risk_levels=""),
+            "partnership": world.partnership_a.pk,
+        },
+    )
+    assert response.status_code == 302
+    panel = Panel.objects.get(name="Alpha Second MACE")
+    assert (panel.poc_visible_roles, panel.poc_visible_agency_types) == (["panel_chair"], ["police"])
