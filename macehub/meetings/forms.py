@@ -126,6 +126,15 @@ class MeetingForm(GovukForm):
         for name in ("chair", "co_chair"):
             self.fields[name].queryset = chairs  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("venue") or "").strip() and not (data.get("online_link") or "").strip():
+            if "online_link" not in self.errors:
+                self.add_error("venue", "Enter where the meeting is, or the link to join it online")
+        if data.get("chairing") == Chairing.CO_CHAIRED and not data.get("co_chair") and "co_chair" not in self.errors:
+            self.add_error("co_chair", "Choose the co-chair")
+        return data
+
     def values(self) -> dict[str, Any]:
         data = self.cleaned_data
         return {
@@ -382,7 +391,7 @@ class ActionForm(GovukForm):
         self.fields["owner"].queryset = people  # type: ignore[attr-defined]
         # A page with one form per agenda item reads the choices once (see ``choice_lists``).
         for name, options in (choices or {}).items():
-            self.fields[name].widget.choices = options  # type: ignore[attr-defined]
+            self.fields[name].widget.choices = options
 
     def choice_lists(self) -> dict[str, list[Any]]:
         return {name: list(self.fields[name].choices) for name in ("owner_agency", "owner")}  # type: ignore[attr-defined]
