@@ -128,9 +128,9 @@ class MeetingForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if not (data.get("venue") or "").strip() and not (data.get("online_link") or "").strip():
-            if "online_link" not in self.errors:
-                self.add_error("venue", "Enter where the meeting is, or the link to join it online")
+        no_place = not (data.get("venue") or "").strip() and not (data.get("online_link") or "").strip()
+        if no_place and "online_link" not in self.errors:
+            self.add_error("venue", "Enter where the meeting is, or the link to join it online")
         if data.get("chairing") == Chairing.CO_CHAIRED and not data.get("co_chair") and "co_chair" not in self.errors:
             self.add_error("co_chair", "Choose the co-chair")
         return data
