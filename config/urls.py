@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("macehub.meetings.urls")),
     path("", include("macehub.casework.urls")),
     path("oversight/", include("macehub.oversight.urls")),
+    path("api/", include("macehub.oversight.api_urls")),
     path("review/", include("macehub.review.urls")),
     path("library/", include("macehub.library.urls")),
 ]
