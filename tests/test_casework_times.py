@@ -80,3 +80,11 @@ def test_stored_moments_are_shown_on_a_london_clock_with_the_zone() -> None:
     assert london(moment) == "Saturday 25 October 2025 at 18:00 BST"
     assert london(moment, "short") == "25 Oct 2025, 18:00 BST"
     assert london_parts(datetime(2025, 12, 1, 9, 5, tzinfo=UTC)) == (date(2025, 12, 1), "09:05")
+
+
+def test_elapsed_time_is_said_in_hours_and_minutes() -> None:
+    from macehub.casework.times import elapsed
+
+    assert elapsed(timedelta(hours=72, minutes=30)) == "72 hours 30 minutes"
+    assert elapsed(timedelta(hours=1)) == "1 hour"
+    assert elapsed(timedelta(days=9, hours=3)) == "9 days"

@@ -464,7 +464,7 @@ class InterviewForm(VersionedFormMixin, _InstanceForm):
         label="Why was it not completed? (if not completed)", widget=_textarea(2), required=False
     )
     link_places = RecordsField(label="Locations and groups the child mentioned")
-    link_people = RecordsField(label="People the child mentioned")
+    link_people = RecordsField(label="Persons of concern the child mentioned")
     link_children = RecordsField(label="Other children the child mentioned")
     new_location = forms.CharField(
         label="A place not on the register yet (optional)",

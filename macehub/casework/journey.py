@@ -27,6 +27,7 @@ from .selectors import (
     nrm_visible_to,
     plans_visible_to,
 )
+from .times import elapsed
 
 KINDS = {
     "risk": "Risk assessments and levels",
@@ -40,11 +41,6 @@ KINDS = {
 
 def _visible(user: Any, child: Any) -> bool:
     return isinstance(child, Subject) and child.kind == "child" and policy.can(user, "view_casework", child)
-
-
-def _hours(delta: Any) -> str:
-    hours = delta.total_seconds() / 3600
-    return f"{hours:.0f} hour{'s' if round(hours) != 1 else ''}" if hours < 72 * 3 else f"{hours / 24:.0f} days"
 
 
 def risk_events(user: Any, child: Any) -> Iterable[TimelineEvent]:
@@ -149,7 +145,7 @@ def missing_events(user: Any, child: Any) -> Iterable[TimelineEvent]:
                     when=episode.returned_at,
                     kind="missing",
                     title="Returned from a missing episode",
-                    detail=f"Missing for {_hours(episode.returned_at - episode.started_at)}.{found}",
+                    detail=f"Missing for {elapsed(episode.returned_at - episode.started_at)}.{found}",
                     url=url,
                 )
             )
@@ -158,7 +154,7 @@ def missing_events(user: Any, child: Any) -> Iterable[TimelineEvent]:
             continue
         if interview.outcome == InterviewOutcome.COMPLETED and interview.completed_at and episode.returned_at:
             late = "" if interview.within_72_hours else "NOT "
-            after = _hours(interview.completed_at - episode.returned_at)
+            after = elapsed(interview.completed_at - episode.returned_at)
             events.append(
                 TimelineEvent(
                     when=interview.completed_at,

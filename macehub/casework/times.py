@@ -5,7 +5,7 @@ the stored UTC values, so a clock change inside the window is counted correctly.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -79,3 +79,14 @@ def describe(moment: datetime) -> str:
     """ "Tuesday 28 October 2025 at 17:00 GMT" — with the zone, because it changes."""
     local = to_london(moment)
     return f"{local:%A %-d %B %Y} at {local:%H:%M} {local.tzname()}"
+
+
+def elapsed(delta: timedelta) -> str:
+    """ "72 hours 30 minutes": elapsed time, as the 72-hour rule counts it (days past a week)."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes >= 7 * 24 * 60:
+        days = minutes // (24 * 60)
+        return f"{days} days"
+    hours, minutes = divmod(minutes, 60)
+    text = f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{text} {minutes} minute{'s' if minutes != 1 else ''}" if minutes else text

@@ -54,7 +54,7 @@ from .forms import (
 from .models import PHILOMENA_PLACEMENTS, PLAN_TYPES_FOR_KIND, Philomena, PlanStatus, ReturnInterview
 from .policies import policy
 from .services import DISRUPTION_TARGET_KINDS
-from .times import describe
+from .times import describe, elapsed
 
 PDF_MARKING = "OFFICIAL-SENSITIVE"
 
@@ -86,14 +86,6 @@ def _panel(request: HttpRequest, panel_pk: int) -> Panel:
     panel = get_panel_for(request.user, panel_pk)
     policy.require(request.user, "view_panel_casework", panel)
     return panel
-
-
-def _elapsed(delta: timedelta) -> str:
-    """ "72 hours 30 minutes": elapsed time, as the 72-hour rule counts it."""
-    minutes = int(delta.total_seconds() // 60)
-    hours, minutes = divmod(minutes, 60)
-    text = f"{hours} hour{'s' if hours != 1 else ''}"
-    return f"{text} {minutes} minute{'s' if minutes != 1 else ''}" if minutes else text
 
 
 def casework_url(subject: Subject) -> str:
@@ -455,7 +447,7 @@ def missing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "started": describe(episode.started_at),
             "returned": describe(episode.returned_at) if episode.returned_at else "",
             "completed": describe(interview.completed_at) if interview and interview.completed_at else "",
-            "hours_after": _elapsed(interview.completed_at - episode.returned_at)
+            "hours_after": elapsed(interview.completed_at - episode.returned_at)
             if interview and interview.completed_at and episode.returned_at
             else "",
             "can_record": policy.can(request.user, "record_child_casework", episode),
