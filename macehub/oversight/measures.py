@@ -310,9 +310,9 @@ def _children_summary(scope: Scope, period: Period) -> Table:
     figures = (
         _subjects(scope)
         .filter(kind=Kind.CHILD)
-        .annotate(first=_first_discussed(), discussed=Exists(held.filter(subject=OuterRef("pk"))))
+        .annotate(first=_first_discussed())
         .aggregate(
-            discussed=Count("pk", filter=Q(discussed=True)),
+            discussed=Count("pk", filter=Q(pk__in=held.filter(subject__isnull=False).values("subject_id"))),
             new=Count("pk", filter=Q(first__gte=period.start, first__lte=period.end)),
             open_end=Count("pk", filter=_open_at_end(period)),
             stepped_down=Count("pk", filter=Q(status=Status.STEPPED_DOWN) & _in_period("status_changed_at", period)),
@@ -667,6 +667,7 @@ def _with_time_to_panel(scope: Scope, period: Period) -> QuerySet[Referral]:
         AgendaItem.objects.filter(
             Q(referral=OuterRef("pk")) | Q(subject__referrals=OuterRef("pk")),
             meeting__status=MeetingStatus.HELD,
+            meeting__date__gte=OuterRef("received"),
             meeting__date__lte=period.end,
         )
         .order_by("meeting__date")
@@ -680,7 +681,8 @@ def _with_time_to_panel(scope: Scope, period: Period) -> QuerySet[Referral]:
     return (
         _referrals_in(scope, period)
         .filter(status=ReferralStatus.ACCEPTED)
-        .annotate(received=TruncDate("created_at"), first=first)
+        .annotate(received=TruncDate("created_at"))
+        .annotate(first=first)
         .annotate(
             band=Case(
                 When(first__isnull=True, then=Value("not_yet")),
@@ -762,6 +764,9 @@ NRM_LINES = [
     Line("cg_made", "Conclusive-grounds decisions made in the period"),
     Line("cg_positive", "Positive conclusive-grounds decisions"),
 ]
+
+
+NRM_COUNT_ROWS = [line.key for line in NRM_LINES if line.kind == COUNT]
 
 
 def _nrm_filters(period: Period) -> dict[str, Q]:
@@ -1224,8 +1229,8 @@ _SPECS: list[TableSpec] = [
         "Time from referral to panel",
         "contexts",
         "Referrals received and accepted in the period, by the time from the day the referral was received "
-        "to the first held meeting that discussed it (or the record it was accepted to), up to the end of "
-        "the period.",
+        "to the first meeting held on or after that day that discussed it (or the record it was accepted "
+        "to), up to the end of the period.",
         _time_to_panel,
         additive=True,
         drill=_time_to_panel_drill,
@@ -1255,7 +1260,7 @@ _SPECS: list[TableSpec] = [
         chart="",
         drill=_nrm_drill,
         drill_kind="nrm",
-        drill_rows=frozenset(k for k in _nrm_filters(Period(date.min, date.min, "custom"))),
+        drill_rows=frozenset(NRM_COUNT_ROWS),
     ),
     TableSpec(
         "disruptions",
