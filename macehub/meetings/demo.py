@@ -67,7 +67,7 @@ PANELS: dict[str, dict[str, Any]] = {
 PATTERNS: dict[str, tuple[float, float, float]] = {
     AgencyType.POLICE: (0.88, 0.1, 0.02),
     AgencyType.CHILDRENS_SOCIAL_CARE: (0.9, 0.08, 0.02),
-    AgencyType.HEALTH: (0.6, 0.26, 0.1),
+    AgencyType.HEALTH: (0.62, 0.28, 0.07),
     AgencyType.YOUTH_JUSTICE: (0.75, 0.1, 0.1),
     AgencyType.COMMUNITY_SAFETY: (0.55, 0.1, 0.2),
     AgencyType.PROBATION: (0.3, 0.05, 0.3),
@@ -374,7 +374,13 @@ class _Panel:
             roll = self.rng.random()
             slow = action.owner_agency.agency_type in (AgencyType.HEALTH, AgencyType.PROBATION)
             when = timezone.make_aware(datetime.combine(meeting.date, time(11, 0)))
-            if roll < (0.45 if slow else 0.7):
+            stuck = action.escalated_at is not None or getattr(action, "_did_not_act", False)
+            outcome: str
+            reason: str
+            if stuck and slow and self.rng.random() < 0.5:
+                # An agency that has not acted once often still has not: this is what escalation is for.
+                outcome, reason = ReviewOutcome.CARRIED_FORWARD, CarryReason.AGENCY_DID_NOT_ACT
+            elif roll < (0.45 if slow else 0.7):
                 outcome, reason = ReviewOutcome.COMPLETED, ""
             elif roll < (0.55 if slow else 0.78):
                 outcome, reason = ReviewOutcome.CARRIED_FORWARD, CarryReason.CIRCUMSTANCES_CHANGED
@@ -400,6 +406,7 @@ class _Panel:
                 created_by=self.coordinator,
                 updated_by=self.coordinator,
             )
+            action._did_not_act = reason == CarryReason.AGENCY_DID_NOT_ACT  # type: ignore[attr-defined]
             if outcome == ReviewOutcome.CARRIED_FORWARD and new_due is not None:
                 action.due_date = new_due
                 action.times_carried_forward += 1
