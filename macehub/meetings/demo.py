@@ -101,16 +101,33 @@ DECISIONS = [
     "Refer to the National Referral Mechanism; children's social care to lead.",
     "Keep open; safety plan with the school and a referral to the voluntary-sector youth project.",
 ]
-ACTIONS = [
-    "Request a strategy discussion and share the outcome with the panel.",
-    "Complete the return home interview within 72 hours of the next return and share what is learned.",
-    "Share police intelligence about the associate with the allocated social worker.",
-    "Visit the location with community safety and report back on disruption options.",
-    "Update the exploitation risk assessment with the new information.",
-    "Offer a youth worker from the voluntary sector and record whether it is taken up.",
-    "Check health records for sexual health or A&E attendances and report to the coordinator.",
-    "Contact the placing authority about the placement and the late returns.",
-]
+ACTIONS: dict[str, list[str]] = {
+    AgencyType.POLICE: [
+        "Share police intelligence about the associate with the allocated social worker.",
+        "Increase patrols at the location after school and report back.",
+        "Complete a disruption plan for the address with housing.",
+    ],
+    AgencyType.CHILDRENS_SOCIAL_CARE: [
+        "Request a strategy discussion and share the outcome with the panel.",
+        "Update the exploitation risk assessment with the new information.",
+        "Contact the placing authority about the placement and the late returns.",
+    ],
+    AgencyType.HEALTH: [
+        "Check health records for sexual health or A&E attendances and report to the coordinator.",
+        "Ask the school nurse to offer a health check.",
+    ],
+    AgencyType.YOUTH_JUSTICE: [
+        "Complete the return home interview within 72 hours of the next return and share what is learned.",
+        "Offer a youth worker from the voluntary sector and record whether it is taken up.",
+    ],
+    AgencyType.COMMUNITY_SAFETY: [
+        "Visit the location with the police and report back on disruption options.",
+        "Request CCTV for the location and share what it shows.",
+    ],
+    AgencyType.PROBATION: [
+        "Tell the associate's offender manager about the concerns and report back on licence conditions.",
+    ],
+}
 CONTRIBUTIONS = {
     AgencyType.POLICE: "Two intelligence reports in the last month linking the record to older males in a grey car; "
     "one stop and search, nothing found.",
@@ -340,7 +357,7 @@ class _Panel:
                 meeting=meeting,
                 item=item,
                 subject=item.subject,
-                description=self.rng.choice(ACTIONS),
+                description=self.rng.choice(ACTIONS.get(AgencyType(agency.agency_type), ACTIONS[AgencyType.POLICE])),
                 owner_agency=agency,
                 owner=self.owner_for(agency),
                 due_date=meeting.date + timedelta(days=self.rng.randint(4, 21)),
@@ -377,7 +394,7 @@ class _Panel:
             stuck = action.escalated_at is not None or getattr(action, "_did_not_act", False)
             outcome: str
             reason: str
-            if stuck and slow and self.rng.random() < 0.5:
+            if stuck and slow and action.times_carried_forward < 4 and self.rng.random() < 0.5:
                 # An agency that has not acted once often still has not: this is what escalation is for.
                 outcome, reason = ReviewOutcome.CARRIED_FORWARD, CarryReason.AGENCY_DID_NOT_ACT
             elif roll < (0.45 if slow else 0.7):

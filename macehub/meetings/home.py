@@ -28,7 +28,14 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
     for meeting in upcoming[:3]:
         access = meeting_access(user, meeting)
         row: dict[str, Any] = {"meeting": meeting, "manages": access.manages, "to_send": 0, "asked": 0}
-        if access.invitation is not None and not access.manages:
+        if access.manages:
+            # "Always knows what is missing before the meeting": asked minus received.
+            item_ids = list(selectors.items_visible_to(user, meeting, access).values_list("pk", flat=True))
+            asked = selectors.asked_agencies(meeting)
+            total = sum(1 for pk in item_ids for a in asked.agencies if asked.asked(pk, a.pk))
+            received = Contribution.objects.filter(item__in=item_ids).count()
+            row.update({"asked": total, "missing": max(total - received, 0), "items": len(item_ids)})
+        elif access.invitation is not None:
             item_ids = list(selectors.items_visible_to(user, meeting, access).values_list("pk", flat=True))
             asked = selectors.asked_agencies(meeting)
             agency_id = access.invitation.agency_id
