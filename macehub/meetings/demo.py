@@ -369,6 +369,31 @@ class _Panel:
             )
             self.open_actions.append(action)
 
+    def stubborn_action(self, meeting: Meeting, items: list[AgendaItem]) -> None:
+        """One action the owning agency (health, where it is a core member) does not act on at the
+        next two meetings, so it is escalated to the chair: the story the quality page tells."""
+        agency = next(
+            (a for a in self.core if a.agency_type == AgencyType.HEALTH),
+            next((a for a in self.core if a.agency_type != AgencyType.POLICE), self.core[0]),
+        )
+        item = next((i for i in items if i.subject is not None and i.subject.kind == Kind.CHILD), items[0])
+        self.action_number += 1
+        action = Action.objects.create(
+            panel=self.panel,
+            number=self.action_number,
+            meeting=meeting,
+            item=item,
+            subject=item.subject,
+            description=ACTIONS.get(AgencyType(agency.agency_type), ACTIONS[AgencyType.HEALTH])[0],
+            owner_agency=agency,
+            owner=self.owner_for(agency),
+            due_date=meeting.date + timedelta(days=7),
+            created_by=self.coordinator,
+            updated_by=self.coordinator,
+        )
+        action._stubborn = True  # type: ignore[attr-defined]
+        self.open_actions.append(action)
+
     def make_some_overdue(self, meeting: Meeting) -> None:
         """Two actions from the latest meeting are already overdue; one is the police's (DCI Rob checks
         his agency's before the next meeting)."""
@@ -394,7 +419,9 @@ class _Panel:
             stuck = action.escalated_at is not None or getattr(action, "_did_not_act", False)
             outcome: str
             reason: str
-            if stuck and slow and action.times_carried_forward < 4 and self.rng.random() < 0.5:
+            if getattr(action, "_stubborn", False) or (
+                stuck and slow and action.times_carried_forward < 4 and self.rng.random() < 0.5
+            ):
                 # An agency that has not acted once often still has not: this is what escalation is for.
                 outcome, reason = ReviewOutcome.CARRIED_FORWARD, CarryReason.AGENCY_DID_NOT_ACT
             elif roll < (0.45 if slow else 0.7):
@@ -540,6 +567,8 @@ class _Panel:
             self.record(items)
             self.review_actions(meeting)
             self.new_actions(meeting, items)
+            if index == len(past) - 3:
+                self.stubborn_action(meeting, items)
             quorum = selectors.quoracy(self.panel, selectors.attendance_rows(meeting))
             Meeting.objects.filter(pk=meeting.pk).update(
                 status=MeetingStatus.HELD,
