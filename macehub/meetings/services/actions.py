@@ -135,6 +135,8 @@ def action_update(*, actor: Any, action: Action, expected_version: int, values: 
     action.description = clean_text(action.description)
     if not action.description:
         raise ValidationError({"description": "Enter what needs to be done"})
+    if action.meeting is not None:
+        refuse_children_names(action.meeting, "description", action.description)
     _check_owner(action)
     with transaction.atomic():
         update_versioned(action, expected_version=expected_version, actor=actor, fields=fields)
