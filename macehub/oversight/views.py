@@ -558,6 +558,7 @@ def london_publish(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def london_published(request: HttpRequest, pk: int) -> HttpResponse:
+    policy.require(request.user, "view_published_london")
     dataset = selectors.get_published_for(request.user, pk)
     key = request.GET.get("table", "")
     tables = [display.from_assembled(dataset.tables[k]) for k in LONDON_EXTRACT if k in dataset.tables]
@@ -578,6 +579,7 @@ def london_published(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def london_published_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    policy.require(request.user, "view_published_london")
     dataset = selectors.get_published_for(request.user, pk)
     if fmt not in EXPORT_FORMATS:
         raise Http404

@@ -116,7 +116,7 @@ def records_for(world: World, *, children: int = 6) -> dict[str, Any]:
         )  # fmt: skip
         Referral.objects.filter(pk=referral.pk).update(created_at=_at(date(2025, 4, 2)))
         if status == "accepted":
-            referral.subjects.add(r["children"][0 if children else 0])
+            referral.subjects.add(r["children"][0])
             r["accepted_referral"] = referral
     # Missing: two episodes of C0 in the quarter; one interview within 72 hours, one after.
     for n, (start, back, done) in enumerate(
