@@ -7,6 +7,13 @@ class LibraryConfig(AppConfig):
     verbose_name = "Tools and templates library"
 
     def ready(self) -> None:
+        from macehub.core import reference
+
+        from .reference import load_protocol_areas
+
+        reference.register(
+            "protocol_areas", lambda apps: load_protocol_areas(apps.get_model("library", "ProtocolArea"))
+        )
         from macehub.core import home, navigation
 
         from .home import library_section

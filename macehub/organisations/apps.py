@@ -7,6 +7,14 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
+        from macehub.core import reference
+
+        from .reference import load_london_authorities
+
+        reference.register(
+            "london_authorities",
+            lambda apps: load_london_authorities(apps.get_model("organisations", "LocalAuthority")),
+        )
         from macehub.core import home, navigation
 
         from .home import london_section, panels_section

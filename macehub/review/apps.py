@@ -7,6 +7,19 @@ class ReviewConfig(AppConfig):
     verbose_name = "Review and improvement"
 
     def ready(self) -> None:
+        from macehub.core import reference
+
+        from .framework_files import load_default_framework
+
+        reference.register(
+            "review_default_framework",
+            lambda apps: load_default_framework(
+                framework_model=apps.get_model("review", "Framework"),
+                version_model=apps.get_model("review", "FrameworkVersion"),
+                section_model=apps.get_model("review", "Section"),
+                question_model=apps.get_model("review", "Question"),
+            ),
+        )
         from macehub.core import home, navigation
 
         from .home import review_section

@@ -7,6 +7,11 @@ class SubjectsConfig(AppConfig):
     verbose_name = "VOLT registers"
 
     def ready(self) -> None:
+        from macehub.core import reference
+
+        from .taxonomy import load_harm_types
+
+        reference.register("harm_types", lambda apps: load_harm_types(apps.get_model("subjects", "HarmType")))
         from macehub.core import home, navigation
 
         from .home import register_section

@@ -7,6 +7,8 @@ stored records; change labels freely.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 # --- Harm types ---------------------------------------------------------------------------------
@@ -211,3 +213,11 @@ class GroupType(models.TextChoices):
     NETWORK = "network", "Exploitation or drug-supply network"
     ONLINE = "online", "Online group"
     OTHER = "other", "Other group"
+
+
+def load_harm_types(harm_type_model: Any) -> None:
+    """Create or update the harm-type taxonomy (migration 0002, and after a test flush)."""
+    for order, (code, label, description) in enumerate(HARM_TYPES):
+        harm_type_model.objects.update_or_create(
+            code=code, defaults={"label": label, "description": description, "order": order}
+        )

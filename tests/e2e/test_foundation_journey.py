@@ -62,7 +62,7 @@ def test_register_approve_sign_in_with_mfa_and_see_the_right_panels(
     priya.goto(f"{base}/")
     assert priya.get_by_role("heading", name="Welcome, Priya").is_visible()
     assert priya.get_by_text("acting for Alpha").is_visible()
-    assert priya.locator("main").get_by_role("link", name="Alpha MACE").is_visible()
+    assert priya.locator("main").get_by_role("link", name="Alpha MACE", exact=True).is_visible()
     assert priya.locator("main").get_by_text("Bravo MACE").count() == 0
     assert_accessible(priya, "home")
 

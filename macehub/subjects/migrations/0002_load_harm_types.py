@@ -4,13 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from macehub.subjects.taxonomy import HARM_TYPES
+    from macehub.subjects.taxonomy import load_harm_types
 
-    harm_type = apps.get_model("subjects", "HarmType")
-    for order, (code, label, description) in enumerate(HARM_TYPES):
-        harm_type.objects.update_or_create(
-            code=code, defaults={"label": label, "description": description, "order": order}
-        )
+    load_harm_types(apps.get_model("subjects", "HarmType"))
 
 
 def unload(apps, schema_editor):

@@ -2,7 +2,8 @@
 
 Django's own flush empties every table, which the append-only triggers forbid for the audit
 table. The test-suite flushes between browser tests, so outside production this lifts the
-triggers for the flush and puts them back straight after.
+triggers for the flush and puts them back straight after, then reloads the reference data the
+data migrations loaded (see macehub.core.reference).
 """
 
 from __future__ import annotations
@@ -27,3 +28,6 @@ class Command(DjangoFlush):
             super().handle(**options)
         finally:
             triggers.install(connection)
+        from macehub.core import reference
+
+        reference.reload_all()
