@@ -63,7 +63,7 @@ class Caller:
         if self.token is not None:
             if self.token.scope == TokenScope.LONDON:
                 return signed
-            return signed.filter(partnership_id=self.token.partnership_id)
+            return signed.filter(partnership_id=self.token.partnership_id or 0)
         return selectors.releases_visible_to(self.user).filter(status=ReleaseStatus.SIGNED_OFF)
 
     def reads_london(self) -> bool:

@@ -212,8 +212,8 @@ def seed(ctx: DemoContext) -> None:
     rng = random.Random(2026)
     quarters = _quarters()
     kwame, helen, lena = (ctx.objects.get(f"user:{k}") for k in ("kwame", "helen", "lena"))
-    demo_partnerships = [ctx.objects.get(f"partnership:{k}") for k in DEMO_PARTNERSHIPS]
-    demo_partnerships = [p for p in demo_partnerships if p is not None]
+    found = [ctx.objects.get(f"partnership:{k}") for k in DEMO_PARTNERSHIPS]
+    demo_partnerships: list[Partnership] = [p for p in found if p is not None]
     demo_ids = {p.pk for p in demo_partnerships}
     now = timezone.now()
     with transaction.atomic():

@@ -33,10 +33,10 @@ class PeriodForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices()
+        self.fields["period"].choices = period_choices()  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if (start is None) != (end is None) and not self.errors:
             self.add_error("end" if end is None else "start", "Enter both dates, or neither")
@@ -89,7 +89,7 @@ class PrepareReleaseForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices(quarters_only=True, complete_only=True)
+        self.fields["period"].choices = period_choices(quarters_only=True, complete_only=True)  # type: ignore[attr-defined]
 
     def chosen(self) -> Period:
         parsed = parse_period(self.cleaned_data["period"])
@@ -125,7 +125,7 @@ class IssueTokenForm(GovukForm):
             choices.append(
                 (TokenScope.LONDON.value, "London: every partnership's released figures and the London datasets")
             )
-        self.fields["scope"].choices = choices
+        self.fields["scope"].choices = choices  # type: ignore[attr-defined]
         self.fields["expires_on"].error_messages["required"] = "Enter the expiry date"
 
     def clean_expires_on(self) -> date:

@@ -277,8 +277,8 @@ _GROUP_KEY = {
     "Not recorded": "not_recorded",
 }
 ETHNIC_CODES: dict[str, list[str]] = {key: [] for key, _, _ in ETHNIC_GROUPS}
-for _group, _choices in ETHNICITY_GROUPS:
-    ETHNIC_CODES[_GROUP_KEY[_group]] += [code for code, _ in _choices]
+for _group_name, _group_choices in ETHNICITY_GROUPS:
+    ETHNIC_CODES[_GROUP_KEY[_group_name]] += [code for code, _ in _group_choices]
 ETHNIC_GROUP_LINES = [Line(key, label) for key, label, _ in ETHNIC_GROUPS]
 RECORDED_GROUPS = [key for key, _, _ in ETHNIC_GROUPS if key != "not_recorded"]
 
@@ -475,7 +475,7 @@ RISK_LINES = [Line("fell", "Risk fell"), Line("held", "Risk held"), Line("rose",
 RISK_COLUMNS = [Line("children", "Children"), Line("share", "Share of children", PERCENT)]
 
 
-def _with_risk_trajectory(scope: Scope, period: Period) -> QuerySet[Subject]:
+def _with_risk_trajectory(scope: Scope, period: Period) -> QuerySet[Any]:
     """Children discussed in the period with two or more risk assessments by its end,
     annotated with ``trajectory``: the latest assessment's level against the first's, on the
     panel's scale."""
@@ -662,7 +662,7 @@ TIMELINESS_LINES = [
 ]
 
 
-def _with_time_to_panel(scope: Scope, period: Period) -> QuerySet[Referral]:
+def _with_time_to_panel(scope: Scope, period: Period) -> QuerySet[Any]:
     first = Subquery(
         AgendaItem.objects.filter(
             Q(referral=OuterRef("pk")) | Q(subject__referrals=OuterRef("pk")),
@@ -675,7 +675,7 @@ def _with_time_to_panel(scope: Scope, period: Period) -> QuerySet[Referral]:
         output_field=DateField(),
     )
 
-    def after(days: int) -> ExpressionWrapper:
+    def after(days: int) -> ExpressionWrapper[Any]:
         return ExpressionWrapper(F("received") + timedelta(days=days), output_field=DateField())
 
     return (
@@ -950,7 +950,7 @@ def _actions_by_agency(scope: Scope, period: Period) -> Table:
 
 
 def _actions_by_agency_drill(scope: Scope, period: Period, row: str, col: str) -> QuerySet[Any]:
-    base = _actions_base(scope).filter(owner_agency_id=row)
+    base = _actions_base(scope).filter(owner_agency_id=int(row))
     if col in ("carried", "did_not_act"):
         carried = _carried(scope, period)
         if col == "did_not_act":

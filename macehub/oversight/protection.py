@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,7 +203,7 @@ def released_value(table: dict[str, Any], row: str, col: str) -> str | None:
     return str(table["cells"][rows.index(row)][cols.index(col)])
 
 
-def median_of(values: list[str | None], *, minimum: int = 3) -> float | None:
+def median_of(values: Sequence[str | None], *, minimum: int = 3) -> float | None:
     """The median of the published figures (symbols left out), when at least ``minimum`` are published."""
     numbers = [n for n in (as_number(v) for v in values) if n is not None]
     if len(numbers) < minimum:

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from .forms import IssueTokenForm, PrepareReleaseForm, PublishLondonForm, SignOf
 from .measures import LONDON_EXTRACT, SECTION_BY_KEY, SECTIONS, SPECS, specs_in
 from .models import ReleaseStatus, TokenScope
 from .periods import Period, last_complete_quarter, parse_period, quarter_of, recent_quarters
-from .policies import policy
+from .policies import policy, release_partnership_ids
 from .population import SOURCE
 from .protection import preview
 
@@ -52,7 +53,7 @@ def _dashboard_context(request: HttpRequest, partnership: Partnership, period: P
         "can_drill": selectors.may_drill(request.user, partnership),
         "can_prepare": policy.can(request.user, "prepare_release", partnership),
         "can_see_releases": policy.can(request.user, "view_releases")
-        and partnership.pk in selectors.release_partnership_ids(request.user),
+        and partnership.pk in release_partnership_ids(request.user),
     }
 
 
@@ -131,7 +132,7 @@ def _table_or_404(key: str) -> Any:
 
 
 @require_GET
-def table_export(request: HttpRequest, partnership_pk: int, key: str, fmt: str) -> HttpResponse:
+def table_export(request: HttpRequest, partnership_pk: int, key: str, fmt: str) -> HttpResponseBase:
     """One table (or, with key ``all``, every table) as CSV or XLSX: formula-safe and audited."""
     policy.require(request.user, "view_dashboards")
     partnership = selectors.get_dashboard_partnership(request.user, partnership_pk)
@@ -151,7 +152,7 @@ def table_export(request: HttpRequest, partnership_pk: int, key: str, fmt: str) 
     if fmt == "csv":
         _title, header, rows = tables[0].as_sheet()
         return csv_response(f"{name}.csv", header, rows)
-    sheets = [_about_sheet(partnership, period, mode, keys)]
+    sheets: list[tuple[str, list[str], Any]] = [_about_sheet(partnership, period, mode, keys)]
     sheets += display.sheets(tables)
     return xlsx_response(f"{name}.xlsx", sheets)
 
@@ -457,7 +458,7 @@ def release_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def release_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def release_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     release = selectors.get_release_for(request.user, pk)
     if fmt not in EXPORT_FORMATS:
         raise Http404
@@ -578,7 +579,7 @@ def london_published(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def london_published_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def london_published_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     policy.require(request.user, "view_published_london")
     dataset = selectors.get_published_for(request.user, pk)
     if fmt not in EXPORT_FORMATS:
