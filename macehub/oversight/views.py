@@ -511,14 +511,19 @@ def london(request: HttpRequest) -> HttpResponse:
         key = "children_summary"
     releases = selectors.current_releases(period)
     assembled = selectors.london_assembly(period, key)
-    quarters = list(reversed(recent_quarters(8)))
+    quarters = [q for q in reversed(recent_quarters(9)) if q.is_complete()]
     trend = selectors.london_trend("children_summary", "discussed", "children", quarters)
     released_ids = {r.partnership_id for r in releases}
     waiting = Partnership.objects.filter(is_active=True).exclude(pk__in=released_ids).order_by("short_name")
     trend_chart = {
         "type": "line",
         "labels": [t["period"].label for t in trend],
-        "series": [{"label": "Children discussed (published figures)", "data": [t["total"] for t in trend]}],
+        "series": [
+            {
+                "label": "Children discussed (published figures)",
+                "data": [t["total"] if t["released"] else None for t in trend],
+            }
+        ],
     }
     return render(
         request,
