@@ -19,7 +19,7 @@ from macehub.casework.models import (
     ReturnInterview,
     RiskAssessment,
 )
-from macehub.casework.selectors import due_lists
+from macehub.casework.selectors import due_lists, overdue_by_panel
 from macehub.casework.times import to_london
 from macehub.core import timeline
 from macehub.organisations.models import Panel
@@ -81,6 +81,7 @@ def test_demo_casework_tells_realistic_stories(db: Any) -> None:
     lambeth = Panel.objects.get(name="Lambeth MAVE")
     due = due_lists(grace, lambeth)
     assert due.interviews_overdue and due.nrm_late and due.assessments and due.consent
+    assert overdue_by_panel(grace, [lambeth.pk])[lambeth.pk].total == due.overdue_count
     busiest = max(
         {e.child for e in MissingEpisode.objects.filter(child__panel=lambeth).select_related("child", "child__panel")},
         key=lambda c: len(timeline.events_for(grace, c)),

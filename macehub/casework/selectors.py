@@ -337,11 +337,69 @@ def due_lists(user: Any, panel: Any, *, limit: int = 200) -> DueLists:
     )
 
 
-def overdue_counts(user: Any, panel_ids: list[int]) -> dict[int, int]:
-    """For the home page: how many things are overdue on each panel (a few queries per panel)."""
-    from macehub.organisations.models import Panel
+@dataclass
+class Overdue:
+    assessments: int = 0
+    plans: int = 0
+    interviews: int = 0
+    nrm_late: int = 0
 
-    return {panel.pk: due_lists(user, panel).overdue_count for panel in Panel.objects.filter(pk__in=panel_ids)}
+    @property
+    def total(self) -> int:
+        return self.assessments + self.plans + self.interviews + self.nrm_late
+
+
+def overdue_by_panel(user: Any, panel_ids: list[int]) -> dict[int, Overdue]:
+    """For the home page: what is overdue on each of the panels, in four grouped queries
+    however many panels and records there are (the same rules as :func:`due_lists`)."""
+    from django.db.models import Count
+
+    today = timezone.localdate()
+    now = timezone.now()
+    panels = [p for p in panel_ids if p in register_panel_ids(user)]
+    result = {pk: Overdue() for pk in panels}
+    latest = RiskAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-pk")
+    rows = (
+        Subject.objects.filter(panel_id__in=panels, kind=Kind.CHILD, status=Status.OPEN)
+        .annotate(next_review_on=Subquery(latest.values("next_review_on")[:1]))
+        .filter(next_review_on__lt=today)
+        .values("panel_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        result[row["panel_id"]].assessments = row["n"]
+    rows = (
+        plans_visible_to(user)
+        .filter(subject__panel_id__in=panels, status=PlanStatus.ACTIVE, next_review_on__lt=today)
+        .exclude(subject__status=Status.MERGED)
+        .values("subject__panel_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    for row in rows:
+        result[row["subject__panel_id"]].plans = row["n"]
+    finished = ReturnInterview.objects.filter(
+        episode=OuterRef("pk"), outcome__in=[InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED]
+    )
+    rows = (
+        episodes_visible_to(user)
+        .filter(child__panel_id__in=panels, returned_at__gte=now - timedelta(days=183))
+        .filter(returned_at__lt=now - RHI_WINDOW)
+        .exclude(child__status=Status.MERGED)
+        .filter(~Exists(finished))
+        .values("child__panel_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        result[row["child__panel_id"]].interviews = row["n"]
+    rows = (
+        nrm_visible_to(user)
+        .filter(child__panel_id__in=panels, rg_decision=Decision.PENDING, decision_due_on__lt=today)
+        .values("child__panel_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        result[row["child__panel_id"]].nrm_late = row["n"]
+    return result
 
 
 # --- Panel-wide lists ------------------------------------------------------------------------

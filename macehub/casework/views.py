@@ -585,10 +585,18 @@ def _interview_messages(request: HttpRequest, result: services.InterviewResult, 
     if result.links:
         contexts = {link.target_id if link.source_id == child.pk else link.source_id for link in result.links}
         alerts = [a for a in subject_selectors.alerts_for_child(request.user, child) if a.context.pk in contexts]
-        if alerts:
-            pairs = "; ".join(f"{a.second.reference} is also linked to {a.context.safe_label}" for a in alerts[:5])
+        by_context: dict[int, tuple[Subject, list[str]]] = {}
+        for a in alerts:
+            by_context.setdefault(a.context.pk, (a.context, []))[1].append(a.second.reference)
+        parts = []
+        for context, others in by_context.values():
+            names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+            parts.append(f"{names} {'is' if len(others) == 1 else 'are'} also linked to {context.safe_label}")
+        if parts:
             messages.warning(
-                request, f"Shared context: {pairs}. See the shared-context alerts on {child.reference}'s record."
+                request,
+                f"Shared context: {'; '.join(parts)}, but not to {child.reference}. "
+                f"See the shared-context alerts on {child.reference}'s record.",
             )
 
 
