@@ -143,7 +143,8 @@ def test_list_pages_use_a_fixed_number_of_queries(world: World, library: dict[st
     _add_many(world, 25)
     many = queries()
     assert many == few, f"{path}: {few} queries with a few items, {many} with many"
-    assert many <= 30
+    # The home page gathers every app's section, so it has its own, larger budget.
+    assert many <= (50 if path == "/" else 30)
 
 
 def test_an_item_page_uses_a_fixed_number_of_queries(world: World, library: dict[str, LibraryItem]) -> None:
