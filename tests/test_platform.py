@@ -236,4 +236,4 @@ def test_list_pages_use_a_fixed_number_of_queries(world: World, path: str) -> No
         )
     many = queries()
     assert many == few, f"{path}: {few} queries with a few rows, {many} with many"
-    assert many <= 25
+    assert many <= (50 if path == "/" else 25)  # the home page gathers every app's section
