@@ -25,9 +25,13 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
     if acting.partnership_id is not None:
         upcoming = [m for m in upcoming if m.panel.partnership_id == acting.partnership_id]
     rows = []
-    for meeting in upcoming[:3]:
+    for index, meeting in enumerate(upcoming[:3]):
         access = meeting_access(user, meeting)
         row: dict[str, Any] = {"meeting": meeting, "manages": access.manages, "to_send": 0, "asked": 0}
+        if index:
+            # What is missing is worked out for the next meeting only: the home page stays quick.
+            rows.append({**row, "manages": False})
+            continue
         if access.manages:
             # "Always knows what is missing before the meeting": asked minus received.
             item_ids = list(selectors.items_visible_to(user, meeting, access).values_list("pk", flat=True))
@@ -47,30 +51,31 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def actions_section(request: HttpRequest) -> dict[str, Any] | None:
+    """One query for the counts (and one for the overdue list when there is one)."""
     user = request.user
     if not panel_role_ids(user):
         return None
     today = timezone.localdate()
-    open_q = Q(status=ActionStatus.OPEN)
+    profile_agencies = Q(pk__in=selectors.agency_actions(user).values("pk"))
+    is_open = Q(status=ActionStatus.OPEN)
     overdue_q = Q(status=ActionStatus.OPEN, due_date__lt=today)
-    mine = selectors.my_actions(user).aggregate(open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q))
-    agency = selectors.agency_actions(user).aggregate(
-        open=Count("pk", filter=open_q), overdue=Count("pk", filter=overdue_q)
-    )
-    overdue = list(selectors.my_actions(user).filter(overdue_q).order_by("due_date")[:5])
+    mine = Q(owner_id=user.pk)
     chairs = chairing_panel_ids(user)
-    escalated = (
-        selectors.actions_visible_to(user)
-        .filter(panel_id__in=chairs, status=ActionStatus.OPEN, escalated_at__isnull=False)
-        .count()
-        if chairs
-        else 0
+    counts = selectors.actions_visible_to(user).aggregate(
+        mine_open=Count("pk", filter=mine & is_open),
+        mine_overdue=Count("pk", filter=mine & overdue_q),
+        agency_open=Count("pk", filter=profile_agencies & is_open),
+        agency_overdue=Count("pk", filter=profile_agencies & overdue_q),
+        escalated=Count("pk", filter=Q(panel_id__in=chairs, escalated_at__isnull=False) & is_open),
+    )
+    overdue = (
+        list(selectors.my_actions(user).filter(overdue_q).order_by("due_date")[:5]) if counts["mine_overdue"] else []
     )
     return {
-        "mine": mine,
-        "agency": agency,
+        "mine": {"open": counts["mine_open"], "overdue": counts["mine_overdue"]},
+        "agency": {"open": counts["agency_open"], "overdue": counts["agency_overdue"]},
         "overdue": overdue,
-        "escalated": escalated,
+        "escalated": counts["escalated"],
         "escalated_panel": min(chairs) if chairs else None,
-        "nothing": not (mine["open"] or agency["open"] or escalated),
+        "nothing": not (counts["mine_open"] or counts["agency_open"] or counts["escalated"]),
     }
