@@ -183,3 +183,12 @@ def test_context_conferences_refuse_childrens_names_in_contributions(world: Worl
         )
     assert "does not name children" in str(exc.value) and "C-0001" in str(exc.value)
     assert timezone.now()
+
+
+def test_the_home_page_says_what_is_missing_before_the_meeting(world: World, client_as: Any, m: dict[str, Any]) -> None:
+    school = client_as("member_a_education").get("/").content.decode()
+    assert "Your agency has 1 contribution to send" in school
+    coordinator = client_as("coordinator_a").get("/").content.decode()
+    # Police and children's social care on C-0001 and L-0001 (the person of concern is hidden from
+    # the coordinator), and the school on C-0001: five asked, none sent.
+    assert "5 of 5 contributions not sent" in coordinator
