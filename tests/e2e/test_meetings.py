@@ -294,3 +294,29 @@ def test_a_meeting_from_scheduling_to_the_next_meeting(
     assert_accessible(chair, "meetings-action-log")
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
     assert time(10, 0) == meeting.start_time
+
+
+def test_two_people_typing_in_one_item_lose_nothing(live_server: Any, live_world: World, new_page: Any) -> None:
+    """Autosave with optimistic locking: the second person sees the first's version beside
+    their own, and combining keeps both."""
+    from macehub.meetings.testing import meetings_for
+
+    ensure_harm_types()
+    m = meetings_for(live_world, register_for(live_world))
+    base = live_server.url
+    amara = _sign_in(new_page, base, "coordinator.a@test.invalid")
+    chair = _sign_in(new_page, base, "chair.a@test.invalid")
+    for page in (amara, chair):
+        page.goto(f"{base}/meetings/{m['planned'].pk}/record/")
+    mine = amara.locator(f"#item-{m['child_item'].pk}")
+    theirs = chair.locator(f"#item-{m['child_item'].pk}")
+    mine.get_by_label("Discussion summary").fill("Police shared two reports.")
+    expect(mine.get_by_role("status")).to_contain_text("Saved at", timeout=10_000)
+    theirs.get_by_label("Discussion summary").fill("School reports falling attendance.")
+    expect(theirs.get_by_text(re.compile("Someone else \\(Cora Alpha\\) saved this at"))).to_be_visible(timeout=10_000)
+    expect(theirs.get_by_text("Police shared two reports.")).to_be_visible()
+    assert_accessible(chair, "meetings-record-conflict")
+    theirs.get_by_role("button", name="Combine: theirs, then mine").click()
+    expect(theirs.get_by_role("status")).to_contain_text("Saved at", timeout=10_000)
+    item = AgendaItem.objects.get(pk=m["child_item"].pk)
+    assert item.discussion == "Police shared two reports.\n\nSchool reports falling attendance."

@@ -144,9 +144,10 @@
       b.className = "govuk-button govuk-button--secondary";
       b.textContent = text;
       b.addEventListener("click", function () {
-        action();
+        // Their version is now the one to build on; then keep, replace or combine the text.
         versionInput(form).value = theirs.version;
         box.hidden = true;
+        action();
       });
       group.appendChild(b);
     }
