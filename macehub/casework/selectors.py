@@ -359,28 +359,28 @@ def overdue_by_panel(user: Any, panel_ids: list[int]) -> dict[int, Overdue]:
     panels = [p for p in panel_ids if p in register_panel_ids(user)]
     result = {pk: Overdue() for pk in panels}
     latest = RiskAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-pk")
-    rows = (
+    children = (
         Subject.objects.filter(panel_id__in=panels, kind=Kind.CHILD, status=Status.OPEN)
         .annotate(next_review_on=Subquery(latest.values("next_review_on")[:1]))
         .filter(next_review_on__lt=today)
         .values("panel_id")
         .annotate(n=Count("pk"))
     )
-    for row in rows:
+    for row in children:
         result[row["panel_id"]].assessments = row["n"]
-    rows = (
+    plans = (
         plans_visible_to(user)
         .filter(subject__panel_id__in=panels, status=PlanStatus.ACTIVE, next_review_on__lt=today)
         .exclude(subject__status=Status.MERGED)
         .values("subject__panel_id")
         .annotate(n=Count("pk", distinct=True))
     )
-    for row in rows:
-        result[row["subject__panel_id"]].plans = row["n"]
+    for plan_row in plans:
+        result[plan_row["subject__panel_id"]].plans = plan_row["n"]
     finished = ReturnInterview.objects.filter(
         episode=OuterRef("pk"), outcome__in=[InterviewOutcome.COMPLETED, InterviewOutcome.DECLINED]
     )
-    rows = (
+    episodes = (
         episodes_visible_to(user)
         .filter(child__panel_id__in=panels, returned_at__gte=now - timedelta(days=183))
         .filter(returned_at__lt=now - RHI_WINDOW)
@@ -389,16 +389,16 @@ def overdue_by_panel(user: Any, panel_ids: list[int]) -> dict[int, Overdue]:
         .values("child__panel_id")
         .annotate(n=Count("pk"))
     )
-    for row in rows:
-        result[row["child__panel_id"]].interviews = row["n"]
-    rows = (
+    for episode_row in episodes:
+        result[episode_row["child__panel_id"]].interviews = episode_row["n"]
+    referrals = (
         nrm_visible_to(user)
         .filter(child__panel_id__in=panels, rg_decision=Decision.PENDING, decision_due_on__lt=today)
         .values("child__panel_id")
         .annotate(n=Count("pk"))
     )
-    for row in rows:
-        result[row["child__panel_id"]].nrm_late = row["n"]
+    for nrm_row in referrals:
+        result[nrm_row["child__panel_id"]].nrm_late = nrm_row["n"]
     return result
 
 

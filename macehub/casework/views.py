@@ -589,9 +589,9 @@ def _interview_messages(request: HttpRequest, result: services.InterviewResult, 
         for a in alerts:
             by_context.setdefault(a.context.pk, (a.context, []))[1].append(a.second.reference)
         parts = []
-        for context, others in by_context.values():
-            names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
-            parts.append(f"{names} {'is' if len(others) == 1 else 'are'} also linked to {context.safe_label}")
+        for context, refs in by_context.values():
+            names = refs[0] if len(refs) == 1 else f"{', '.join(refs[:-1])} and {refs[-1]}"
+            parts.append(f"{names} {'is' if len(refs) == 1 else 'are'} also linked to {context.safe_label}")
         if parts:
             messages.warning(
                 request,
