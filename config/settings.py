@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before the session limits, so a timed-out htmx request gets an HX-Redirect.
+    "django_htmx.middleware.HtmxMiddleware",
     "macehub.accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -109,7 +111,6 @@ MIDDLEWARE = [
     "macehub.accounts.middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "macehub.core.middleware.NoStoreMiddleware",
 ]
 

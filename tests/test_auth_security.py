@@ -322,3 +322,12 @@ def test_forms_without_a_csrf_token_are_refused(world: World) -> None:
     forged = admin.post(f"/people/{world.user('member_a').pk}/deactivate/", {"reason": "forged"})
     assert forged.status_code == 403
     assert world.user("member_a").__class__.objects.get(pk=world.user("member_a").pk).is_active
+
+
+def test_an_htmx_request_after_the_idle_limit_is_told_where_to_go(world: World) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = sign_in(Client(), world.user("member_a"))
+        clock.shift(timedelta(minutes=16))
+        response = client.get("/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == "/account/login/?signed_out=idle"
