@@ -378,3 +378,17 @@ def test_a_child_with_500_events_renders_within_a_fixed_budget(
         response = client.get(path)
     assert response.content.decode().count("macehub-journey__item ") >= 500
     assert len(ctx.captured_queries) == few <= 40
+
+
+def test_a_childs_record_leads_to_their_casework_risk_history_and_journey(reg: dict[str, Any], client_as: Any) -> None:
+    child, place = reg["c1"], reg["l1"]
+    record = client_as("member_a").get(f"/register/children/{child.pk}/").content.decode()
+    for url in (
+        f"/casework/records/{child.pk}/",
+        f"/casework/children/{child.pk}/risk/",
+        f"/casework/children/{child.pk}/journey/",
+    ):
+        assert f'href="{url}"' in record
+    assert client_as("member_a").get(f"/casework/children/{child.pk}/journey/").status_code == 200
+    location = client_as("member_a").get(f"/register/locations/{place.pk}/").content.decode()
+    assert f'href="/casework/records/{place.pk}/"' in location and "/journey/" not in location
