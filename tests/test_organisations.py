@@ -217,3 +217,21 @@ def test_a_new_panel_starts_with_chair_and_police_seeing_persons_of_concern(worl
     assert response.status_code == 302
     panel = Panel.objects.get(name="Alpha Second MACE")
     assert (panel.poc_visible_roles, panel.poc_visible_agency_types) == (["panel_chair"], ["police"])
+
+
+def _panel_links(client: Client, panel: Panel) -> list[str]:
+    import re
+
+    html = client.get(f"/panels/{panel.pk}/").content.decode()
+    nav = re.search(r'<nav aria-label="[^"]+ pages">(.*?)</nav>', html, re.S)
+    return re.findall(r">([^<]+)</a>", nav.group(1)) if nav else []
+
+
+def test_a_panel_page_links_each_person_to_what_they_may_use(world: World) -> None:
+    coordinator = _panel_links(sign_in(Client(), world.user("coordinator_a")), world.panel_a)
+    assert {"VOLT register", "Triage queue", "Meetings", "Action log", "Casework due and overdue"} <= set(coordinator)
+    analyst = _panel_links(sign_in(Client(), world.user("analyst_a")), world.panel_a)
+    assert "Attendance and meeting quality" in analyst and "Register summary (counts only)" in analyst
+    assert "VOLT register" not in analyst and "Triage queue" not in analyst
+    admin = _panel_links(sign_in(Client(), world.user("borough_admin_a")), world.panel_a)
+    assert "Casework settings" in admin and "VOLT register" not in admin

@@ -7,6 +7,26 @@ class CaseworkConfig(AppConfig):
     verbose_name = "Casework records"
 
     def ready(self) -> None:
+        from macehub.core import panel_links
+
+        from .policies import policy as casework_policy
+
+        panel_links.register(
+            panel_links.PanelLink(
+                "Casework due and overdue",
+                "casework:due",
+                lambda u, p: casework_policy.can(u, "view_panel_casework", p),
+                order=40,
+            )
+        )
+        panel_links.register(
+            panel_links.PanelLink(
+                "Casework settings",
+                "casework:settings",
+                lambda u, p: casework_policy.can(u, "manage_settings", p),
+                order=41,
+            )
+        )
         from macehub.core import home, navigation
         from macehub.subjects.services import register_merge_hook
 

@@ -7,6 +7,34 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings and actions"
 
     def ready(self) -> None:
+        from macehub.core import panel_links
+
+        from .policies import policy as meetings_policy
+
+        panel_links.register(
+            panel_links.PanelLink(
+                "Meetings",
+                "meetings:panel_meetings",
+                lambda u, p: meetings_policy.can(u, "view_panel_meetings", p),
+                order=30,
+            )
+        )
+        panel_links.register(
+            panel_links.PanelLink(
+                "Action log",
+                "meetings:panel_actions",
+                lambda u, p: meetings_policy.can(u, "view_action_log", p),
+                order=31,
+            )
+        )
+        panel_links.register(
+            panel_links.PanelLink(
+                "Attendance and meeting quality",
+                "meetings:quality",
+                lambda u, p: meetings_policy.can(u, "view_quality", p),
+                order=32,
+            )
+        )
         from macehub.core import home, navigation, timeline
         from macehub.subjects.services import register_merge_hook
 

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.core import panel_links
 from macehub.core.acting import acting_partnership_id
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
@@ -60,6 +61,7 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "panel": panel,
             "members": members.order_by("role", "user__full_name"),
             "can_edit": policy.can(request.user, "edit_panel_settings", panel),
+            "panel_links": panel_links.links_for(request.user, panel),
         },
     )
 

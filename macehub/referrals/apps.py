@@ -7,6 +7,15 @@ class ReferralsConfig(AppConfig):
     verbose_name = "Referrals"
 
     def ready(self) -> None:
+        from macehub.core import panel_links
+
+        from .policies import policy as referral_policy
+
+        panel_links.register(
+            panel_links.PanelLink(
+                "Triage queue", "referrals:queue", lambda u, p: referral_policy.can(u, "view_queue", p), order=20
+            )
+        )
         from macehub.core import home, navigation
         from macehub.subjects.services import register_merge_hook
 

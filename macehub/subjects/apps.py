@@ -7,6 +7,23 @@ class SubjectsConfig(AppConfig):
     verbose_name = "VOLT registers"
 
     def ready(self) -> None:
+        from macehub.core import panel_links
+
+        from .policies import policy as register_policy
+
+        panel_links.register(
+            panel_links.PanelLink(
+                "VOLT register", "subjects:register", lambda u, p: register_policy.can(u, "view_register", p), order=10
+            )
+        )
+        panel_links.register(
+            panel_links.PanelLink(
+                "Register summary (counts only)",
+                "subjects:summary",
+                lambda u, p: register_policy.can(u, "view_summary", p),
+                order=11,
+            )
+        )
         from macehub.core import reference
 
         from .taxonomy import load_harm_types
