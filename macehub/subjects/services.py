@@ -322,7 +322,7 @@ def record_revealed(*, actor: Any, subject: Subject, purpose: str) -> None:
         raise ValidationError({"purpose": "Enter why you need to see their name and date of birth"})
     with transaction.atomic():
         record(
-            action=Action.VIEW,
+            action=Action.REVEAL,
             actor=actor,
             obj=subject,
             purpose=purpose,
@@ -669,8 +669,8 @@ def merge_records(
             "filled_from_duplicate": filled,
             **carried,
         }
-        record(action=Action.UPDATE, actor=actor, obj=keep, detail={"merge": detail}, purpose=reason.strip())
-        record(action=Action.UPDATE, actor=actor, obj=merged, detail={"merge": detail}, purpose=reason.strip())
+        record(action=Action.MERGE, actor=actor, obj=keep, detail={"merge": detail}, purpose=reason.strip())
+        record(action=Action.MERGE, actor=actor, obj=merged, detail={"merge": detail}, purpose=reason.strip())
     return keep
 
 

@@ -65,7 +65,7 @@ def test_a_new_version_is_a_draft_copy_and_changing_it_leaves_answers_to_the_old
     services.version_publish(actor=london, version=draft, expected_version=draft.version)
     assert FrameworkVersion.objects.get(pk=rw.version.pk).status == "retired"
     assert FrameworkVersion.objects.get(pk=draft.pk).status == "published"
-    assert AuditEvent.objects.filter(action=Action.UPDATE, detail__event="published").exists()
+    assert AuditEvent.objects.filter(action=Action.PUBLISH, detail__event="published").exists()
 
 
 def test_a_published_version_cannot_be_changed(rw, world, client_as) -> None:

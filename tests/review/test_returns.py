@@ -168,7 +168,7 @@ def test_a_submitted_return_is_read_only_even_from_a_stale_tab(rw, client_as, dj
         assessment.status == "submitted"
         and assessment.submitted_by == rw.return_a.partnership.memberships.get(role="strategic_lead").user
     )
-    assert AuditEvent.objects.filter(action=Action.UPDATE, detail__event="submitted").exists()
+    assert AuditEvent.objects.filter(action=Action.SUBMIT, detail__event="submitted").exists()
     assert any("submitted" in m.subject for m in mail.outbox)
 
     stale = client.post(

@@ -42,7 +42,7 @@ def test_revealing_a_name_needs_a_purpose_which_is_recorded(
     assert response.status_code == 302
     page = client.get(f"/register/children/{child.pk}/").content.decode()
     assert "Jayden Ashcombe" in page and "14 May 2010" in page
-    event = AuditEvent.objects.filter(action=Action.VIEW, object_id=str(child.pk)).exclude(purpose="").get()
+    event = AuditEvent.objects.filter(action=Action.REVEAL, object_id=str(child.pk)).exclude(purpose="").get()
     assert event.purpose == "Preparing for or taking part in a panel meeting"
     assert event.detail["page"] == "identity"
     # Someone else still sees the reference only.

@@ -208,7 +208,7 @@ def test_merging_keeps_both_records_links_and_loses_nothing(
     )
     assert "Jaiden Ashcomb" in keep.aliases and keep.risk_level == "High"
     assert RiskChange.objects.get().subject == keep
-    events = AuditEvent.objects.filter(action=Action.UPDATE, detail__merge__merged=dup.reference)
+    events = AuditEvent.objects.filter(action=Action.MERGE, detail__merge__merged=dup.reference)
     assert events.count() == 2 and events.first().purpose == "Same child, name misspelt"
     assert "merged into" in client.get(f"/register/children/{dup.pk}/").content.decode()
     assert selectors.alerts_for_panel(world.user("coordinator_a"), world.panel_a) == [], (

@@ -131,7 +131,7 @@ def cycle_publish_results(*, actor: Any, cycle: Cycle, expected_version: int, pu
             fields=["results_published", "results_published_at"],
         )
         record(
-            action=Action.UPDATE,
+            action=Action.PUBLISH,
             actor=actor,
             obj=cycle,
             detail={"event": "named_results_published" if publish else "named_results_withdrawn"},
@@ -149,7 +149,7 @@ def cycle_request_reminders(*, actor: Any, cycle: Cycle) -> int:
         raise ValidationError("Every participating partnership has submitted its return.")
     with transaction.atomic():
         record(
-            action=Action.UPDATE,
+            action=Action.REMIND,
             actor=actor,
             obj=cycle,
             detail={"event": "reminders_requested", "outstanding": outstanding},
@@ -196,7 +196,7 @@ def send_reminders(*, cycle_id: int, today: date | None = None) -> int:
             )
             sent += 1
         record(
-            action=Action.UPDATE,
+            action=Action.REMIND,
             obj=cycle,
             actor_label="background task: review reminders",
             detail={"event": "reminders_sent", "returns": sent},
@@ -399,7 +399,7 @@ def assessment_submit(*, actor: Any, assessment: Assessment, expected_version: i
             actor=actor,
             fields=["status", "submitted_at", "submitted_by"],
         )
-        record(action=Action.UPDATE, actor=actor, obj=locked, detail={"event": "submitted"})
+        record(action=Action.SUBMIT, actor=actor, obj=locked, detail={"event": "submitted"})
         to = lead_emails([locked.partnership_id]).get(locked.partnership_id, [])
         if to:
             send_later(
@@ -426,7 +426,7 @@ def assessment_reopen(*, actor: Any, assessment: Assessment, expected_version: i
             fields=["status", "reopened_count"],
         )
         record(
-            action=Action.UPDATE,
+            action=Action.REOPEN,
             actor=actor,
             obj=assessment,
             detail={"event": "reopened", "reason": reason.strip()},

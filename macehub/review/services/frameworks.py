@@ -129,7 +129,7 @@ def version_publish(*, actor: Any, version: FrameworkVersion, expected_version: 
         FrameworkVersion.objects.filter(
             framework_id=version.framework_id, status=FrameworkVersion.Status.PUBLISHED
         ).exclude(pk=version.pk).update(status=FrameworkVersion.Status.RETIRED)
-        record(action=Action.UPDATE, actor=actor, obj=version, detail={"event": "published", "retired": retired})
+        record(action=Action.PUBLISH, actor=actor, obj=version, detail={"event": "published", "retired": retired})
     return version
 
 

@@ -59,7 +59,7 @@ def round_publish(*, actor: Any, review_round: ReviewRound, expected_version: in
         update_versioned(
             review_round, expected_version=expected_version, actor=actor, fields=["status", "published_at"]
         )
-        record(action=Action.UPDATE, actor=actor, obj=review_round, detail={"event": "findings_published"})
+        record(action=Action.PUBLISH, actor=actor, obj=review_round, detail={"event": "findings_published"})
     return review_round
 
 

@@ -41,7 +41,7 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 record(
-                    action=Action.UPDATE,
+                    action=Action.REMIND,
                     obj=cycle,
                     actor_label="manage.py send_review_reminders",
                     detail={"event": "reminders_requested", "outstanding": outstanding},
