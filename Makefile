@@ -7,6 +7,8 @@ PY     := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The suite runs on every core (pytest-xdist); override with PYTEST_ARGS="-n 0 -x" to debug.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: help run test lint typecheck pytest check-deploy assets system-packages codes worker lock clean
 
