@@ -10,7 +10,13 @@ from macehub.meetings.views.common import safe_next
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example/", "https://evil.example/", "/\\evil.example", "https://testserver@evil.example/", "javascript:alert(1)"],
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "https://testserver@evil.example/",
+        "javascript:alert(1)",
+    ],
 )
 def test_an_off_site_next_address_is_ignored(target: str) -> None:
     request = RequestFactory().post("/meetings/1/acknowledge/", {"next": target})

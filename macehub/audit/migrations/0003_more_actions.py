@@ -4,15 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_triggers'),
+        ("audit", "0002_append_only_triggers"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('update', 'Changed'), ('delete', 'Deleted'), ('view', 'Viewed'), ('export', 'Exported'), ('download', 'Downloaded'), ('login', 'Signed in'), ('login_failed', 'Sign-in failed'), ('lockout', 'Sign-in blocked (too many attempts)'), ('logout', 'Signed out'), ('session_timeout', 'Session timed out'), ('sessions_ended', 'Sessions ended'), ('mfa_added', 'Second factor added'), ('mfa_removed', 'Second factor removed'), ('mfa_used', 'Second factor used'), ('password_changed', 'Password changed'), ('password_reset', 'Password reset'), ('permission_denied', 'Permission denied'), ('registered', 'Registered'), ('access_requested', 'Access requested'), ('approved', 'Approved'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn'), ('membership_ended', 'Membership ended'), ('deactivated', 'Account deactivated'), ('reactivated', 'Account reactivated'), ('reveal', 'Identity revealed'), ('merge', 'Records merged'), ('submit', 'Submitted'), ('reopen', 'Reopened'), ('close', 'Closed'), ('sign_off', 'Signed off'), ('publish', 'Published'), ('distribute', 'Distributed'), ('remind', 'Reminder sent')], db_index=True, max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("update", "Changed"),
+                    ("delete", "Deleted"),
+                    ("view", "Viewed"),
+                    ("export", "Exported"),
+                    ("download", "Downloaded"),
+                    ("login", "Signed in"),
+                    ("login_failed", "Sign-in failed"),
+                    ("lockout", "Sign-in blocked (too many attempts)"),
+                    ("logout", "Signed out"),
+                    ("session_timeout", "Session timed out"),
+                    ("sessions_ended", "Sessions ended"),
+                    ("mfa_added", "Second factor added"),
+                    ("mfa_removed", "Second factor removed"),
+                    ("mfa_used", "Second factor used"),
+                    ("password_changed", "Password changed"),
+                    ("password_reset", "Password reset"),
+                    ("permission_denied", "Permission denied"),
+                    ("registered", "Registered"),
+                    ("access_requested", "Access requested"),
+                    ("approved", "Approved"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn"),
+                    ("membership_ended", "Membership ended"),
+                    ("deactivated", "Account deactivated"),
+                    ("reactivated", "Account reactivated"),
+                    ("reveal", "Identity revealed"),
+                    ("merge", "Records merged"),
+                    ("submit", "Submitted"),
+                    ("reopen", "Reopened"),
+                    ("close", "Closed"),
+                    ("sign_off", "Signed off"),
+                    ("publish", "Published"),
+                    ("distribute", "Distributed"),
+                    ("remind", "Reminder sent"),
+                ],
+                db_index=True,
+                max_length=40,
+            ),
         ),
     ]
