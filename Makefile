@@ -10,12 +10,13 @@ PORT   ?= 8000
 # The suite runs on every core (pytest-xdist); override with PYTEST_ARGS="-n 0 -x" to debug.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: help run test lint typecheck pytest check-deploy assets system-packages codes worker lock clean
+.PHONY: help run test lint typecheck pytest check-deploy assets system-packages codes worker lock clean benchmark
 
 help:
 	@echo "make run    - set up everything and serve MACE Hub on http://$(HOST):$(PORT) with demo data"
 	@echo "make test   - lint, type-check and run the whole test suite (set DATABASE_URL for PostgreSQL)"
 	@echo "make codes  - print the demo sign-in e-mails with current one-time codes"
+	@echo "make benchmark - generate the London-scale dataset and time the oversight layer (docs/performance.md)"
 
 # --- Environment -------------------------------------------------------------------------------
 
@@ -80,6 +81,16 @@ check-deploy: $(VENV)/.installed-dev
 
 pytest: $(VENV)/.installed-dev assets
 	MACEHUB_ENV=test $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# --- Benchmarks (not part of `make test`; see benchmarks/README.md) ------------------------------
+# BENCH_DB defaults to SQLite in /tmp; for PostgreSQL:
+#   make benchmark BENCH_DB=postgres://postgres@127.0.0.1:5432/macehub_bench
+BENCH_DB    ?= sqlite:////tmp/macehub_bench.sqlite3
+BENCH_SCALE ?= 1.0
+
+benchmark: $(VENV)/.installed-dev assets
+	$(PY) benchmarks/generate.py --database-url $(BENCH_DB) --scale $(BENCH_SCALE) --reset
+	$(PY) benchmarks/run.py --database-url $(BENCH_DB)
 
 # --- Maintenance -------------------------------------------------------------------------------
 
