@@ -644,5 +644,5 @@ def test_merging_two_children_carries_their_casework_over(
     assert Plan.objects.get(pk=cw["plan"].pk).subject == keep
     assert set(PlanChild.objects.filter(plan=cw["context_plan"]).values_list("child_id", flat=True)) == {keep.pk}
     assert list(Disruption.objects.get(pk=cw["disruption"].pk).children.all()) == [keep]
-    event = next(e for e in AuditEvent.objects.filter(object_id=str(keep.pk), action="update") if "merge" in e.detail)
+    event = next(e for e in AuditEvent.objects.filter(object_id=str(keep.pk), action="merge") if "merge" in e.detail)
     assert event.detail["merge"]["casework"]["risk_assessments"] == 1
