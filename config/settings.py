@@ -258,6 +258,10 @@ MFA_TOTP_ISSUER = "MACE Hub"
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# People holding these roles must sign in with a passkey or security key (phishing-resistant),
+# not an authenticator app: they can change who sees what. On by default in production only,
+# so the demo's admins can sign in with the codes `make run` prints.
+SECURITY_KEY_ROLES = env_list("SECURITY_KEY_ROLES", "system_admin,borough_admin" if PRODUCTION else "")
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Sessions and cookies ---------------------------------------------------------------------

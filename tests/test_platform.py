@@ -37,7 +37,7 @@ def _settings_in_production(**env: str) -> subprocess.CompletedProcess[str]:
         "import django, json; from django.conf import settings; django.setup(); "
         "print(json.dumps({k: str(getattr(settings, k)) for k in ['SESSION_COOKIE_NAME', 'CSRF_COOKIE_NAME', "
         "'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'DEBUG', "
-        "'PASSWORD_HASHERS', 'SESSION_COOKIE_AGE', 'STORAGES']}))"
+        "'PASSWORD_HASHERS', 'SESSION_COOKIE_AGE', 'STORAGES', 'SECURITY_KEY_ROLES']}))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -78,6 +78,7 @@ def test_production_settings_are_hardened() -> None:
     assert "Argon2PasswordHasher" in values["PASSWORD_HASHERS"].split(",")[0]
     assert int(values["SESSION_COOKIE_AGE"]) <= 12 * 60 * 60
     assert "CompressedManifestStaticFilesStorage" in values["STORAGES"]
+    assert "system_admin" in values["SECURITY_KEY_ROLES"] and "borough_admin" in values["SECURITY_KEY_ROLES"]
 
 
 def test_production_refuses_debug() -> None:

@@ -18,6 +18,8 @@ from macehub.core.context_processors import MFA_SESSION_KEY
 AUTH_AT = "macehub_auth_at"
 SEEN_AT = "macehub_seen_at"
 MFA_AT = MFA_SESSION_KEY
+# Set when this session was verified with a passkey or security key (see receivers.py).
+SECURITY_KEY_AT = "macehub_security_key_at"
 
 
 class SessionTimeoutMiddleware:
@@ -69,6 +71,15 @@ MFA_SETUP_VIEWS = frozenset(
 )
 
 
+# Views open to someone who must still use a passkey or security key: adding one, and leaving.
+SECURITY_KEY_VIEWS = MFA_SETUP_VIEWS | {
+    "accounts:security_key",
+    "mfa_index",
+    "mfa_list_webauthn",
+    "mfa_reauthenticate_webauthn",
+}
+
+
 class MFARequiredMiddleware:
     """No data page without a second factor, for every account.
 
@@ -90,10 +101,13 @@ class MFARequiredMiddleware:
         view_kwargs: object,
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or request.session.get(MFA_AT):
+        if not user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.view_name in MFA_SETUP_VIEWS:
+        view_name = match.view_name if match is not None else ""
+        if request.session.get(MFA_AT):
+            return self._require_security_key(request, view_name)
+        if view_name in MFA_SETUP_VIEWS:
             return None
         from .selectors import first_second_factor_added_at
 
@@ -107,3 +121,16 @@ class MFARequiredMiddleware:
         # Signed in with a password alone although a second factor existed: start again.
         logout(request)
         return HttpResponseRedirect(reverse("account_login"))
+
+    @staticmethod
+    def _require_security_key(request: HttpRequest, view_name: str) -> HttpResponse | None:
+        """Holders of the roles in ``SECURITY_KEY_ROLES`` must have used a passkey or security
+        key in this session: a code from an app can be phished, a key cannot (check C13)."""
+        roles = settings.SECURITY_KEY_ROLES
+        if not roles or request.session.get(SECURITY_KEY_AT) or view_name in SECURITY_KEY_VIEWS:
+            return None
+        from macehub.core.access import access_for
+
+        if not access_for(request.user).has_role(*roles):
+            return None
+        return HttpResponseRedirect(reverse("accounts:security_key"))

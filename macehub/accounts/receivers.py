@@ -10,6 +10,7 @@ from typing import Any
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
+from allauth.mfa.models import Authenticator
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -18,7 +19,7 @@ from django.utils import timezone
 from macehub.audit.models import Action
 from macehub.audit.services import record
 
-from .middleware import AUTH_AT, MFA_AT, SEEN_AT
+from .middleware import AUTH_AT, MFA_AT, SECURITY_KEY_AT, SEEN_AT
 
 
 @receiver(auth_signals.user_logged_in)
@@ -45,21 +46,32 @@ def on_login_failed(
     record(action=Action.LOGIN_FAILED, actor_label=attempted)
 
 
-def _mark_mfa(request: HttpRequest | None) -> None:
+def _mark_mfa(request: HttpRequest | None, *, security_key: bool = False) -> None:
     if request is not None and hasattr(request, "session"):
-        request.session[MFA_AT] = timezone.now().timestamp()
+        now = timezone.now().timestamp()
+        request.session[MFA_AT] = now
+        if security_key:
+            request.session[SECURITY_KEY_AT] = now
 
 
 @receiver(mfa_signals.authenticator_used)
 def on_mfa_used(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any) -> None:
-    _mark_mfa(request)
+    _mark_mfa(request, security_key=authenticator.type == Authenticator.Type.WEBAUTHN)
     record(action=Action.MFA_USED, actor=user, obj=user, detail={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_added)
 def on_mfa_added(sender: Any, request: HttpRequest | None, user: Any, authenticator: Any, **kwargs: Any) -> None:
-    if authenticator.type != "recovery_codes":
-        _mark_mfa(request)
+    if authenticator.type != Authenticator.Type.RECOVERY_CODES:
+        # Registering a first key proves the person holds it. A further key added in a session
+        # verified only by an app code does not: that session may be a phisher's.
+        first_key = (
+            authenticator.type == Authenticator.Type.WEBAUTHN
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN)
+            .exclude(pk=authenticator.pk)
+            .exists()
+        )
+        _mark_mfa(request, security_key=first_key)
     record(action=Action.MFA_ADDED, actor=user, obj=user, detail={"type": authenticator.type})
 
 

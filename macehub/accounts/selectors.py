@@ -121,3 +121,10 @@ def has_mfa(user: Any) -> bool:
 
     second_factors = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     return bool(Authenticator.objects.filter(user_id=user.pk, type__in=second_factors).exists())
+
+
+def has_security_key(user: Any) -> bool:
+    """Whether the person has added a passkey or security key."""
+    from allauth.mfa.models import Authenticator
+
+    return bool(Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.WEBAUTHN).exists())

@@ -47,6 +47,16 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def security_key(request: HttpRequest) -> HttpResponse:
+    """Why someone with an admin role is asked for a passkey or security key, and how to use one."""
+    from .middleware import SECURITY_KEY_AT
+
+    if request.session.get(SECURITY_KEY_AT):
+        return HttpResponseRedirect(reverse("home"))
+    return render(request, "accounts/security_key.html", {"has_key": selectors.has_security_key(request.user)})
+
+
+@require_GET
 def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,

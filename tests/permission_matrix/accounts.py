@@ -38,6 +38,11 @@ CASES = {
         {**signed_in(REDIRECT), "anonymous": LOGIN, "password_only": OK},
         notes="People who have set up MFA are sent on to their home page.",
     ),
+    "accounts:security_key": Case(
+        lambda w: "/account/two-factor/security-key/",
+        signed_in(OK),
+        notes="Explains why an admin role needs a passkey; sends people who used one on to their home page.",
+    ),
     "accounts:account": Case(lambda w: "/account/you/", signed_in(OK)),
     "accounts:access_request_new": Case(lambda w: "/account/access/request/", signed_in(OK), post=True),
     "accounts:access_request_withdraw": Case(
