@@ -34,11 +34,14 @@ class GovukForm(forms.Form):
             if str(field.error_messages.get("required", "")) != _DJANGO_REQUIRED or not field.label:
                 continue
             label = str(field.label)
-            label = label[0].lower() + label[1:]
             choosing = isinstance(field, forms.ChoiceField | forms.ModelChoiceField) or isinstance(
                 field.widget, forms.CheckboxInput
             )
-            field.error_messages["required"] = f"{'Choose' if choosing else 'Enter'} {label}"
+            verb = "Choose" if choosing else "Enter"
+            if label.endswith("?"):  # "Choose how did the police…" would not be English
+                field.error_messages["required"] = f"{verb} an answer to “{label}”"
+            else:
+                field.error_messages["required"] = f"{verb} {label[0].lower() + label[1:]}"
 
 
 class VersionedFormMixin(forms.Form):
@@ -51,13 +54,6 @@ class VersionedFormMixin(forms.Form):
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk and not self.is_bound:
             self.initial["version"] = instance.version
-
-
-def first_error_id(form: forms.BaseForm) -> str:
-    for name in form.errors:
-        if name in form.fields:
-            return form[name].id_for_label or form[name].auto_id or ""
-    return ""
 
 
 STALE_EDIT_MESSAGE = (
@@ -103,7 +99,7 @@ class GovukDateField(forms.Field):
         super().__init__(*args, **kwargs)
 
     def _name(self) -> str:
-        label = str(self.label or "The date")
+        label = str(self.label or "The date").removesuffix(" (optional)")
         return label[0].upper() + label[1:]
 
     def to_python(self, value: Any) -> date | None:
@@ -131,3 +127,16 @@ class GovukDateField(forms.Field):
     def validate(self, value: Any) -> None:
         if value is None and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
+
+
+def error_target(form: forms.BaseForm, name: str) -> str:
+    """The id an error summary link moves focus to: the field, or its first box or option."""
+    if name not in form.fields:
+        return ""
+    bound = form[name]
+    widget = bound.field.widget
+    if isinstance(widget, GovukDateInput):
+        return f"{bound.auto_id}_day"  # the first box of a date
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound.auto_id}_0"  # the first option: GOV.UK's summary link focuses it
+    return bound.id_for_label or bound.auto_id or ""

@@ -407,7 +407,10 @@ PURPOSES = [
 
 class RevealForm(GovukForm):
     purpose = forms.ChoiceField(
-        label="Why do you need to see their name and date of birth?", choices=PURPOSES, widget=forms.RadioSelect
+        label="Why do you need to see their name and date of birth?",
+        choices=PURPOSES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why you need to see their name and date of birth"},
     )
     detail = forms.CharField(
         label="More detail (needed for another reason)",

@@ -9,7 +9,7 @@ from django.forms.boundfield import BoundField
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from macehub.core.forms import GovukDateInput
+from macehub.core.forms import GovukDateInput, error_target
 
 register = template.Library()
 
@@ -89,18 +89,13 @@ def error_summary(*forms_: forms.BaseForm | None) -> dict[str, Any]:
             continue
         for error in form.non_field_errors():
             items.append({"text": str(error), "href": ""})
-        for name, errors in form.errors.items():
+        # In the order of the fields on the page, whatever order the checks ran in.
+        names = [n for n in form.fields if n in form.errors] + [n for n in form.errors if n not in form.fields]
+        for name in names:
             if name == "__all__":
                 continue
-            if name in form.fields:
-                bound = form[name]
-                if isinstance(bound.field.widget, GovukDateInput):
-                    target = f"{bound.auto_id}_day"  # the first box of a date
-                else:
-                    target = bound.id_for_label or bound.auto_id or ""
-            else:
-                target = ""
-            for error in errors:
+            for error in form.errors[name]:
+                target = error_target(form, name)
                 items.append({"text": str(error), "href": f"#{target}" if target else ""})
     return {"items": items}
 
