@@ -258,3 +258,11 @@ def test_people_without_roles_see_why_and_what_happens_next(world: World) -> Non
     home = sign_in(Client(), world.user("no_roles")).get("/").content.decode()
     assert "A borough admin must approve your request first" in home
     assert "Waiting for approval" in home
+
+
+@pytest.mark.parametrize(
+    ("full_name", "greeting"),
+    [("Dr Lena Novak", "Lena"), ("Amara Okafor", "Amara"), ("Prof. Sam Lee", "Sam"), ("Dr", "Dr")],
+)
+def test_people_are_greeted_by_their_first_name_not_their_title(full_name: str, greeting: str) -> None:
+    assert User(email="x@test.invalid", full_name=full_name).get_short_name() == greeting

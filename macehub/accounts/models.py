@@ -25,6 +25,10 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
+# Skipped when greeting someone by their first name.
+TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "sir", "dame", "rev", "revd", "cllr"})
+
+
 class User(AbstractBaseUser):
     """A person who signs in. What they may see comes only from their active memberships."""
 
@@ -64,7 +68,9 @@ class User(AbstractBaseUser):
         return self.full_name
 
     def get_short_name(self) -> str:
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The name to greet someone by: "Dr Lena Novak" → "Lena" (titles are skipped)."""
+        words = [w for w in self.full_name.split() if w.rstrip(".").lower() not in TITLES]
+        return words[0] if words else (self.full_name.strip() or self.email)
 
 
 _PANEL_SCOPED = Q(
