@@ -39,7 +39,12 @@ class ReferralForm(SubmissionMixin, GovukForm):
     """One form for the four kinds of referral; fields that do not apply are removed."""
 
     # About a child or a possible perpetrator.
-    given_names = forms.CharField(label="First names", max_length=150, required=False)
+    given_names = forms.CharField(
+        label="First names",
+        max_length=150,
+        required=False,
+        help_text="Give at least one name: first, last, or a name they are known by. Leave out any you do not know.",
+    )
     family_name = forms.CharField(label="Last name", max_length=150, required=False)
     aliases = forms.CharField(
         label="Other names, nicknames or street names (optional)",

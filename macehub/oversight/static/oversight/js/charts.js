@@ -19,14 +19,35 @@
     return label.length > 30 ? label.slice(0, 29) + "…" : label;
   }
 
+  // Under a vertical bar, a long label goes on several short lines (never cut or tilted).
+  function wrappedLabel(label) {
+    var lines = [];
+    label.split(" ").forEach(function (word) {
+      var last = lines.length - 1;
+      if (last >= 0 && (lines[last] + " " + word).length <= 16) {
+        lines[last] += " " + word;
+      } else {
+        lines.push(word);
+      }
+    });
+    return lines;
+  }
+
   function build(canvas, data) {
     var line = data.type === "line";
     var stacked = data.type === "stacked";
     var horizontal = data.horizontal || (!line && data.labels.length > 6);
+    if (horizontal && canvas.parentElement) {
+      // Room for every label (31 partnerships would otherwise have every other name skipped).
+      var needed = data.labels.length * data.series.length * 18 + data.labels.length * 8 + 90;
+      canvas.parentElement.style.height = Math.max(canvas.parentElement.clientHeight, needed) + "px";
+    }
+    var category = { stacked: stacked, ticks: { autoSkip: line, maxRotation: line ? 50 : 0 } };
+    var value = { stacked: stacked, beginAtZero: true, ticks: { precision: 0 } };
     return new Chart(canvas, {
       type: line ? "line" : "bar",
       data: {
-        labels: data.labels.map(shortLabel),
+        labels: data.labels.map(horizontal || line ? shortLabel : wrappedLabel),
         datasets: data.series.map(function (series, i) {
           var colour = COLOURS[i % COLOURS.length];
           return {
@@ -43,10 +64,7 @@
       options: {
         indexAxis: horizontal ? "y" : "x",
         maintainAspectRatio: false,
-        scales: {
-          x: { stacked: stacked, beginAtZero: true, ticks: { precision: 0 } },
-          y: { stacked: stacked, beginAtZero: true, ticks: { precision: 0 } },
-        },
+        scales: horizontal ? { x: value, y: category } : { x: category, y: value },
         plugins: { legend: { position: "bottom", display: data.series.length > 1 } },
       },
     });
