@@ -235,8 +235,8 @@ class AcceptForm(VersionedFormMixin, GovukForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Places, groups, people or themes the referral mentions that are already on the register. Links "
-        "are saved as ‘possible’, from the referrer's agency.",
+        help_text="Places, groups, people and themes on the register. Those the referral mentions are ticked "
+        "already. Links are saved as ‘possible’, from the referrer's agency.",
     )
     screened = forms.BooleanField(label="The front door (MASH) has screened this child", required=False)
     reason = forms.CharField(

@@ -504,12 +504,26 @@ def link_type_choices(kind: str, visible_kinds: set[str] | None = None) -> list[
     return choices
 
 
+def choice_label(subject: Subject) -> str:
+    """A record in a list to choose from: enough to tell children apart, never a name."""
+    if subject.kind == Kind.CHILD:
+        details = [subject.get_current_age_band_display(), subject.get_sex_display() if subject.sex else ""]
+    elif subject.kind == Kind.PERSON:
+        details = [subject.get_person_age_group_display() if subject.person_age_group else ""]
+    else:
+        details = []
+    details = [d for d in details if d and d != "Not recorded"]
+    if not subject.is_open:
+        details.append(subject.get_status_display().lower())
+    return f"{subject.safe_label} ({', '.join(details)})" if details else subject.safe_label
+
+
 def record_choices(subjects: Any, exclude_pk: int) -> list[Any]:
     """Records grouped by kind for a select: references only (and names of places and groups)."""
     groups: dict[str, list[tuple[int, str]]] = {}
     for s in subjects:
         if s.pk != exclude_pk:
-            groups.setdefault(s.kind, []).append((s.pk, s.safe_label))
+            groups.setdefault(s.kind, []).append((s.pk, choice_label(s)))
     ordered = sorted(groups.items(), key=lambda item: KIND_RANK[Kind(item[0])])
     return [("", "Choose a record"), *[(PLURAL[Kind(k)], options) for k, options in ordered]]
 

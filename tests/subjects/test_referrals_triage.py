@@ -271,3 +271,20 @@ def test_a_possible_perpetrator_referral_is_announced_only_to_those_who_may_scre
             },
         )
     assert [m.to for m in mailoutbox] == [["chair.a@test.invalid"]]
+
+
+def test_records_to_choose_from_say_enough_to_tell_children_apart_but_no_name(
+    world: World, register: dict[str, Any], client_as: Any
+) -> None:
+    import re
+
+    Subject.objects.filter(pk=register["c2"].pk).update(status="stepped_down", status_reason="Risk reduced")
+    referral = _refer(world, client_as)
+    page = client_as("coordinator_a").get(f"/referrals/{referral.pk}/accept/").content.decode()
+    select = re.search(r'<select[^>]*name="existing".*?</select>', page, re.S).group(0)
+    options = [re.sub(r"\s+", " ", o).strip() for o in re.findall(r"<option[^>]*>(.*?)</option>", select, re.S)]
+    c1 = register["c1"]
+    assert f"{c1.reference} ({c1.get_current_age_band_display()})" in options
+    assert any(o.startswith(register["c2"].reference) and o.endswith("stepped down)") for o in options)
+    for name in ("Jayden", "Ashcombe", "Kofi", "Brightwell"):
+        assert name not in select
