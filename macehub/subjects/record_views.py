@@ -479,7 +479,7 @@ def link_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         selectors.subjects_visible_to(request.user)
         .filter(panel=panel)
         .exclude(status=Status.MERGED)
-        .only("id", "panel", "kind", "number", "name")
+        .only("id", "panel", "kind", "number", "name", "status", "date_of_birth", "age_band", "sex", "person_age_group")
         .order_by("kind", "number")
     )
     agencies = Agency.objects.filter(partnerships=panel.partnership_id, is_active=True).order_by("name")
