@@ -242,3 +242,44 @@ def test_nothing_changes_on_a_held_meeting(world: World, client_as: Any, m: dict
     response = client_as("coordinator_a").get(f"/meetings/{m['held'].pk}/agenda/add/")
     assert response.status_code == 403
     assert m["held"].date < timezone.localdate() + timedelta(days=1)
+
+
+def test_the_builder_says_why_a_record_listed_for_the_next_meeting_is_not_offered(
+    world: World, client_as: Any, register: dict[str, Any], m: dict[str, Any]
+) -> None:
+    later = make_meeting(world.panel_a, days=14, chair=world.user("chair_a"))
+    stepped_down = make_subject(
+        world.panel_a, Kind.CHILD, status="stepped_down", status_reason="Early help", for_next_meeting=True
+    )
+    waiting = make_subject(world.panel_a, Kind.CHILD, for_next_meeting=True)
+    register["c1"].for_next_meeting = True  # and on today's planned agenda
+    register["c1"].save()
+    register["p1"].for_next_meeting = True
+    register["p1"].save()
+    reasons = dict(selectors.listed_not_offered(world.user("chair_a"), later))
+    assert "Stepped down on the register" in reasons[stepped_down]
+    assert "add it by its reference" in reasons[stepped_down]
+    assert reasons[register["c1"]].startswith("Already on the agenda of the meeting on")
+    assert waiting not in reasons, "offered in the builder, so nothing to explain"
+    offered = {
+        c.subject for g in selectors.agenda_candidates(world.user("chair_a"), later) for c in [*g.referrals, *g.reviews]
+    }
+    assert waiting in offered and stepped_down not in offered
+    # Persons of concern stay out for those the panel does not allow to see them.
+    assert register["p1"] not in dict(selectors.listed_not_offered(world.user("coordinator_a"), later))
+    html = client_as("coordinator_a").get(f"/meetings/{later.pk}/agenda/add/").content.decode()
+    assert "Listed for the next meeting but not offered here" in html
+    assert f"{stepped_down.reference} — Stepped down on the register" in html
+    assert register["p1"].reference not in html
+
+
+def test_the_agenda_and_the_meeting_page_explain_the_same_total_time(client_as: Any, m: dict[str, Any]) -> None:
+    meeting = m["planned"]
+    client = client_as("chair_a")
+    items = sum(i.minutes_allowed for i in meeting.items.all())
+    agenda = client.get(f"/meetings/{meeting.pk}/agenda/").content.decode()
+    assert f"{items + 10} minutes ({items} for the items and 10 for the actions from earlier meetings)" in agenda
+    detail = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f"{items} minutes, plus 10 minutes for the actions from earlier meetings ({items + 10} minutes in all)" in (
+        detail
+    )

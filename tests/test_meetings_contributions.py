@@ -33,7 +33,7 @@ def test_a_school_sends_what_it_knows_in_one_short_form(world: World, client_as:
     item = m["child_item"]
     # Bad input: "we hold information" with nothing written keeps the choice and explains.
     response = client.post(f"/meetings/items/{item.pk}/contribution/", {"status": "submitted", "text": "  "})
-    assert response.status_code == 400
+    assert response.status_code == 200  # errors shown on the page, like every other form
     assert "Enter what your agency knows, or choose ‘Nothing held’" in response.content.decode()
     response = client.post(
         f"/meetings/items/{item.pk}/contribution/",
@@ -52,6 +52,38 @@ def test_a_school_sends_what_it_knows_in_one_short_form(world: World, client_as:
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert contribution.status == ContributionStatus.NOTHING_HELD and contribution.text == ""
+
+
+def test_nothing_held_with_text_typed_is_an_error_by_the_field_and_keeps_the_text(
+    world: World, client_as: Any, m: dict[str, Any]
+) -> None:
+    item = m["child_item"]
+    client = client_as("member_a_education")
+    response = client.post(
+        f"/meetings/items/{item.pk}/contribution/",
+        {"status": "nothing_held", "text": "Seen at the school gates with older boys."},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = "You chose ‘Nothing held’ but wrote what your agency knows. Clear the text, or choose that your agency"
+    assert "govuk-error-summary" in html and html.count(message) == 2, "in the summary and by the field"
+    assert 'id="text-error"' in html or "govuk-error-message" in html
+    assert "Seen at the school gates with older boys." in html, "what was typed is kept"
+    assert not Contribution.objects.filter(item=item).exists()
+    # The service refuses it too, rather than quietly dropping the text.
+    with pytest.raises(ValidationError) as caught:
+        contribution_services.contribution_save(
+            actor=world.user("member_a_education"),
+            item=item,
+            agency=world.agencies["education_a"],
+            status="nothing_held",
+            text="Something typed.",
+        )
+    assert "text" in caught.value.message_dict
+    # Nothing held with the box empty (or only spaces) is fine.
+    response = client.post(f"/meetings/items/{item.pk}/contribution/", {"status": "nothing_held", "text": "  "})
+    assert response.status_code == 302
+    assert Contribution.objects.get(item=item).status == ContributionStatus.NOTHING_HELD
 
 
 def test_a_stale_contribution_edit_shows_both_versions(world: World, client_as: Any, m: dict[str, Any]) -> None:

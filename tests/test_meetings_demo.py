@@ -3,6 +3,7 @@ actions in every state; idempotent."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q
@@ -18,6 +19,7 @@ from macehub.meetings.models import (
     CarryReason,
     Contribution,
     Feedback,
+    Invitation,
     Meeting,
     MeetingStatus,
     Minutes,
@@ -75,3 +77,48 @@ def test_a_year_of_meetings_for_each_demo_panel(db: Any) -> None:
     assert Action.objects.filter(escalated_at__isnull=False, status=ActionStatus.OPEN).exists()
     lambeth = Panel.objects.get(name="Lambeth MAVE")
     assert Action.objects.filter(panel=lambeth, status=ActionStatus.OPEN, owner_agency__agency_type="police").exists()
+
+
+def test_demo_contributions_are_sent_before_now_and_the_meeting_by_someone_who_could_send_them(db: Any) -> None:
+    from macehub.accounts.models import Membership
+
+    _seed()
+    now = timezone.now()
+    contributions = Contribution.objects.select_related("item__meeting", "agency", "submitted_by")
+    assert contributions.exists()
+    roles = {
+        (m.user_id, m.panel_id): m
+        for m in Membership.objects.filter(panel__isnull=False, ended_at__isnull=True).order_by("-role")
+    }
+    members = set(Membership.objects.filter(panel__isnull=False).values_list("user_id", "panel_id", "agency_id"))
+    managers = set(
+        Membership.objects.filter(role__in=["coordinator", "panel_chair"], panel__isnull=False).values_list(
+            "user_id", "panel_id"
+        )
+    )
+    on_behalf = 0
+    for c in contributions:
+        meeting = c.item.meeting
+        starts = timezone.make_aware(datetime.combine(meeting.date, meeting.start_time))
+        assert c.submitted_at < now, f"{c} sent in the future ({c.submitted_at})"
+        assert c.submitted_at < starts, f"{c} sent after its meeting began"
+        key = (c.submitted_by_id, meeting.panel_id)
+        if (c.submitted_by_id, meeting.panel_id, c.agency_id) in members:
+            continue
+        # Nobody from the agency: only a coordinator or chair may record it on the agency's behalf.
+        assert key in managers, f"{c} sent by {c.submitted_by} ({roles.get(key)}), not of {c.agency}"
+        on_behalf += 1
+    assert on_behalf, "some contributions are recorded on an agency's behalf"
+    # Invitations are not sent in the future either.
+    assert not Invitation.objects.filter(sent_at__gt=now).exists()
+    assert not Meeting.objects.filter(invitations_sent_at__gt=now).exists()
+
+
+def test_demo_meetings_fall_on_weekdays(db: Any) -> None:
+    _seed()
+    weekends = [
+        (m.panel.name, m.date.strftime("%A %d %B %Y"))
+        for m in Meeting.objects.select_related("panel")
+        if m.date.weekday() >= 5
+    ]
+    assert not weekends, weekends

@@ -219,6 +219,12 @@ def test_changing_a_meeting_detects_someone_elses_change(world: World, client_as
         scheduling.meeting_update(actor=world.user("chair_a"), meeting=meeting, expected_version=1, values={})
 
 
+def test_the_change_form_has_a_cancel_link_back_to_the_meeting(client_as: Any, m: dict[str, Any]) -> None:
+    meeting = m["planned"]
+    html = client_as("coordinator_a").get(f"/meetings/{meeting.pk}/edit/").content.decode()
+    assert f'<a class="govuk-link" href="/meetings/{meeting.pk}/">Cancel' in html
+
+
 def test_a_context_conference_cannot_hold_childrens_items(world: World, m: dict[str, Any]) -> None:
     meeting = m["planned"]
     with pytest.raises(ValidationError) as exc:

@@ -156,12 +156,26 @@ COMMENTS = [
 ]
 
 
+def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> date:
+    """The ``nth`` (0-based) ``weekday`` of a month (months beyond 12 or below 1 roll over);
+    the last one where the month has fewer."""
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    first = date(year, month, 1)
+    day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * nth)
+    while day.month != month:
+        day -= timedelta(days=7)
+    return day
+
+
 class _Panel:
     def __init__(self, ctx: DemoContext, key: str, panel: Any) -> None:
         self.ctx = ctx
         self.key = key
         self.panel = panel
         self.rng = random.Random(f"meetings-{key}")
+        # Contributions draw from their own stream, so attendance and actions do not depend on them.
+        self.contribution_rng = random.Random(f"meetings-{key}-contributions")
+        self.now = timezone.now()
         self.today = timezone.localdate()
         settings = PANELS[key]
         self.coordinator = ctx.objects.get(settings["coordinator"])
@@ -174,6 +188,12 @@ class _Panel:
         self.by_agency: dict[int, Any] = {}
         for membership in self.people:
             self.by_agency.setdefault(membership.agency_id, membership.user)
+        # Who records a contribution on behalf of an agency with nobody on the panel: a
+        # coordinator or chair (as the service allows), never a member of another agency.
+        self.recorder = next(
+            (m.user for m in self.people if m.role in ("coordinator", "panel_chair") and m.user == self.coordinator),
+            next((m.user for m in self.people if m.role in ("coordinator", "panel_chair")), None),
+        )
         register = ctx.objects.get(f"register:{key}", {})
         self.children = [c for c in register.get("children", []) if c.status != Status.MERGED]
         self.locations = list(register.get("locations", []))
@@ -185,7 +205,7 @@ class _Panel:
 
     # --- Building blocks --------------------------------------------------------------------
 
-    def meeting(self, day: date, **values: Any) -> Meeting:
+    def meeting(self, day: date, *, upcoming: bool = False, **values: Any) -> Meeting:
         chair = self.chairs[0] if self.chairs else None
         co_chair = self.chairs[1] if len(self.chairs) > 1 else None
         meeting = Meeting.objects.create(
@@ -218,7 +238,7 @@ class _Panel:
                         user_id=membership.user_id,
                         agency_id=membership.agency_id,
                         scope=InvitationScope.WHOLE,
-                        sent_at=timezone.make_aware(datetime.combine(day - timedelta(days=7), time(9, 0))),
+                        sent_at=self.invitations_sent(day, upcoming=upcoming),
                     )
                 )
         Invitation.objects.bulk_create(invitations)
@@ -278,17 +298,37 @@ class _Panel:
             others.append(self.persons[index % len(self.persons)])
         return chosen + others
 
+    def invitations_sent(self, day: date, *, upcoming: bool = False) -> datetime | None:
+        """A week before the meeting (the next meeting's by yesterday at the latest), or not yet
+        sent if that is still to come."""
+        sent = timezone.make_aware(datetime.combine(day - timedelta(days=7), time(9, 0)))
+        if upcoming:
+            sent = min(sent, (self.now - timedelta(days=1)).replace(second=0, microsecond=0))
+        return sent if sent < self.now else None
+
+    def contribution_sent(self, meeting: Meeting) -> datetime:
+        """Some time after the invitations went out and before both the meeting and now."""
+        latest = min(timezone.make_aware(datetime.combine(meeting.date, meeting.start_time)), self.now)
+        latest -= timedelta(hours=1)
+        earliest = min(self.invitations_sent(meeting.date, upcoming=True) or latest, latest)
+        sent = earliest + (latest - earliest) * self.contribution_rng.random()
+        return sent.replace(second=0, microsecond=0)
+
     def contributions(
         self, items: list[AgendaItem], *, coverage: float, missing_types: frozenset[str] = frozenset()
     ) -> None:
         rows = []
         for item in items:
             for agency in self.core:
-                if agency.agency_type in missing_types or self.rng.random() > coverage:
+                if agency.agency_type in missing_types or self.contribution_rng.random() > coverage:
                     continue
-                held = self.rng.random() < 0.6 or item.subject is None
+                # Sent by someone representing the agency on the panel or, where the demo has
+                # nobody from the agency, recorded on its behalf by a coordinator or chair.
+                submitted_by = self.by_agency.get(agency.pk) or self.recorder
+                if submitted_by is None:
+                    continue  # nobody in the demo could have sent or recorded it
+                held = self.contribution_rng.random() < 0.6 or item.subject is None
                 text = CONTRIBUTIONS.get(AgencyType(agency.agency_type), "Information shared at the meeting.")
-                submitted_by = self.by_agency.get(agency.pk) or self.coordinator
                 rows.append(
                     Contribution(
                         item=item,
@@ -296,9 +336,7 @@ class _Panel:
                         status=ContributionStatus.SUBMITTED if held else ContributionStatus.NOTHING_HELD,
                         text=f"{text} (Fictional demo contribution.)" if held else "",
                         submitted_by=submitted_by,
-                        submitted_at=timezone.make_aware(
-                            datetime.combine(item.meeting.date - timedelta(days=self.rng.randint(1, 5)), time(15, 0))
-                        ),
+                        submitted_at=self.contribution_sent(item.meeting),
                         created_by=submitted_by,
                         updated_by=submitted_by,
                     )
@@ -543,9 +581,17 @@ class _Panel:
             first = upcoming - timedelta(days=days * (364 // days))
             all_dates = next_dates(cadence, first, 364 // days + 2)
         else:
+            # Monthly and quarterly demo meetings keep a weekday, not a day of the month: the same
+            # Thursday of the month as the next meeting (the first, second… or, after the fourth,
+            # the last), so none falls at a weekend.
             upcoming = self.today + timedelta(days=(3 - self.today.weekday()) % 7 or 7)
-            start = date(upcoming.year - 1, upcoming.month, min(upcoming.day, 28))
-            all_dates = next_dates(cadence, start, 6 if cadence == Cadence.QUARTERLY else 15)
+            months = 3 if cadence == Cadence.QUARTERLY else 1
+            count = 6 if cadence == Cadence.QUARTERLY else 15
+            nth = (upcoming.day - 1) // 7
+            all_dates = [
+                _nth_weekday(upcoming.year, upcoming.month + months * i, upcoming.weekday(), nth)
+                for i in range(-(12 // months), count - 12 // months)
+            ]
         past = [d for d in all_dates if d < self.today]
         future = [d for d in all_dates if d >= self.today][:2]
         return past, future
@@ -587,9 +633,9 @@ class _Panel:
             return
         # The next meeting: reviews on the agenda, invitations sent, contributions half in. The
         # accepted referrals waiting to be heard are left for the coordinator to add in the builder.
-        upcoming = self.meeting(future[0])
+        upcoming = self.meeting(future[0], upcoming=True)
         Meeting.objects.filter(pk=upcoming.pk).update(
-            invitations_sent_at=timezone.make_aware(datetime.combine(future[0] - timedelta(days=7), time(9, 0)))
+            invitations_sent_at=self.invitations_sent(future[0], upcoming=True)
         )
         items = self.agenda(upcoming, self.pick_subjects(len(past)))
         school = next((a for a in self.agencies if a.agency_type == AgencyType.EDUCATION), None)
@@ -597,7 +643,11 @@ class _Panel:
         if school is not None and school_rep is not None and school.pk not in {a.pk for a in self.core}:
             # The school's safeguarding lead is asked about two children at her school only.
             invitation = Invitation.objects.create(
-                meeting=upcoming, user=school_rep, agency=school, scope=InvitationScope.ITEMS, sent_at=timezone.now()
+                meeting=upcoming,
+                user=school_rep,
+                agency=school,
+                scope=InvitationScope.ITEMS,
+                sent_at=self.invitations_sent(future[0], upcoming=True),
             )
             invitation.items.add(*[i for i in items if i.subject and i.subject.kind == Kind.CHILD][:2])
         self.contributions(items, coverage=0.9, missing_types=frozenset({AgencyType.HEALTH, AgencyType.EDUCATION}))

@@ -23,6 +23,7 @@ from .models import (
     MeetingType,
     ReviewOutcome,
 )
+from .services.contributions import NOTHING_HELD_WITH_TEXT
 
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?\s*$", re.IGNORECASE)
 
@@ -322,6 +323,9 @@ class ContributionForm(GovukForm):
         data = super().clean() or {}
         if data.get("status") == ContributionStatus.SUBMITTED and not (data.get("text") or "").strip():
             self.add_error("text", "Enter what your agency knows, or choose ‘Nothing held’")
+        if data.get("status") == ContributionStatus.NOTHING_HELD and (data.get("text") or "").strip():
+            # Never throw away what someone typed: ask which they meant.
+            self.add_error("text", NOTHING_HELD_WITH_TEXT)
         return data
 
 

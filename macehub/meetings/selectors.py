@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from macehub.core.access import PANEL_ROLES, access_for
@@ -234,6 +234,53 @@ def agenda_candidates(user: Any, meeting: Meeting, *, limit: int = 200) -> list[
     return [g for g in groups.values() if g.referrals or g.reviews]
 
 
+def listed_not_offered(user: Any, meeting: Meeting) -> list[tuple[Subject, str]]:
+    """Records the register lists for the next meeting that the builder does not offer, each with
+    why in plain words, so the two pages never differ silently. Persons of concern the person may
+    not see stay out, and children at a context conference. Two queries."""
+    sees_persons = meeting.panel_id in poc_panel_ids(user)
+    subjects = Subject.objects.filter(panel_id=meeting.panel_id, for_next_meeting=True).exclude(status=Status.MERGED)
+    if not sees_persons:
+        subjects = subjects.exclude(kind=Kind.PERSON)
+    if meeting.is_context_conference:
+        subjects = subjects.exclude(kind=Kind.CHILD)  # R24: the page says children are not listed
+    listed = list(subjects.order_by("kind", "number"))
+    if not listed:
+        return []
+    on_agendas: dict[int, Meeting] = {}
+    for item in (
+        AgendaItem.objects.filter(subject__in=[s.pk for s in listed])
+        .filter(
+            Q(meeting=meeting)
+            | Q(
+                meeting__panel_id=meeting.panel_id,
+                meeting__status=MeetingStatus.PLANNED,
+                meeting__date__lt=meeting.date,
+            )
+        )
+        .select_related("meeting")
+        .order_by("meeting__date")
+    ):
+        if item.subject_id is not None:
+            on_agendas.setdefault(item.subject_id, item.meeting)
+    result = []
+    for subject in listed:
+        on = on_agendas.get(subject.pk)
+        if on is not None and on.pk == meeting.pk:
+            why = "Already on this agenda"
+        elif on is not None:
+            why = f"Already on the agenda of the meeting on {on.date:%-d %B %Y}"
+        elif subject.status != Status.OPEN:
+            why = (
+                f"{subject.get_status_display()} on the register, so not offered here. "
+                "If the panel should still hear it, add it by its reference below"
+            )
+        else:
+            continue
+        result.append((subject, why))
+    return result
+
+
 def find_on_register(user: Any, meeting: Meeting, reference: str) -> Subject | None:
     """A record by its reference ("C-0042"), for adding anything else to the agenda."""
     from macehub.subjects.selectors import search, subjects_visible_to
@@ -412,7 +459,20 @@ def contribution_agencies_for(user: Any, meeting: Meeting, access: MeetingAccess
 def contributions_by_item(
     items: list[AgendaItem], *, agency_ids: set[int] | None = None
 ) -> dict[int, list[Contribution]]:
-    qs = Contribution.objects.filter(item__in=[i.pk for i in items]).select_related("agency", "submitted_by")
+    from macehub.accounts.models import Membership
+
+    # Whether the sender represents (or represented) the agency on the panel; otherwise a
+    # coordinator or chair recorded it on the agency's behalf. A subquery, not a query per row.
+    own_agency = Membership.objects.filter(
+        user_id=OuterRef("submitted_by_id"),
+        agency_id=OuterRef("agency_id"),
+        panel_id=OuterRef("item__meeting__panel_id"),
+    )
+    qs = (
+        Contribution.objects.filter(item__in=[i.pk for i in items])
+        .select_related("agency", "submitted_by")
+        .annotate(sent_for_own_agency=Exists(own_agency))
+    )
     if agency_ids is not None:
         qs = qs.filter(agency_id__in=agency_ids)
     result: dict[int, list[Contribution]] = defaultdict(list)

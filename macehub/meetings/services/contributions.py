@@ -19,6 +19,12 @@ from ..models import NOT_SENT, AgendaItem, Chase, Contribution, ContributionStat
 from ..policies import meeting_access
 from .common import clean_text, refuse_children_names, require
 
+#: "Nothing held" with text typed is refused, never saved with the text thrown away.
+NOTHING_HELD_WITH_TEXT = (
+    "You chose ‘Nothing held’ but wrote what your agency knows. Clear the text, or choose that your "
+    "agency holds information"
+)
+
 
 def contribution_save(
     *,
@@ -47,8 +53,8 @@ def contribution_save(
     text = clean_text(text)
     if status == ContributionStatus.SUBMITTED and not text:
         raise ValidationError({"text": "Enter what your agency knows, or choose ‘Nothing held’"})
-    if status == ContributionStatus.NOTHING_HELD:
-        text = ""
+    if status == ContributionStatus.NOTHING_HELD and text:
+        raise ValidationError({"text": NOTHING_HELD_WITH_TEXT})
     refuse_children_names(meeting, "text", text)
     now = timezone.now()
     existing = Contribution.objects.filter(item=item, agency=agency).first()

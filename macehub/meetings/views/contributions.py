@@ -157,13 +157,11 @@ def contribute_item(request: HttpRequest, pk: int) -> HttpResponse:
             status = 409
         except ValidationError as exc:
             apply_errors(form, exc)
-            status = 400
         else:
             messages.success(request, f"Contribution on {item.label} sent for {agency.name}.")
             url = reverse("meetings:contribute", args=[meeting.pk])
             return HttpResponseRedirect(f"{url}?agency={agency.pk}" if access.manages else url)
-    elif request.method == "POST":
-        status = 400
+    # A form with errors is shown again with 200, like every other form (no htmx here).
     contributions = selectors.contributions_by_item([item]).get(item.pk, []) if access.sees_all_items else []
     return render(
         request,

@@ -26,6 +26,7 @@ from ..policies import managing_panel_ids, panel_role_ids, policy
 from ..quality import quality_summary
 from ..services import minutes as minutes_services
 from ..services import scheduling
+from .agenda import ACTIONS_MINUTES
 from .common import apply_errors, meeting_for, meeting_url, panel_for, safe_next
 
 
@@ -136,6 +137,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "item_count": len(items),
             "minutes_allowed": sum(i.minutes_allowed for i in items),
+            # The agenda gives the actions from earlier meetings their time too: say so here.
+            "actions_minutes": ACTIONS_MINUTES if selectors.outstanding_actions(user, meeting, access) else 0,
             "minutes": minutes,
             "acknowledged": acknowledged,
             "can_plan": policy.can(user, "plan_meeting", meeting),
