@@ -257,7 +257,7 @@ def _seed_panel(ctx: DemoContext, key: str) -> None:
             status=status,
             status_reason="" if status == Status.OPEN else "Risk reduced; support continues through early help.",
             status_changed_at=None if status == Status.OPEN else timezone.now() - timedelta(days=rng.randint(5, 60)),
-            for_next_meeting=i % 6 == 0,
+            for_next_meeting=i % 6 == 0 and status == Status.OPEN,
             description=rng.choice(CONCERNS),
         )
         children.append(child)

@@ -339,12 +339,14 @@ def subject_set_status(*, actor: Any, subject: Subject, expected_version: int, s
     subject.status = status
     subject.status_reason = reason.strip()
     subject.status_changed_at = timezone.now()
+    if status != Status.OPEN:
+        subject.for_next_meeting = False  # nothing left to discuss at the next meeting
     with transaction.atomic():
         update_versioned(
             subject,
             expected_version=expected_version,
             actor=actor,
-            fields=["status", "status_reason", "status_changed_at"],
+            fields=["status", "status_reason", "status_changed_at", "for_next_meeting"],
         )
         record(
             action=Action.UPDATE,

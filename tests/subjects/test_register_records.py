@@ -162,6 +162,7 @@ def test_closing_needs_a_reason_and_only_coordinators_and_chairs_decide(
     world: World, register: dict[str, Any], client_as: Any
 ) -> None:
     child = register["c2"]
+    Subject.objects.filter(pk=child.pk).update(for_next_meeting=True)
     assert client_as("member_a").get(f"/register/children/{child.pk}/status/").status_code == 403
     client = client_as("chair_a")
     missing = client.post(
@@ -175,6 +176,7 @@ def test_closing_needs_a_reason_and_only_coordinators_and_chairs_decide(
     assert done.status_code == 302
     child.refresh_from_db()
     assert (child.status, child.status_reason) == (Status.CLOSED, "Moved out of area")
+    assert not child.for_next_meeting, "a closed record is no longer waiting for the next meeting"
 
 
 def test_risk_levels_come_from_the_panels_scale_and_keep_their_history(
