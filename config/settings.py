@@ -405,6 +405,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # 4xx responses are expected (scoped 404s, CSRF); audit events record what matters.
         "django.request": {"level": "ERROR"},
+        # WeasyPrint and its font library report every font and stylesheet at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
