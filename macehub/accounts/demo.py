@@ -53,6 +53,12 @@ PEOPLE: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] = 
         [(Role.PANEL_MEMBER, "panel:lambeth", "agency:lambeth:youth_justice")],
     ),
     (
+        "dev",
+        "Dev Patel",
+        "Housing officer, Lambeth Council",
+        [(Role.INVITED_PROFESSIONAL, "panel:lambeth", "agency:lambeth:housing")],
+    ),
+    (
         "kwame",
         "Kwame Asante",
         "Partnership analyst",

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from macehub.core.access import LONDON_ROLES, PANEL_ROLES, PARTNERSHIP_ROLES, Role
+from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role
 from macehub.core.forms import GovukForm
 from macehub.organisations import selectors as org_selectors
 
@@ -75,7 +75,7 @@ class AccessChoiceMixin(GovukForm):
         if data.get("agency"):
             agency = Agency.objects.filter(pk=data["agency"], is_active=True).first()
         partnership = data.get("partnership")
-        if role in PANEL_ROLES and panel is not None and partnership is None:
+        if role in PANEL_SCOPED_ROLES and panel is not None and partnership is None:
             partnership = panel.partnership
         if role in LONDON_ROLES:
             partnership = panel = None

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from macehub.core.access import LONDON_ROLES, PANEL_ROLES, PARTNERSHIP_ROLES, Role
+from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role
 from macehub.core.models import TrackedModel
 
 
@@ -74,7 +74,7 @@ class User(AbstractBaseUser):
 
 
 _PANEL_SCOPED = Q(
-    role__in=sorted(r.value for r in PANEL_ROLES),
+    role__in=sorted(r.value for r in PANEL_SCOPED_ROLES),
     panel__isnull=False,
     partnership__isnull=False,
     agency__isnull=False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from macehub.core.access import LONDON_ROLES, PANEL_ROLES, Role, access_for
+from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, Role, access_for
 from macehub.core.policies import Policy, is_authenticated, predicate
 
 from .models import AccessRequest, Membership, User
@@ -84,4 +84,4 @@ policy = AccountsPolicy()
 
 
 def is_panel_role(role: str) -> bool:
-    return role in PANEL_ROLES
+    return role in PANEL_SCOPED_ROLES

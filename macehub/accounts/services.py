@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from macehub.audit.models import Action
 from macehub.audit.services import record
-from macehub.core.access import LONDON_ROLES, PANEL_ROLES, PARTNERSHIP_ROLES, forget_access
+from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, forget_access
 from macehub.core.email import send_later
 
 from .models import AccessRequest, Membership, User
@@ -24,7 +24,7 @@ from .policies import policy
 def _validate_scope(*, role: str, partnership: Any, panel: Any, agency: Any) -> None:
     """The role decides what else is needed: a panel and agency, a partnership, or nothing."""
     errors: dict[str, str] = {}
-    if role in PANEL_ROLES:
+    if role in PANEL_SCOPED_ROLES:
         if panel is None:
             errors["panel"] = "Choose the panel you will take part in."
         elif partnership is not None and panel.partnership_id != partnership.pk:

@@ -25,10 +25,16 @@ class Role(models.TextChoices):
     LONDON_PROJECT_TEAM = "london_project_team", "London project team"
     PEER_REVIEWER = "peer_reviewer", "Peer reviewer"
     SYSTEM_ADMIN = "system_admin", "System admin"
+    INVITED_PROFESSIONAL = "invited_professional", "Professional invited to meeting items"
 
 
 #: Roles held in one panel (identifiable data for that panel).
 PANEL_ROLES = frozenset({Role.PANEL_CHAIR, Role.COORDINATOR, Role.PANEL_MEMBER})
+#: A professional invited for particular meeting items (R21): held in one panel for one agency,
+#: it opens nothing but the items they are invited to — no register, referrals or casework.
+GUEST_ROLES = frozenset({Role.INVITED_PROFESSIONAL})
+#: Every role held in one panel, for one agency.
+PANEL_SCOPED_ROLES = PANEL_ROLES | GUEST_ROLES
 #: Roles held in one safeguarding partnership (its panels' settings, aggregates, admin).
 PARTNERSHIP_ROLES = frozenset({Role.PARTNERSHIP_ANALYST, Role.STRATEGIC_LEAD, Role.BOROUGH_ADMIN})
 #: London-wide roles: never any identifiable data.
@@ -37,7 +43,7 @@ LONDON_ROLES = frozenset({Role.LONDON_PROJECT_TEAM, Role.PEER_REVIEWER, Role.SYS
 
 def scope_of(role: str) -> str:
     """ "panel", "partnership" or "london": where a role is held."""
-    if role in PANEL_ROLES:
+    if role in PANEL_SCOPED_ROLES:
         return "panel"
     if role in PARTNERSHIP_ROLES:
         return "partnership"
@@ -70,6 +76,11 @@ class AccessProfile:
     @property
     def has_any_access(self) -> bool:
         return bool(self.grants)
+
+    @property
+    def is_member(self) -> bool:
+        """A member of London's MACE arrangements: any role but an invited professional's."""
+        return any(g.role not in GUEST_ROLES for g in self.grants)
 
     def partnership_ids(self, *roles: str) -> frozenset[int]:
         """Partnerships where the user holds any of ``roles`` (all roles if none given).

@@ -39,6 +39,7 @@ PERSONAS = (
     "no_roles",
     "member_a",
     "member_a_education",
+    "guest_a",
     "coordinator_a",
     "chair_a",
     "analyst_a",
@@ -139,6 +140,12 @@ def build_world() -> World:
     world.users["member_a_education"] = grant(
         make_user("teacher.a@test.invalid", "Tess Alpha"),
         Role.PANEL_MEMBER,
+        panel=panel_a,
+        agency=agencies["education_a"],
+    ).user
+    world.users["guest_a"] = grant(
+        make_user("guest.a@test.invalid", "Gus Guest"),
+        Role.INVITED_PROFESSIONAL,
         panel=panel_a,
         agency=agencies["education_a"],
     ).user

@@ -38,7 +38,7 @@ def is_london_team_member(user: Any) -> bool:
 
 @predicate
 def is_member(user: Any, obj: Any = None) -> bool:
-    return access_for(user).has_any_access
+    return access_for(user).is_member
 
 
 @predicate

@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
+from macehub.core.access import GUEST_ROLES
 from macehub.core.demo import DemoContext
 from macehub.organisations.models import AgencyType, Cadence
 from macehub.subjects.models import Kind, Status, Subject
@@ -183,7 +184,9 @@ class _Panel:
         self.venue = settings["venue"]
         self.core = selectors.default_core_agencies(panel)
         self.agencies = list(selectors.partnership_agencies(panel))
-        self.people = selectors.panel_people(panel)
+        members = selectors.panel_people(panel)
+        self.people = [m for m in members if m.role not in GUEST_ROLES]
+        self.guests = [m for m in members if m.role in GUEST_ROLES]
         self.member_ids = {m.user_id for m in self.people}
         self.by_agency: dict[int, Any] = {}
         for membership in self.people:
@@ -650,6 +653,19 @@ class _Panel:
                 sent_at=self.invitations_sent(future[0], upcoming=True),
             )
             invitation.items.add(*[i for i in items if i.subject and i.subject.kind == Kind.CHILD][:2])
+        place = next((i for i in items if i.subject and i.subject.kind == Kind.LOCATION), items[0] if items else None)
+        for guest in self.guests:
+            if place is None:
+                break
+            # A professional from outside the panel (a housing officer) asked about one place only (R21).
+            invitation = Invitation.objects.create(
+                meeting=upcoming,
+                user=guest.user,
+                agency=guest.agency,
+                scope=InvitationScope.ITEMS,
+                sent_at=self.invitations_sent(future[0], upcoming=True),
+            )
+            invitation.items.add(place)
         self.contributions(items, coverage=0.9, missing_types=frozenset({AgencyType.HEALTH, AgencyType.EDUCATION}))
         if len(future) > 1:
             self.meeting(future[1])

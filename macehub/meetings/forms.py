@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from macehub.core.access import GUEST_ROLES
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
 from macehub.organisations.models import Cadence
 
@@ -282,9 +283,10 @@ class InvitationsForm(GovukForm):
         self.fields["agencies"].label_from_instance = lambda a: a.name  # type: ignore[attr-defined]
         self.people = people
         for membership in people:
+            guest = membership.role in GUEST_ROLES
             self.fields[f"scope_{membership.user_id}"] = forms.ChoiceField(
                 label=f"{membership.user.full_name}, {membership.agency.name} ({membership.get_role_display()})",
-                choices=self.SCOPES,
+                choices=self.SCOPES[1:] if guest else self.SCOPES,  # R21: items only
                 required=False,
                 widget=forms.RadioSelect(attrs={"small": True}),
             )

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
+from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role, access_for
 from macehub.core.policies import Policy, predicate
 from macehub.subjects.models import Kind
 from macehub.subjects.policies import poc_panel_ids
@@ -35,7 +35,13 @@ MANAGING_ROLES = (Role.COORDINATOR, Role.PANEL_CHAIR)
 
 
 def panel_role_ids(user: Any) -> frozenset[int]:
-    """Panels where the person holds any panel role."""
+    """Panels where the person holds any panel role, an invited professional's included."""
+    return access_for(user).panel_ids(*PANEL_SCOPED_ROLES)
+
+
+def member_panel_ids(user: Any) -> frozenset[int]:
+    """Panels where the person is a full member (chair, coordinator or agency representative).
+    Elsewhere in ``panel_role_ids`` they are an invited professional: their own items only."""
     return access_for(user).panel_ids(*PANEL_ROLES)
 
 
@@ -53,7 +59,7 @@ def agency_ids_on_panel(user: Any, panel_id: int) -> frozenset[int]:
     return frozenset(
         g.agency_id
         for g in access_for(user).grants_for_panel(panel_id)
-        if g.role in PANEL_ROLES and g.agency_id is not None
+        if g.role in PANEL_SCOPED_ROLES and g.agency_id is not None
     )
 
 
@@ -105,9 +111,10 @@ def meeting_access(user: Any, meeting: Meeting) -> MeetingAccess:
         agencies = agency_ids_on_panel(user, meeting.panel_id)
         if invitation is not None and invitation.agency_id not in agencies:
             invitation = None  # they no longer represent that agency on the panel
+        member = meeting.panel_id in member_panel_ids(user)
         if meeting.panel_id in managing_panel_ids(user):
             result = MeetingAccess("manage", sees_persons=sees_persons, invitation=invitation)
-        elif invitation is not None and invitation.scope == InvitationScope.WHOLE:
+        elif member and invitation is not None and invitation.scope == InvitationScope.WHOLE:
             result = MeetingAccess("whole", sees_persons=sees_persons, invitation=invitation)
         elif invitation is not None:
             ids = frozenset(invitation.items.values_list("pk", flat=True))
@@ -185,9 +192,14 @@ def is_invited(user: Any, meeting: Any) -> bool:
 
 @predicate
 def owns_or_shares_action(user: Any, action: Any) -> bool:
+    """Their own action, or (for a full member) one their agency owns on the panel."""
     if not isinstance(action, Action) or action.panel_id not in panel_role_ids(user):
         return False
-    return action.owner_id == user.pk or action.owner_agency_id in agency_ids_on_panel(user, action.panel_id)
+    if action.owner_id == user.pk:
+        return True
+    return action.panel_id in member_panel_ids(user) and action.owner_agency_id in agency_ids_on_panel(
+        user, action.panel_id
+    )
 
 
 @predicate

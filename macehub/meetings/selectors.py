@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from macehub.core.access import PANEL_ROLES, access_for
+from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, access_for
 from macehub.core.selectors import get_visible_or_404
 from macehub.organisations.models import Agency, AgencyType, Panel
 from macehub.subjects.models import Kind, Status, Subject
@@ -296,11 +296,12 @@ def find_on_register(user: Any, meeting: Meeting, reference: str) -> Subject | N
 
 
 def panel_people(panel: Panel) -> list[Any]:
-    """Everyone holding a panel role on this panel, with the role and the agency (one row each)."""
+    """Everyone holding a panel role on this panel (invited professionals included), with the
+    role and the agency (one row each)."""
     from macehub.accounts.models import Membership
 
     return list(
-        Membership.objects.filter(panel=panel, role__in=sorted(PANEL_ROLES), ended_at__isnull=True)
+        Membership.objects.filter(panel=panel, role__in=sorted(PANEL_SCOPED_ROLES), ended_at__isnull=True)
         .filter(user__is_active=True)
         .select_related("user", "agency")
         .order_by("user__full_name", "role")
@@ -595,7 +596,7 @@ def actions_visible_to(user: Any) -> QuerySet[Action]:
     roles = panel_role_ids(user)
     scope = Q(panel_id__in=managing_panel_ids(user)) | Q(owner_id=getattr(user, "pk", None), panel_id__in=roles)
     for grant in profile.grants:
-        if grant.panel_id in roles and grant.agency_id is not None:
+        if grant.role in PANEL_ROLES and grant.agency_id is not None:  # not an invited professional
             scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
     poc = poc_panel_ids(user)
     return (
@@ -650,10 +651,9 @@ def my_actions(user: Any) -> QuerySet[Action]:
 
 def agency_actions(user: Any) -> QuerySet[Action]:
     profile = access_for(user)
-    roles = panel_role_ids(user)
     scope = Q(pk__in=[])
     for grant in profile.grants:
-        if grant.panel_id in roles and grant.agency_id is not None:
+        if grant.role in PANEL_ROLES and grant.agency_id is not None:  # not an invited professional
             scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
     return actions_visible_to(user).filter(scope)
 

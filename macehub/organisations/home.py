@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 
-from macehub.core.access import PARTNERSHIP_ROLES, access_for
+from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, access_for
 from macehub.core.acting import acting_context
 
 from .models import Panel
@@ -16,7 +16,7 @@ from .models import Panel
 def panels_section(request: HttpRequest) -> dict[str, Any] | None:
     """Panels where the person holds a panel or partnership role, in the partnership they act for."""
     profile = access_for(request.user)
-    panel_ids = profile.panel_ids()
+    panel_ids = profile.panel_ids(*PANEL_ROLES)
     partnership_ids = profile.partnership_ids(*PARTNERSHIP_ROLES)
     if not panel_ids and not partnership_ids:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from macehub.core.access import PARTNERSHIP_ROLES, Role, access_for
+from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
 from macehub.core.policies import Policy, predicate
 
 from .models import Agency, Panel, Partnership
@@ -27,7 +27,7 @@ def can_see_panel(user: Any, panel: Panel | None) -> bool:
     profile = access_for(user)
     return (
         profile.is_system_admin
-        or panel.pk in profile.panel_ids()
+        or panel.pk in profile.panel_ids(*PANEL_ROLES)
         or panel.partnership_id in profile.partnership_ids(*PARTNERSHIP_ROLES)
     )
 
@@ -70,7 +70,11 @@ def has_any_role(user: Any, obj: Any = None) -> bool:
 def works_with_panels(user: Any, obj: Any = None) -> bool:
     """Panel and partnership roles (and system admins) work with panels; London roles do not."""
     profile = access_for(user)
-    return profile.is_system_admin or bool(profile.panel_ids()) or bool(profile.partnership_ids(*PARTNERSHIP_ROLES))
+    return (
+        profile.is_system_admin
+        or bool(profile.panel_ids(*PANEL_ROLES))
+        or bool(profile.partnership_ids(*PARTNERSHIP_ROLES))
+    )
 
 
 class OrganisationsPolicy(Policy):

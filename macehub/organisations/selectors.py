@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from macehub.core.access import PARTNERSHIP_ROLES, Role, access_for
+from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
 from macehub.core.selectors import get_visible_or_404
 
 from .models import Agency, LocalAuthority, Panel, Partnership
@@ -19,7 +19,9 @@ def panels_visible_to(user: Any) -> QuerySet[Panel]:
     qs = Panel.objects.select_related("partnership")
     if profile.is_system_admin:
         return qs
-    return qs.filter(Q(pk__in=profile.panel_ids()) | Q(partnership_id__in=profile.partnership_ids(*PARTNERSHIP_ROLES)))
+    return qs.filter(
+        Q(pk__in=profile.panel_ids(*PANEL_ROLES)) | Q(partnership_id__in=profile.partnership_ids(*PARTNERSHIP_ROLES))
+    )
 
 
 def get_panel_for(user: Any, pk: Any) -> Panel:

@@ -52,7 +52,7 @@ _EMPTY = ReviewProfile(frozenset(), frozenset(), frozenset(), {})
 
 
 def review_profile(user: Any) -> ReviewProfile:
-    if not access_for(user).has_any_access:
+    if not access_for(user).is_member:
         return _EMPTY
     cached = getattr(user, "_macehub_review", None)
     if cached is not None:
@@ -109,8 +109,8 @@ def is_london_admin(user: Any, obj: Any = None) -> bool:
 
 @predicate
 def is_member(user: Any, obj: Any = None) -> bool:
-    """An approved member: anyone holding at least one active role."""
-    return access_for(user).has_any_access
+    """An approved member: anyone holding an active role (an invited professional is not one)."""
+    return access_for(user).is_member
 
 
 @predicate

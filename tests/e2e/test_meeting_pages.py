@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from macehub.core.testing import World
-from macehub.meetings.testing import make_meeting
+from macehub.meetings.services import scheduling
+from macehub.meetings.testing import add_item, make_meeting
 
 from .conftest import assert_accessible, sign_in_through_pages
 from .test_meetings import panel_ready  # noqa: F401 - the fixture
@@ -36,6 +37,22 @@ def test_other_meeting_pages_pass_axe(
     coordinator.goto(f"{base}/meetings/{upcoming.pk}/cancel/")
     coordinator.locator("main button[type=submit]").first.click()
     assert_accessible(coordinator, "meeting-cancel-errors")
+
+    # A housing officer invited for one place (R21): that item, nothing else.
+    register = panel_ready["register"]
+    place = add_item(upcoming, register["l1"])
+    add_item(upcoming, register["c1"])
+    scheduling.invite_for_item(
+        actor=live_world.user("coordinator_a"), item=place, user_ids=[live_world.user("guest_a").pk]
+    )
+    guest = new_page()
+    sign_in_through_pages(guest, base, "guest.a@test.invalid")
+    guest.goto(f"{base}/meetings/{upcoming.pk}/agenda/")
+    agenda = guest.locator("main").inner_text()
+    assert register["l1"].reference in agenda and register["c1"].reference not in agenda
+    assert_accessible(guest, "meeting-agenda-invited-professional")
+    guest.goto(f"{base}/")
+    assert_accessible(guest, "home-invited-professional")
 
     police = new_page()
     sign_in_through_pages(police, base, "member.a@test.invalid")

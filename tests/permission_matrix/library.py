@@ -19,7 +19,7 @@ from .outcomes import DENIED, NOT_ALLOWED, OK, Case, only, signed_in
 STEWARDS_A = ("coordinator_a", "chair_a", "lead_a", "borough_admin_a")
 #: Everyone who may share a new item (for their own partnership, or London-wide).
 SHARERS = (*STEWARDS_A, "borough_admin_b", "london_team")
-MEMBERS = signed_in(OK, no_roles=DENIED)
+MEMBERS = signed_in(OK, no_roles=DENIED, guest_a=DENIED)  # an invited professional is not a member
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 _STORAGE_NAME = "permission-matrix-library-fixture"

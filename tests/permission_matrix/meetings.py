@@ -60,7 +60,11 @@ def _panel(suffix: str) -> Callable[[World], str]:
 
 
 CASES: dict[str, Case] = {
-    "meetings:index": Case(lambda w: "/meetings/", signed_in(DENIED, **dict.fromkeys(PANEL_ROLES, OK))),
+    "meetings:index": Case(
+        lambda w: "/meetings/",
+        signed_in(DENIED, **dict.fromkeys((*PANEL_ROLES, "guest_a"), OK)),
+        notes="An invited professional (guest_a) lists the meetings they are invited to; uninvited, none.",
+    ),
     "meetings:panel_meetings": Case(_panel("meetings/"), PANEL_PAGE),
     "meetings:schedule": Case(_panel("meetings/new/"), RUNNERS_PANEL_PAGE, post=True),
     "meetings:quality": Case(
@@ -184,8 +188,14 @@ CASES: dict[str, Case] = {
         extra={"post_expect": {**RUNNERS_HELD, "coordinator_a": REDIRECT, "chair_a": REDIRECT}},
     ),
     # Actions
-    "meetings:my_actions": Case(lambda w: "/actions/", signed_in(DENIED, **dict.fromkeys(PANEL_ROLES, OK))),
-    "meetings:agency_actions": Case(lambda w: "/actions/agency/", signed_in(DENIED, **dict.fromkeys(PANEL_ROLES, OK))),
+    "meetings:my_actions": Case(
+        lambda w: "/actions/", signed_in(DENIED, **dict.fromkeys((*PANEL_ROLES, "guest_a"), OK))
+    ),
+    "meetings:agency_actions": Case(
+        lambda w: "/actions/agency/",
+        signed_in(DENIED, **dict.fromkeys((*PANEL_ROLES, "guest_a"), OK)),
+        notes="An invited professional's list is empty: they see only actions they own themselves.",
+    ),
     "meetings:action_detail": Case(
         lambda w: f"/actions/{_m('action')(w).pk}/",
         signed_in(HIDDEN, **dict.fromkeys(("member_a", *RUNNERS), OK)),

@@ -202,7 +202,7 @@ CASES: dict[str, Case] = {
     # Governance
     "review:group_list": Case(lambda w: "/review/groups/", members()),
     "review:group_create": Case(lambda w: "/review/groups/new/", london_only(), post=True),
-    "review:group_detail": Case(lambda w: f"/review/groups/{r(w).group.pk}/", members(no_roles=HIDDEN)),
+    "review:group_detail": Case(lambda w: f"/review/groups/{r(w).group.pk}/", members(no_roles=HIDDEN, guest_a=HIDDEN)),
     "review:group_edit": Case(lambda w: f"/review/groups/{r(w).group.pk}/edit/", london_only(), post=True),
     "review:group_member_add": Case(lambda w: f"/review/groups/{r(w).group.pk}/members/new/", london_only(), post=True),
     "review:group_member_remove": Case(
@@ -212,7 +212,7 @@ CASES: dict[str, Case] = {
     ),
     "review:group_meeting_create": Case(
         lambda w: f"/review/groups/{r(w).group.pk}/meetings/new/",
-        only((*LONDON, "peer_reviewer"), no_roles=HIDDEN),
+        only((*LONDON, "peer_reviewer"), no_roles=HIDDEN, guest_a=HIDDEN),
         post=True,
     ),
     "review:group_meeting_detail": Case(

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record
+from macehub.core.access import PANEL_ROLES
 from macehub.core.email import send_later
 from macehub.core.services import field_changes, snapshot, update_versioned
 from macehub.organisations.models import Agency
@@ -183,7 +184,9 @@ def invitations_set(
     or not at all (``scopes``: membership user id → "whole", "items" or ""). People invited for
     items keep the items they were invited for."""
     require(actor, "plan_meeting", meeting)
-    people = {m.user_id: m for m in selectors.panel_people(meeting.panel)}
+    memberships = selectors.panel_people(meeting.panel)
+    people = {m.user_id: m for m in memberships}
+    members = {m.user_id for m in memberships if m.role in PANEL_ROLES}
     agency_list = list(agencies)
     partnership_agencies = set(selectors.partnership_agencies(meeting.panel).values_list("pk", flat=True))
     if any(a.pk not in partnership_agencies for a in agency_list):
@@ -205,6 +208,14 @@ def invitations_set(
                 continue
             if scope not in InvitationScope.values:
                 raise ValidationError({"__all__": "Choose how each person is invited"})
+            if scope == InvitationScope.WHOLE and user_id not in members:
+                # R21: a professional invited for an item sees that item, never the whole meeting.
+                raise ValidationError(
+                    {
+                        f"scope_{user_id}": f"{membership.user.full_name} is invited for items only: choose "
+                        "‘Only their items’, or ask the borough admin to make them a panel member"
+                    }
+                )
             if current is None:
                 Invitation.objects.create(
                     meeting=meeting,
