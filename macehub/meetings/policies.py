@@ -197,9 +197,9 @@ def owns_or_shares_action(user: Any, action: Any) -> bool:
         return False
     if action.owner_id == user.pk:
         return True
-    return action.panel_id in member_panel_ids(user) and action.owner_agency_id in agency_ids_on_panel(
-        user, action.panel_id
-    )
+    # As in selectors.actions_visible_to: only agencies they represent as a full member.
+    grants = access_for(user).grants_for_panel(action.panel_id)
+    return any(g.role in PANEL_ROLES and g.agency_id == action.owner_agency_id for g in grants)
 
 
 @predicate
