@@ -158,6 +158,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     Path(BASE_DIR / "var").mkdir(exist_ok=True)
+    if TESTING:
+        # Tests use a file, not Django's shared in-memory database: in shared-cache mode
+        # SQLite answers a concurrent request (a browser test's autosave during a page load)
+        # with "database table is locked" at once, where a file waits on the busy timeout
+        # as it does in real use. pytest-xdist adds a suffix per worker.
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
+        # A test database is thrown away: no fsync, and pages mapped into memory.
+        DATABASES["default"]["OPTIONS"]["init_command"] += " PRAGMA synchronous=OFF; PRAGMA mmap_size=268435456;"
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler costs 100-200 ms per oversight aggregate (its cost model
     # misjudges the correlated subqueries) and saves nothing at our sizes: measured in

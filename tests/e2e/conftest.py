@@ -87,6 +87,8 @@ def sign_in_through_pages(page: Page, base_url: str, email: str, password: str =
 
 def assert_accessible(page: Page, name: str) -> None:
     """axe-core finds no WCAG 2.2 A/AA violations on the page (and a screenshot is kept)."""
+    # A click that submits a form returns once the next page starts loading; check the whole page.
+    page.wait_for_load_state("load")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     page.evaluate(AXE.read_text())

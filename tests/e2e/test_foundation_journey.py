@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from django.core import mail
+from playwright.sync_api import expect
 
 from macehub.core.testing import World, totp_code
 
@@ -32,7 +33,7 @@ def test_register_approve_sign_in_with_mfa_and_see_the_right_panels(
     priya.get_by_label("Agency you work for").select_option(label="Alpha Children's social care")
     priya.get_by_label("Why you need this access").fill("DSL at Alpha Academy; I will contribute for our pupils.")
     priya.get_by_role("button", name="Send my request").click()
-    assert priya.get_by_role("heading", name="Check your e-mail").is_visible()
+    expect(priya.get_by_role("heading", name="Check your e-mail")).to_be_visible()
 
     # 2. She confirms her address from the e-mail.
     link = re.search(r"(/account/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
@@ -46,7 +47,7 @@ def test_register_approve_sign_in_with_mfa_and_see_the_right_panels(
     admin.get_by_role("link", name="Access requests").first.click()
     admin.get_by_role("link", name="Priya Shah").click()
     admin.get_by_role("button", name="Approve access").click()
-    assert admin.get_by_text("Priya Shah now has access as panel member").is_visible()
+    expect(admin.get_by_text("Priya Shah now has access as panel member")).to_be_visible()
     assert "approved" in mail.outbox[-1].subject
 
     # 4. Priya signs in, must set up an authenticator app, then sees her panel.
@@ -60,9 +61,9 @@ def test_register_approve_sign_in_with_mfa_and_see_the_right_panels(
     priya.get_by_label("Authenticator code").fill(totp_code(secret))
     priya.locator("main").get_by_role("button", name="Activate").click()
     priya.goto(f"{base}/")
-    assert priya.get_by_role("heading", name="Welcome, Priya").is_visible()
-    assert priya.get_by_text("acting for Alpha").is_visible()
-    assert priya.locator("main").get_by_role("link", name="Alpha MACE", exact=True).is_visible()
+    expect(priya.get_by_role("heading", name="Welcome, Priya")).to_be_visible()
+    expect(priya.get_by_text("acting for Alpha")).to_be_visible()
+    expect(priya.locator("main").get_by_role("link", name="Alpha MACE", exact=True)).to_be_visible()
     assert priya.locator("main").get_by_text("Bravo MACE").count() == 0
     assert_accessible(priya, "home")
 
@@ -74,7 +75,7 @@ def test_a_member_of_borough_a_gets_not_found_for_borough_bs_panel(
     sign_in_through_pages(page, live_server.url, "member.a@test.invalid")
     response = page.goto(f"{live_server.url}/panels/{live_world.panel_b.pk}/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     response = page.goto(f"{live_server.url}/panels/{live_world.panel_a.pk}/")
     assert response.status == 200
 
@@ -90,7 +91,7 @@ def test_sign_in_and_panel_settings_pages_are_accessible(live_server: Any, live_
     assert_accessible(page, "panel-settings")
     page.get_by_label("Panel name").fill("")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_role("alert").get_by_text("There is a problem").is_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page, "panel-settings-with-errors")
     page.goto(f"{live_server.url}/approvals/")
     assert_accessible(page, "approvals")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from macehub.core.testing import PASSWORD, World
 
@@ -45,7 +45,7 @@ def test_a_system_admin_adds_a_passkey_and_must_then_sign_in_with_it(
     sign_in_through_pages(laptop, base, ADMIN)
     laptop.goto(f"{base}/people/")
     assert laptop.url == f"{base}/account/two-factor/security-key/"
-    assert laptop.get_by_role("heading", name="Use a passkey or security key").is_visible()
+    expect(laptop.get_by_role("heading", name="Use a passkey or security key")).to_be_visible()
     assert_accessible(laptop, "security-key-required")
     laptop.get_by_role("link", name="Add a passkey or security key").click()
     assert_accessible(laptop, "security-key-add")
@@ -72,7 +72,7 @@ def test_a_system_admin_adds_a_passkey_and_must_then_sign_in_with_it(
     sign_in_through_pages(phone, base, ADMIN)
     phone.goto(f"{base}/approvals/")
     assert phone.url == f"{base}/account/two-factor/security-key/"
-    assert phone.get_by_text("you signed in this time with a code").is_visible()
+    expect(phone.get_by_text("you signed in this time with a code")).to_be_visible()
 
     # 4. The passkey alone signs in, from the sign-in page.
     laptop.get_by_role("button", name="Sign out").click()

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from macehub.core.testing import World
 from macehub.subjects.models import Kind, Link, LinkType, Status, Subject
@@ -70,8 +71,8 @@ def test_referral_to_register_network_shared_context_alert_and_merge(
     tess.get_by_label(re.compile("^Through the front door")).check()
     assert_accessible(tess, "volt-referral-form")
     tess.get_by_role("button", name="Send referral").click()
-    assert tess.get_by_text("Referral R-0001 sent to Alpha MACE").is_visible()
-    assert tess.get_by_text("Waiting for screening").first.is_visible()
+    expect(tess.get_by_text("Referral R-0001 sent to Alpha MACE")).to_be_visible()
+    expect(tess.get_by_text("Waiting for screening").first).to_be_visible()
     assert_accessible(tess, "volt-referral-sent")
 
     # 2. The coordinator screens it: accept, creating the child linked to the station.
@@ -85,13 +86,11 @@ def test_referral_to_register_network_shared_context_alert_and_merge(
     cora.get_by_label("Why does it meet the panel's criteria?").fill("Criminal exploitation indicators.")
     assert_accessible(cora, "volt-accept")
     cora.get_by_role("button", name="Accept referral").click()
-    assert cora.get_by_role("heading", name="C-0001").is_visible()
+    expect(cora.get_by_role("heading", name="C-0001")).to_be_visible()
     links = cora.get_by_test_id("links")
-    assert (
-        links.get_by_text("Is seen at").is_visible()
-        and links.get_by_role("link", name=re.compile("^L-0001")).is_visible()
-    )
-    assert cora.get_by_text("Listed for the next meeting", exact=True).is_visible()
+    expect(links.get_by_text("Is seen at")).to_be_visible()
+    expect(links.get_by_role("link", name=re.compile("^L-0001"))).to_be_visible()
+    expect(cora.get_by_text("Listed for the next meeting", exact=True)).to_be_visible()
     assert cora.get_by_text("Jayden").count() == 0, "the name stays hidden"
     assert_accessible(cora, "volt-child-record")
     first_child = Subject.objects.get(kind=Kind.CHILD)
@@ -100,37 +99,37 @@ def test_referral_to_register_network_shared_context_alert_and_merge(
     cora.get_by_role("link", name="Network").click()
     cora.locator("#network-graph[data-ready='true'] canvas").first.wait_for()
     listing = cora.get_by_test_id("network-list")
-    assert listing.get_by_role("link", name=re.compile("^L-0001")).first.is_visible()
-    assert listing.get_by_role("link", name=re.compile("^G-0001")).first.is_visible(), "two steps out"
+    expect(listing.get_by_role("link", name=re.compile("^L-0001")).first).to_be_visible()
+    expect(listing.get_by_role("link", name=re.compile("^G-0001")).first, "two steps out").to_be_visible()
     assert_accessible(cora, "volt-network")
 
     # 4. A second child seen at the same station raises a shared-context alert.
     _add_child(cora, base, panel.pk, "Kofi", "Brightwell", (2, 2, year))
-    assert cora.get_by_role("heading", name="C-0002").is_visible()
+    expect(cora.get_by_role("heading", name="C-0002")).to_be_visible()
     _add_link(cora, "is seen at — a location", "L-0001 Northgate bus station")
-    assert cora.get_by_text(re.compile("Shared-context alert: C-0002 shares a context with C-0001")).is_visible()
-    assert cora.get_by_text("1 other child shares a context with C-0002 but is not linked to them.").is_visible()
+    expect(cora.get_by_text(re.compile("Shared-context alert: C-0002 shares a context with C-0001"))).to_be_visible()
+    expect(cora.get_by_text("1 other child shares a context with C-0002 but is not linked to them.")).to_be_visible()
     assert_accessible(cora, "volt-shared-context-alert")
 
     # 5. The same child added again with a misspelt name: a duplicate warning, then a merge.
     _add_child(cora, base, panel.pk, "Jaiden", "Ashcomb", (14, 5, year))
     warning = cora.get_by_test_id("duplicate-warning")
-    assert warning.get_by_text("This may already be on the register.").is_visible()
-    assert warning.get_by_role("link", name="C-0001").is_visible()
+    expect(warning.get_by_text("This may already be on the register.")).to_be_visible()
+    expect(warning.get_by_role("link", name="C-0001")).to_be_visible()
     assert_accessible(cora, "volt-duplicate-warning")
     cora.get_by_label(re.compile("^I have checked")).check()
     cora.get_by_role("button", name="Add to the register").click()
-    assert cora.get_by_role("heading", name="C-0003").is_visible()
+    expect(cora.get_by_role("heading", name="C-0003")).to_be_visible()
     _add_link(cora, "is part of — a group", "G-0001 Northgate estate older boys")
     cora.get_by_test_id("possible-duplicates").get_by_role("link", name=re.compile("Compare and merge")).click()
     assert_accessible(cora, "volt-merge")
     assert cora.get_by_label("Keep C-0001 (merge C-0003 into it)").is_checked(), "the older record is kept"
     cora.get_by_label("Why are these the same?").fill("Same child: name misspelt, same date of birth.")
     cora.get_by_role("button", name="Merge the records").click()
-    assert cora.get_by_text("C-0003 merged into C-0001. Nothing was lost.").is_visible()
+    expect(cora.get_by_text("C-0003 merged into C-0001. Nothing was lost.")).to_be_visible()
     links = cora.get_by_test_id("links")
-    assert links.get_by_role("link", name=re.compile("^L-0001")).is_visible()
-    assert links.get_by_role("link", name=re.compile("^G-0001")).is_visible(), "the duplicate's link came across"
+    expect(links.get_by_role("link", name=re.compile("^L-0001"))).to_be_visible()
+    expect(links.get_by_role("link", name=re.compile("^G-0001")), "the duplicate's link came across").to_be_visible()
     assert_accessible(cora, "volt-merged")
     merged = Subject.objects.get(given_names="Jaiden")
     assert merged.status == Status.MERGED and merged.merged_into_id == first_child.pk
