@@ -422,6 +422,24 @@ LOGGING = {
 # --- MACE Hub ---------------------------------------------------------------------------------
 
 MACEHUB_SERVICE_NAME = "MACE Hub"
+
+
+def _retention_years(text: str) -> dict[str, int]:
+    """``child=35,looked_after=75,person=6`` → years per record type (see docs/configuration.md)."""
+    known = {"child", "looked_after", "person", "location", "group", "theme"}
+    years: dict[str, int] = {}
+    for item in (part.strip() for part in text.split(",") if part.strip()):
+        kind, _, value = item.partition("=")
+        if kind.strip() not in known or not value.strip().isdigit() or int(value) < 1:
+            raise ImproperlyConfigured(
+                f"MACEHUB_RETENTION_YEARS: {item!r} is not type=years with type one of {', '.join(sorted(known))}"
+            )
+        years[kind.strip()] = int(value)
+    return years
+
+
+#: Retention periods agreed locally, overriding the defaults in macehub/subjects/retention.py.
+MACEHUB_RETENTION_YEARS = _retention_years(os.environ.get("MACEHUB_RETENTION_YEARS", ""))
 # Key for encrypting authenticator secrets at rest; defaults to one derived from SECRET_KEY.
 MFA_SECRET_ENCRYPTION_KEY = os.environ.get("MFA_SECRET_ENCRYPTION_KEY", "")
 # Key for the audit trail's hash chain (HMAC); defaults to one derived from SECRET_KEY.

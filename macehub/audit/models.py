@@ -46,6 +46,7 @@ class Action(models.TextChoices):
     REACTIVATED = "reactivated", "Account reactivated"
     REVEAL = "reveal", "Identity revealed"
     MERGE = "merge", "Records merged"
+    ERASED = "erased", "Erased under the retention schedule"
     SUBMIT = "submit", "Submitted"
     REOPEN = "reopen", "Reopened"
     CLOSE = "close", "Closed"

@@ -187,6 +187,12 @@ class Subject(TrackedModel):
     case_reason = models.TextField(blank=True)
     #: Accepted from a referral (or chosen by the coordinator) for the next meeting's agenda.
     for_next_meeting = models.BooleanField(default=False)
+    #: Legal hold (an inquiry, a claim, a serious case review): the retention job keeps the
+    #: record, whatever its age, until the hold is released.
+    legal_hold_reason = models.TextField(blank=True)
+    legal_hold_since = models.DateTimeField(null=True, blank=True)
+    #: When the retention job anonymised the record (names and free text removed).
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "number"]

@@ -10,7 +10,7 @@
   they would raise or referrals about them.
 * Any panel role may add records and links and edit details; decisions — status, risk level,
   opening a context as a case — are for coordinators and chairs; merging duplicates is for
-  coordinators.
+  coordinators. Legal holds and subject access exports are for coordinators and chairs.
 """
 
 from __future__ import annotations
@@ -132,6 +132,8 @@ class SubjectsPolicy(Policy):
         self.rule("link_record", may_see_record & not_merged)
         self.rule("decide_record", may_see_record & not_merged & decides_for_panel)
         self.rule("merge_record", may_see_record & not_merged & coordinates_panel)
+        # Legal holds and subject access exports: the chair and coordinators, who answer for the record.
+        self.rule("manage_retention", may_see_record & not_merged & decides_for_panel)
         self.rule("review_alerts", on_the_panel & decides_for_panel)
         self.rule("export_register", on_the_panel & decides_for_panel)
         self.rule("view_summary", sees_panel_aggregates)

@@ -169,6 +169,7 @@ def subject_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         "can_link": policy.can(request.user, "link_record", subject),
         "can_decide": policy.can(request.user, "decide_record", subject),
         "can_merge": policy.can(request.user, "merge_record", subject) and kind != Kind.THEME,
+        "can_manage_retention": policy.can(request.user, "manage_retention", subject),
     }
     if kind in (Kind.LOCATION, Kind.GROUP, Kind.PERSON):
         # Children are listed in their own table (the context as a case); the rest below it.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import record_views, views
+from . import record_views, retention_views, views
 from .common import KIND_PATHS
 from .models import Kind
 
@@ -35,6 +35,13 @@ for kind, segment in KIND_PATHS.items():
         path(f"register/{segment}/<int:pk>/network/", record_views.subject_network, extra, name=f"{kind}_network"),
         path(f"register/{segment}/<int:pk>/links/new/", record_views.link_create, extra, name=f"{kind}_link"),
         path(f"register/{segment}/<int:pk>/status/", record_views.subject_status, extra, name=f"{kind}_status"),
+        path(f"register/{segment}/<int:pk>/hold/", retention_views.subject_hold, extra, name=f"{kind}_hold"),
+        path(
+            f"register/{segment}/<int:pk>/access-export/",
+            retention_views.subject_access_export,
+            extra,
+            name=f"{kind}_access_export",
+        ),
     ]
     if kind in (Kind.CHILD, Kind.PERSON):
         urlpatterns.append(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from macehub.core.testing import World
 
 from ..subjects.factories import referral_for, register_for
@@ -49,6 +51,9 @@ def test_register_and_referral_pages_pass_axe(live_server: Any, live_world: Worl
             (f"/register/children/{c1}/risk/", "record-risk"),
             (f"/register/locations/{l1}/case/", "record-open-as-case"),
             (f"/register/children/{c1}/merge/", "record-merge-choose"),
+            (f"/register/children/{c1}/", "record-child-keeping"),
+            (f"/register/children/{c1}/hold/", "record-legal-hold"),
+            (f"/register/children/{c1}/access-export/", "record-access-export"),
             (f"/referrals/{referral.pk}/", "referral-detail"),
             (f"/referrals/{referral.pk}/decline/", "referral-decline"),
             (f"/referrals/queue/{panel}/", "referral-queue"),
@@ -57,6 +62,10 @@ def test_register_and_referral_pages_pass_axe(live_server: Any, live_world: Worl
     coordinator.goto(f"{base}/register/children/{c1}/reveal/")
     coordinator.get_by_role("button", name="Show").or_(coordinator.locator("main button[type=submit]")).first.click()
     assert_accessible(coordinator, "record-reveal-errors")
+    coordinator.goto(f"{base}/register/children/{c1}/hold/")
+    coordinator.get_by_role("button", name="Place on legal hold").click()
+    expect(coordinator.get_by_role("alert").get_by_text("Enter why the record must be kept")).to_be_visible()
+    assert_accessible(coordinator, "record-legal-hold-errors")
 
     police = new_page()  # persons of concern are shown to the panel's police members
     sign_in_through_pages(police, base, "member.a@test.invalid")

@@ -68,6 +68,12 @@ def _record_cases() -> dict[str, Case]:
         cases[f"subjects:{kind}_network"] = Case(path("network/"), record)
         cases[f"subjects:{kind}_link"] = Case(path("links/new/"), record, post=True)
         cases[f"subjects:{kind}_status"] = Case(path("status/"), decision, post=True)
+        cases[f"subjects:{kind}_hold"] = Case(
+            path("hold/"), decision, post=True, notes="Legal hold: chair, coordinator."
+        )
+        cases[f"subjects:{kind}_access_export"] = Case(
+            path("access-export/"), decision, post=True, notes="Subject access export: chair, coordinator."
+        )
         if kind in ("child", "person"):
             cases[f"subjects:{kind}_reveal"] = Case(
                 path("reveal/"), record, post=True, notes="Showing a name and date of birth needs a recorded purpose."
