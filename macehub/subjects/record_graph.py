@@ -56,11 +56,13 @@ def _reverse_relations(model: type[models.Model]) -> list[Any]:
 def _add(bucket: dict[type[models.Model], list[models.Model]], rows: list[models.Model]) -> list[models.Model]:
     """Add rows not already in the bucket; return the new ones."""
     new = []
-    for row in rows:
-        known = bucket[type(row)]
-        if row.pk not in {other.pk for other in known}:
-            known.append(row)
-            new.append(row)
+    for model in {type(row) for row in rows}:
+        seen = {other.pk for other in bucket[model]}
+        for row in rows:
+            if type(row) is model and row.pk not in seen:
+                seen.add(row.pk)
+                bucket[model].append(row)
+                new.append(row)
     return new
 
 
