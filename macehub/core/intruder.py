@@ -25,9 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
 SUPPRESSED = "c"
 #: No count of people in London's published tables comes near this: it stands for "no limit".
@@ -180,41 +179,56 @@ def components(pub: Publication) -> list[tuple[list[str], list[Relation]]]:
 
 
 class _Programme:
-    """One component as an integer programme: ``A x == b`` with bounds, ready to optimise."""
+    """One component as an integer programme (``A x == b``, bounds, integers) held in one HiGHS
+    model, re-optimised for each objective: building it once keeps an audit to milliseconds."""
 
     def __init__(self, pub: Publication, keys: list[str], relations: list[Relation]) -> None:
         self.keys = keys
         self.index = {k: i for i, k in enumerate(keys)}
-        rows, cols, data, rhs = [], [], [], []
-        for r, rel in enumerate(relations):
+        n = len(keys)
+        self.lower = np.array([0.0 if pub.figures[k].derived else 1.0 for k in keys])
+        self.empty = not relations
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("mip_rel_gap", 0.0)
+        self.highs.setOptionValue("threads", 1)
+        self.highs.addVars(n, self.lower, np.full(n, float(UNBOUNDED)))
+        self.integer = False
+        for rel in relations:
             constant = 0
+            index, values = [], []
             for k, coef in rel.terms:
                 figure = pub.figures[k]
                 if figure.unknown:
-                    rows.append(r)
-                    cols.append(self.index[k])
-                    data.append(float(coef))
+                    index.append(self.index[k])
+                    values.append(float(coef))
                 else:
                     constant += coef * figure.fixed()
-            rhs.append(-float(constant))
-        n = len(keys)
-        self.lower = np.array([0.0 if pub.figures[k].derived else 1.0 for k in keys])
-        self.bounds = Bounds(self.lower, np.full(n, float(UNBOUNDED)))
-        self.constraints = (
-            [LinearConstraint(csr_array((data, (rows, cols)), shape=(len(relations), n)), rhs, rhs)]
-            if relations
-            else []
-        )
-        self.integrality = np.ones(n)
+            self.highs.addRow(-constant, -constant, len(index), np.array(index, dtype=np.int32), np.array(values))
 
     def solve(self, objective: np.ndarray) -> np.ndarray:
-        if not self.constraints:
+        """An optimal integer solution. The linear relaxation is tried first (warm-started simplex):
+        tables that add up have whole-number corners, so it is usually already the integer optimum;
+        when it is not, the model becomes an integer programme from then on."""
+        if self.empty:
             return np.where(objective > 0, self.lower, float(UNBOUNDED))
-        result = milp(objective, integrality=self.integrality, bounds=self.bounds, constraints=self.constraints)
-        if result.status != 0 or result.x is None:
-            raise InconsistentPublication(result.message)
-        solution: np.ndarray = np.round(result.x)
+        n = len(self.keys)
+        self.highs.changeColsCost(n, np.arange(n, dtype=np.int32), objective.astype(float))
+        x = self._run()
+        if not self.integer and not np.allclose(x, np.round(x), atol=1e-7):
+            self.integer = True
+            kinds = np.full(n, highspy.HighsVarType.kInteger)
+            self.highs.changeColsIntegrality(n, np.arange(n, dtype=np.int32), kinds)
+            x = self._run()
+        solution: np.ndarray = np.round(x)
         return solution
+
+    def _run(self) -> np.ndarray:
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise InconsistentPublication(self.highs.modelStatusToString(status))
+        return np.array(self.highs.getSolution().col_value)
 
 
 def exposed(low: int, high: int, *, derived: bool, width: int, threshold: int) -> bool:
