@@ -102,8 +102,12 @@ class Publication:
         found = self.figures.get(key)
         if found is None:
             found = self.figures[key] = Figure(key, label, where, shown, value, derived)
-        elif found.shown is None and shown is not None:
-            found.shown = shown
+        elif shown is not None and shown != found.shown:
+            # Shown as a number anywhere, it is known everywhere.
+            if found.shown is None or found.shown == SUPPRESSED:
+                found.shown = shown
+            elif shown != SUPPRESSED:
+                raise InconsistentPublication(f"{label} is published as both {found.shown} and {shown}")
         return found
 
     def add_sum(self, total: str, parts: Sequence[str], *, reason: str) -> None:
@@ -304,7 +308,7 @@ def explain(pub: Publication, key: str, low: int, high: int, relations: Sequence
     if figure.derived:
         subject = f"The number of {figure.label} ({figure.where}) is not published, but it"
     else:
-        subject = f"The hidden number of {figure.label} ({figure.where})"
+        subject = f"The hidden figure ‘{figure.label}’ in {figure.where}"
     if low == high:
         what = f"can be worked out as exactly {low}"
     elif high >= UNBOUNDED:
