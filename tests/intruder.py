@@ -129,9 +129,11 @@ class Intruder:
             result[root(next(iter(row[0])))][1].append(row)
         return list(result.values())
 
-    def bounds(self) -> dict[str, tuple[int, int]]:
+    def bounds(self, *, enough: int | None = None) -> dict[str, tuple[int, int]]:
         """Smallest and largest value of every unknown: an integer programme each way (HiGHS through
-        SciPy's ``milp``, always as an integer programme)."""
+        SciPy's ``milp``, always as an integer programme). With ``enough``, an unknown already seen at
+        two values ``enough`` apart in solutions found for others is reported with that range instead
+        (any solution found is a valid witness: this only saves solving)."""
         result = {}
         for unknowns, rows in self._groups():
             index = {k: i for i, k in enumerate(unknowns)}
@@ -144,14 +146,28 @@ class Intruder:
                     for k, c in free.items():
                         matrix[r, index[k]] = c
                 constraints = [LinearConstraint(matrix, [lo for _, lo, _ in rows], [hi for _, _, hi in rows])]
+            seen_low, seen_high = np.full(n, np.inf), np.full(n, -np.inf)
+
+            def solve(cost: np.ndarray) -> np.ndarray:
+                solved = milp(cost, integrality=np.ones(n), bounds=bounds, constraints=constraints)
+                assert solved.status == 0, solved.message
+                x = np.round(solved.x)
+                np.minimum(seen_low, x, out=seen_low)
+                np.maximum(seen_high, x, out=seen_high)
+                return x
+
+            if enough is not None:
+                solve(np.ones(n))
+                solve(-np.ones(n))
             for k, i in index.items():
+                if enough is not None and seen_high[i] - seen_low[i] >= enough:
+                    result[k] = (int(seen_low[i]), int(seen_high[i]))
+                    continue
                 ends = []
                 for sign in (1.0, -1.0):
                     cost = np.zeros(n)
                     cost[i] = sign
-                    solved = milp(cost, integrality=np.ones(n), bounds=bounds, constraints=constraints)
-                    assert solved.status == 0, solved.message
-                    ends.append(round(solved.x[i]))
+                    ends.append(int(solve(cost)[i]))
                 result[k] = (ends[0], ends[1])
         return result
 
@@ -172,7 +188,7 @@ class Intruder:
         """Hidden figures narrower than ``width``, and differences narrower than ``width`` that could be
         a small count (an exact 0, or a certainly large difference, is no secret)."""
         exposed = {}
-        for k, (low, high) in self.bounds().items():
+        for k, (low, high) in self.bounds(enough=width).items():
             if high - low >= width:
                 continue
             if k in self.differences and not (low < threshold and high >= 1):
@@ -303,7 +319,7 @@ def _read_disproportionality(intruder: Intruder, tables: dict[str, dict[str, Any
                 intruder.facts.append((terms, 0.0, np.inf))
 
 
-def read_london(intruder: Intruder, dataset: dict[str, dict[str, Any]], who: list[str]) -> None:
+def read_london(intruder: Intruder, dataset: dict[str, dict[str, Any]], who: list[str], label: str = "london") -> None:
     """A London dataset: each row repeats a partnership's release (``who`` in row order), and each
     published London total is the sum of its column."""
     for key, t in dataset.items():
@@ -317,14 +333,14 @@ def read_london(intruder: Intruder, dataset: dict[str, dict[str, Any]], who: lis
                 intruder.read(name, t["cells"][i][j])
                 names.append(name)
             if str(t["london"][j]) not in ("c", ":", "z"):
-                intruder.read(f"london/{key}/{s[0]}", t["london"][j])
-                intruder.equal(f"london/{key}/{s[0]}", names)
+                intruder.read(f"{label}/{key}/{s[0]}", t["london"][j])
+                intruder.equal(f"{label}/{key}/{s[0]}", names)
         if t.get("partnership_totals") is not None and str(t.get("london_total")) not in ("c", ":", "z", "None"):
             totals = [_london_total(key, p) for p in who]
             for p, text in zip(totals, t["partnership_totals"], strict=True):
                 intruder.read(p, text)
-            intruder.read(f"london/{key}/total", t["london_total"])
-            intruder.equal(f"london/{key}/total", totals)
+            intruder.read(f"{label}/{key}/total", t["london_total"])
+            intruder.equal(f"{label}/{key}/total", totals)
 
 
 def _london_cell(key: str, series: str, who: str, table: dict[str, Any]) -> str:
