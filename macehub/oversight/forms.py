@@ -117,7 +117,10 @@ class PreviewReleaseForm(GovukForm):
 
     def chosen(self) -> tuple[Period, int]:
         """The quarter and threshold asked for, or the last complete quarter and 5 where they are wrong."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data  # fields that are right keep their value when another is wrong
         period = parse_period(data.get("period") or "") or last_complete_quarter()
         return period, int(data.get("threshold") or DEFAULT_THRESHOLD)
 

@@ -260,9 +260,7 @@ def test_the_lead_is_told_which_figure_gives_a_release_away_and_the_preparer_get
     Release.objects.filter(pk=release.pk).update(tables=tables)
     page = lead.get(f"/oversight/releases/{release.pk}/").content.decode()
     assert 'data-testid="audit-failed"' in page and "can be worked out as exactly 1" in page
-    response = lead.post(
-        f"/oversight/releases/{release.pk}/sign-off/", {"confirm": "on", "version": release.version}
-    )
+    response = lead.post(f"/oversight/releases/{release.pk}/sign-off/", {"confirm": "on", "version": release.version})
     text = response.content.decode()
     assert "cannot be signed off" in text and "‘18 to 20’" in text
     assert Release.objects.get(pk=release.pk).status == "draft"
