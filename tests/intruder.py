@@ -136,39 +136,46 @@ class Intruder:
         (any solution found is a valid witness: this only saves solving)."""
         result = {}
         for unknowns, rows in self._groups():
-            index = {k: i for i, k in enumerate(unknowns)}
-            n = len(unknowns)
-            bounds = Bounds([self.lower[k] for k in unknowns], [LIMIT] * n)
-            constraints = []
-            if rows:
-                matrix = np.zeros((len(rows), n))
-                for r, (free, _, _) in enumerate(rows):
-                    for k, c in free.items():
-                        matrix[r, index[k]] = c
-                constraints = [LinearConstraint(matrix, [lo for _, lo, _ in rows], [hi for _, _, hi in rows])]
-            seen_low, seen_high = np.full(n, np.inf), np.full(n, -np.inf)
+            result.update(self._group_bounds(unknowns, rows, enough))
+        return result
 
-            def solve(cost: np.ndarray) -> np.ndarray:
-                solved = milp(cost, integrality=np.ones(n), bounds=bounds, constraints=constraints)
-                assert solved.status == 0, solved.message
-                x = np.round(solved.x)
-                np.minimum(seen_low, x, out=seen_low)
-                np.maximum(seen_high, x, out=seen_high)
-                return x
+    def _group_bounds(
+        self, unknowns: list[str], rows: list[tuple[dict[str, float], float, float]], enough: int | None
+    ) -> dict[str, tuple[int, int]]:
+        index = {k: i for i, k in enumerate(unknowns)}
+        n = len(unknowns)
+        bounds = Bounds([self.lower[k] for k in unknowns], [LIMIT] * n)
+        constraints = []
+        if rows:
+            matrix = np.zeros((len(rows), n))
+            for r, (free, _, _) in enumerate(rows):
+                for k, c in free.items():
+                    matrix[r, index[k]] = c
+            constraints = [LinearConstraint(matrix, [lo for _, lo, _ in rows], [hi for _, _, hi in rows])]
+        seen_low, seen_high = np.full(n, np.inf), np.full(n, -np.inf)
 
-            if enough is not None:
-                solve(np.ones(n))
-                solve(-np.ones(n))
-            for k, i in index.items():
-                if enough is not None and seen_high[i] - seen_low[i] >= enough:
-                    result[k] = (int(seen_low[i]), int(seen_high[i]))
-                    continue
-                ends = []
-                for sign in (1.0, -1.0):
-                    cost = np.zeros(n)
-                    cost[i] = sign
-                    ends.append(int(solve(cost)[i]))
-                result[k] = (ends[0], ends[1])
+        def solve(cost: np.ndarray) -> np.ndarray:
+            solved = milp(cost, integrality=np.ones(n), bounds=bounds, constraints=constraints)
+            assert solved.status == 0, solved.message
+            x = np.round(solved.x)
+            np.minimum(seen_low, x, out=seen_low)
+            np.maximum(seen_high, x, out=seen_high)
+            return x
+
+        if enough is not None:
+            solve(np.ones(n))
+            solve(-np.ones(n))
+        result = {}
+        for k, i in index.items():
+            if enough is not None and seen_high[i] - seen_low[i] >= enough:
+                result[k] = (int(seen_low[i]), int(seen_high[i]))
+                continue
+            ends = []
+            for sign in (1.0, -1.0):
+                cost = np.zeros(n)
+                cost[i] = sign
+                ends.append(int(solve(cost)[i]))
+            result[k] = (ends[0], ends[1])
         return result
 
     def enumerate_bounds(self, top: int = 12) -> dict[str, tuple[int, int]]:
