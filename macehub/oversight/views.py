@@ -191,7 +191,7 @@ def _about_sheet(
         ["To", period.end.isoformat()],
         [
             "Disclosure control",
-            "applied: counts from 1 to 4 shown as c, with secondary suppression"
+            "applied: counts from 1 to 4 shown as c, with audited secondary suppression (docs/disclosure-control.md)"
             if mode == display.PUBLISHED
             else "not applied: for use inside the partnership only",
         ],
