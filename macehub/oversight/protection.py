@@ -94,11 +94,6 @@ def publish(
     return Published(out, pub, model.names, result, threshold)
 
 
-def protect(table: Table, *, threshold: int = DEFAULT_THRESHOLD) -> dict[str, Any]:
-    """One table on its own, protected as if nothing else were published beside it."""
-    return publish({table.spec.key: table}, threshold=threshold).tables[table.spec.key]
-
-
 def _published_table(table: Table, pub: Publication, names: dict[tuple[str, str, str], str]) -> dict[str, Any]:
     spec = table.spec
     result: dict[str, Any] = {

@@ -138,7 +138,12 @@ def sign_off_release(*, actor: Any, release: Release, expected_version: int) -> 
     policy.require(actor, "sign_off_release", release)
     if release.status != ReleaseStatus.DRAFT:
         raise ValidationError("This release has already been signed off.")
-    result = audit_stored_release(release)
+    try:
+        result = audit_stored_release(release)
+    except InconsistentPublication:
+        raise ValidationError(
+            "The release's figures contradict their own totals, so they cannot be checked: prepare it again."
+        ) from None
     if not result.passed:
         raise DisclosureRiskError(result)
     with transaction.atomic():

@@ -231,6 +231,10 @@ class Model:
         if value is None and not _counted(shown):
             return None
         key = name(self.prefix, (grid.key, row, col))
+        found = self.pub.figures.get(key)
+        if found is not None and _disagree(found.value, value, found.shown, shown):
+            # Said to be the same figure, but the figures differ: this table's is a figure of its own.
+            key = f"{key}@{grid.key}"
         self.pub.figure(key, label=label, where=self._where(grid.key), value=value, shown=shown)
         self.names[(grid.key, row, col)] = key
         return key
@@ -272,12 +276,26 @@ class Model:
             self.pub.add_sum(grand, col_totals, reason=f"the grand total {{total}} of {where} and the column totals")
 
     def _nested(self, parents: list[str], child: str, label: str, at: Position) -> None:
+        figures = [self.pub.figures[k] for k in (*parents, child)]
+        values = [f.value for f in figures]
+        shown = [f.shown if f.shown is not None and f.shown.isdigit() else None for f in figures]
+        for numbers in (values, shown):
+            known = [int(n) for n in numbers if n is not None]
+            if len(known) == len(numbers) and known[-1] > sum(known[:-1]):
+                return  # the inner count is larger here, so it is not a subset: no relation to state
         parent_labels = " plus ".join(f"‘{self.pub.figures[p].label}’" for p in parents)
         key = f"{child}|rest"
         self.pub.add_nested(
             parents, child, key=key, label=label, where=self._where(at[0]),
             reason=f"{parent_labels} ({{total}}) and ‘{self.pub.figures[child].label}’, which counts some of them",
         )  # fmt: skip
+
+
+def _disagree(value_a: int | None, value_b: int | None, shown_a: str | None, shown_b: str | None) -> bool:
+    if value_a is not None and value_b is not None:
+        return value_a != value_b
+    numbers = [s for s in (shown_a, shown_b) if s is not None and s.isdigit()]
+    return len(numbers) == 2 and numbers[0] != numbers[1]
 
 
 def publishable_share(pub: Publication, names: dict[Position, str], inputs: list[Position]) -> bool:

@@ -499,6 +499,8 @@ def release_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             )
             for finding in risk.result.findings[:10]:
                 form.add_error(None, finding.explanation)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
         else:
             messages.success(
                 request, f"You signed off the {release.label} release. It is now available to the London team."
