@@ -107,9 +107,9 @@ def protect_count(value: int | None, *, threshold: int = DEFAULT_THRESHOLD) -> s
     return str(value)
 
 
-def _show(pub: Publication, hidden: set[str]) -> None:
+def _show(pub: Publication, hidden: set[str], locked: set[str]) -> None:
     for key, figure in pub.figures.items():
-        if figure.derived or figure.value is None:
+        if figure.derived or figure.value is None or key in locked:
             continue
         figure.shown = SUPPRESSED if key in hidden else str(figure.value)
 
@@ -126,7 +126,7 @@ def suppress(
     locked = set(locked)
     publishable = {k for k, f in pub.figures.items() if not f.derived and f.value is not None and k not in locked}
     hidden = {k for k in publishable if is_small(pub.figures[k].value or 0, threshold)}
-    _show(pub, hidden)
+    _show(pub, hidden, locked)
     # A component's audit depends only on which of its figures are unknown: remember it.
     cache: dict[frozenset[str], tuple[list[Finding], dict[str, tuple[int, int]]]] = {}
     while True:
@@ -148,7 +148,7 @@ def suppress(
         if choice is None:
             raise InconsistentPublication(f"No further figure can protect it: {target.explanation}")
         hidden.add(choice)
-        _show(pub, hidden)
+        _show(pub, hidden, locked)
 
 
 def _best_partner(

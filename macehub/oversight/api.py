@@ -314,7 +314,7 @@ def _measures(caller: Caller, partnership_id: int, chosen: Any, keys: list[str],
     partnership = Partnership.objects.get(pk=partnership_id)
     tables = compute_tables(selectors.scope_for(partnership), chosen, keys)
     # Published: the same strings as the release and the dashboard's "as published" view.
-    as_published = services.published_tables(partnership, chosen) if published else {}
+    as_published = services.published_tables(partnership, chosen, keys) if published else {}
     result: dict[str, Any] = {}
     for key, t in tables.items():
         if published:

@@ -82,16 +82,50 @@ class Published:
 
 
 def publish(
-    tables: dict[str, Table], *, threshold: int = DEFAULT_THRESHOLD, where: str = "", prefix: str = "p"
+    tables: dict[str, Table],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    where: str = "",
+    prefix: str = "p",
+    locked: dict[str, dict[str, Any]] | None = None,
 ) -> Published:
-    """The published form of a set of tables, protected jointly (never a raw small count)."""
+    """The published form of a set of tables, protected jointly (never a raw small count).
+
+    ``locked`` holds tables already published (their strings): those figures keep their strings
+    and are never hidden again; the other tables are protected around them."""
     people = [t for t in tables.values() if t.spec.individuals]
     pub = Publication()
     model = Model(pub, prefix, where)
     model.add([grid_from_table(t) for t in people])
-    result = suppress(pub, threshold=threshold, width=protection_width(threshold))
+    fixed: set[str] = set()
+    for key, data in (locked or {}).items():
+        grid = grid_from_released(key, data)
+        for position, name in model.names.items():
+            if position[0] == key and name not in fixed:
+                _, shown = grid.read(position[1], position[2])
+                if shown is not None:
+                    pub.figures[name].shown = shown
+                    fixed.add(name)
+    result = suppress(pub, threshold=threshold, width=protection_width(threshold), locked=fixed)
     out = {key: _published_table(t, pub, model.names) for key, t in tables.items()}
+    out.update({k: v for k, v in (locked or {}).items() if k in out})
     return Published(out, pub, model.names, result, threshold)
+
+
+def unavailable(table: Table) -> dict[str, Any]:
+    """A table published with no figures (``:``): what is left when it cannot be protected around
+    figures published earlier."""
+    return {
+        "title": table.spec.title,
+        "definition": table.spec.definition,
+        "additive": False,
+        "rows": [_line(r) for r in table.rows],
+        "columns": [_line(c) for c in table.columns],
+        "cells": [[NOT_AVAILABLE for _ in table.columns] for _ in table.rows],
+        "row_totals": None,
+        "column_totals": None,
+        "total": None,
+    }
 
 
 def _published_table(table: Table, pub: Publication, names: dict[tuple[str, str, str], str]) -> dict[str, Any]:

@@ -4,6 +4,7 @@ dataset, issuing and revoking API tokens, and recording exports."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +24,7 @@ from .measures import LONDON_EXTRACT, PUBLISHED_TABLES
 from .models import TOKEN_PREFIX, APIToken, LondonDataset, Release, ReleaseStatus, TokenScope, hash_token
 from .periods import Period, quarter_of
 from .policies import policy
-from .protection import Published, assemble, audit_london, audit_release, publish
+from .protection import Published, assemble, audit_london, audit_release, publish, unavailable
 
 ALLOWED_THRESHOLDS = (3, 5, 7, 10)
 
@@ -36,31 +37,47 @@ class DisclosureRiskError(ValidationError):
         super().__init__([f.explanation for f in result.findings])
 
 
-def publish_period(partnership: Partnership, period: Period, *, threshold: int) -> Published:
-    """Every table about people for one partnership and period, protected as one publication.
-
-    The release, the dashboard's "as published" view, its exports and the board report all take
-    their strings from this, so the same figure is never published with two patterns."""
-    tables = selectors.tables_for(partnership, period, PUBLISHED_TABLES)
+def publish_extract(partnership: Partnership, period: Period, *, threshold: int) -> Published:
+    """The standard London extract for one partnership and period, protected as one publication."""
+    tables = selectors.tables_for(partnership, period, LONDON_EXTRACT)
     return publish(tables, threshold=threshold, where=f", {partnership.short_name} {period.label}")
 
 
-def published_tables(partnership: Partnership, period: Period) -> dict[str, dict[str, Any]]:
-    """What a table looks like "as published" for a partnership and period: the current signed-off
-    release's strings where the quarter was released (exactly what London holds), and the rest of
-    the same joint publication; the month-by-month trend is never published."""
+def published_tables(
+    partnership: Partnership, period: Period, keys: Iterable[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Tables "as published" for a partnership and period — the dashboard's published view, its
+    exports, the API and the board report all read this.
+
+    The London extract is one joint publication: the current signed-off release's strings where
+    the quarter was released (exactly what London holds), otherwise what the release would be.
+    Every other table about people is protected around the extract's figures, which are never
+    hidden again (each such table is linked only to extract tables, so each is protected on its
+    own and the same table always comes out the same, whichever page asks). The month-by-month
+    trend is never published."""
     release = selectors.current_release(partnership, period) if period.kind == "quarter" else None
     threshold = release.threshold if release is not None else DEFAULT_THRESHOLD
-    tables = dict(publish_period(partnership, period, threshold=threshold).tables)
+    extract_tables = selectors.tables_for(partnership, period, LONDON_EXTRACT)
+    where = f", {partnership.short_name} {period.label}"
     if release is not None:
-        tables.update({k: v for k, v in release.tables.items() if k in tables})
-    return tables
+        extract = {k: v for k, v in release.tables.items() if k in LONDON_EXTRACT}
+    else:
+        extract = publish(extract_tables, threshold=threshold, where=where).tables
+    result = dict(extract)
+    wanted = list(keys) if keys is not None else PUBLISHED_TABLES
+    others = [k for k in wanted if k in PUBLISHED_TABLES and k not in LONDON_EXTRACT]
+    for key, table in selectors.tables_for(partnership, period, others).items():
+        tables = {**extract_tables, key: table} if table.spec.individuals else {key: table}
+        try:
+            result[key] = publish(tables, threshold=threshold, where=where, locked=extract).tables[key]
+        except InconsistentPublication:
+            result[key] = unavailable(table)
+    return result
 
 
 def build_release_tables(partnership: Partnership, period: Period, *, threshold: int) -> dict[str, Any]:
     """The standard London extract for one partnership and quarter, after disclosure control."""
-    published = publish_period(partnership, period, threshold=threshold)
-    return {key: published.tables[key] for key in LONDON_EXTRACT}
+    return publish_extract(partnership, period, threshold=threshold).tables
 
 
 def audit_stored_release(release: Release) -> AuditResult:

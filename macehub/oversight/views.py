@@ -79,7 +79,7 @@ def _display_tables(
     previous = compute_tables(scope, period.previous(), comparable)
     london = selectors.london_medians(period, [k for k in comparable if k in LONDON_EXTRACT])
     may_drill = selectors.may_drill(request.user, partnership)
-    published, before = _published(partnership, period, mode)
+    published, before = _published(partnership, period, mode, keys)
     result = []
     for key in keys:
         base = display.drill_url(partnership.pk, key, period) if may_drill and SPECS[key].drill else ""
@@ -95,13 +95,13 @@ def _display_tables(
 
 
 def _published(
-    partnership: Partnership, period: Period, mode: str
+    partnership: Partnership, period: Period, mode: str, keys: list[str]
 ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """This period's and the previous period's tables as published (only in the published view)."""
     if mode != display.PUBLISHED:
         return {}, {}
-    now = services.published_tables(partnership, period)
-    return now, services.published_tables(partnership, period.previous())
+    now = services.published_tables(partnership, period, keys)
+    return now, services.published_tables(partnership, period.previous(), keys)
 
 
 @require_GET
@@ -317,7 +317,7 @@ def report_pdf(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     tables = compute_tables(scope, period, keys)
     previous = compute_tables(scope, period.previous(), [k for k in keys if len(tables[k].columns) == 1])
     london = selectors.london_medians(period, [k for k in keys if k in LONDON_EXTRACT])
-    published, before = _published(partnership, period, display.PUBLISHED)
+    published, before = _published(partnership, period, display.PUBLISHED, keys)
     shown = [
         display.build(
             tables[k], mode=display.PUBLISHED, published=published.get(k), previous=previous.get(k),
@@ -410,7 +410,7 @@ def release_prepare(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     period = form.chosen() if form.is_bound and form.is_valid() else initial_period
     threshold = form.cleaned_data["threshold"] if form.is_bound and form.is_valid() else preview_threshold
     tables = selectors.tables_for(partnership, period, LONDON_EXTRACT)
-    published = services.publish_period(partnership, period, threshold=threshold)
+    published = services.publish_extract(partnership, period, threshold=threshold)
     previews = [preview(tables[k], published) for k in LONDON_EXTRACT]
     existing = selectors.releases_visible_to(request.user).filter(partnership=partnership, period_start=period.start)
     return render(
