@@ -335,7 +335,7 @@ def run(
     report.rows.append(
         Row(
             "release",
-            "Release tables (services.build_release_tables: every table, protected jointly with the audit in the loop)",
+            "Release tables (services.build_release_tables: the 15 extract tables, protected jointly with the audit in the loop)",
             timed(
                 lambda: services.build_release_tables(partnership, period, threshold=THRESHOLD),
                 runs=runs,
