@@ -240,6 +240,9 @@ def test_wrong_preview_parameters_get_a_plain_error_not_a_crash(world: Any, clie
         assert response.status_code == 200, query
         assert error in response.content.decode(), query
     assert analyst.get(url + "?threshold=10&period=2025-q1").status_code == 200
+    # A right quarter is kept when the threshold is wrong.
+    kept = analyst.get(url + "?threshold=abc&period=2025-q1").content.decode()
+    assert "Choose a threshold from the list" in kept and "<strong>2025-26 Q1 (April to June 2025)</strong>" in kept
 
 
 @pytest.mark.django_db
