@@ -10,11 +10,13 @@ middleware, policies and template rendering count):
    for the last complete quarter of the data: the view's own table builder (children on the
    register and the month-by-month trend, the previous quarter, the London medians) and the
    page as its partnership analyst sees it. Target: under 300 ms.
-2. **One partnership's quarterly release**: ``services.build_release_tables`` (the 15 tables of
-   the standard London extract with disclosure control), ``services.prepare_release`` (the
+2. **One partnership's quarterly release**: ``services.build_release_tables`` (every table
+   about people computed and protected jointly, with the intruder audit in the loop; the 15
+   tables of the standard London extract kept), ``services.prepare_release`` (the
    same, stored as a draft correction) and the "Prepare a release" preview page. Target: 2 s.
 3. **The pan-London assembly**: ``services.publish_london_dataset`` (every partnership's
-   current signed-off release assembled into the 15 London tables, checked and stored) and
+   current signed-off release assembled into the 15 London tables, audited jointly with every
+   release in it as an intruder would combine them, and stored) and
    the London view page as the London team sees it. Target: 10 s. Before timing, every
    partnership's release for the quarter is prepared by its analyst and signed off by its
    lead (once; later runs reuse them); building all of them is timed once too.
@@ -333,7 +335,7 @@ def run(
     report.rows.append(
         Row(
             "release",
-            "Release tables (services.build_release_tables: 15 tables + disclosure control)",
+            "Release tables (services.build_release_tables: the 15 extract tables, protected jointly with the audit in the loop)",
             timed(
                 lambda: services.build_release_tables(partnership, period, threshold=THRESHOLD),
                 runs=runs,
@@ -345,7 +347,7 @@ def run(
     report.rows.append(
         Row(
             "release",
-            "Prepare the release (services.prepare_release: build, store the draft, audit)",
+            "Prepare the release (services.prepare_release: build with the audit, store the draft)",
             timed(
                 lambda: services.prepare_release(
                     actor=analyst, partnership=partnership, period=period, correction_reason=CORRECTION
@@ -393,7 +395,7 @@ def run(
         Row(
             "london",
             "Publish the London dataset (services.publish_london_dataset: assemble 15 tables from "
-            f"{len(partnerships)} releases, check, store)",
+            f"{len(partnerships)} releases, joint intruder audit, store)",
             timed(lambda: services.publish_london_dataset(actor=london_user, period=period), runs=runs, warmup=warmup),
             raw_all,
         )

@@ -88,3 +88,11 @@ def test_demo_casework_tells_realistic_stories(db: Any) -> None:
     )
     kinds = {e.kind for e in timeline.events_for(grace, busiest)}
     assert {"risk", "plan", "missing", "nrm"} <= kinds
+    # The same seeded demo (seeding costs half a minute, so it is shared): everything the demo
+    # publishes — every signed-off release and London dataset — audited jointly by the tests' own
+    # intruder finds no figure it can work out (C33).
+    from .oversight.demo_audit import demo_disclosures
+
+    checked, found = demo_disclosures()
+    assert checked > 1000
+    assert found == {}, list(found.items())[:5]

@@ -1,29 +1,41 @@
 """Statistical disclosure control for every figure that leaves a partnership.
 
 The rules (domain requirements R49–R55, following the Government Statistical Service's
-practice):
+practice; the method in full is ``docs/disclosure-control.md``):
 
-* a count from 1 up to ``threshold - 1`` (default 1–4) is shown as ``c``; a true zero is
-  shown as ``0``;
-* **secondary suppression**: in a table with row, column and grand totals, more cells are
-  hidden until no hidden cell can be worked out from the figures that are shown. Hidden
-  cells are the unknowns of the table's equations (each row and each column adds up to its
-  total). A hidden cell can be derived exactly when it is not on a *cycle* of hidden cells
-  (rows and columns as nodes, hidden cells as edges); so every hidden cell is put on a
-  cycle by hiding, where needed, the cheapest rectangle of further cells;
-* optional rounding of every shown count to a base (for example 5);
-* a percentage is hidden when its numerator is hidden or its base is below the threshold;
+* a count from 1 up to ``threshold - 1`` (default 1–4) is hidden and shown as ``c``
+  (*primary suppression*); a true zero is always shown as ``0``;
+* **secondary suppression with the intruder audit in the loop** (:func:`suppress`): everything
+  published becomes a set of linear constraints over integer unknowns
+  (:mod:`macehub.core.intruder`); while the audit can narrow a hidden figure (or an unpublished
+  difference of nested counts) below the protection width, more figures are hidden — the one
+  that protects it at the least cost, or failing that the one that widens its interval most.
+  Zeros are never hidden. The output passes the audit by construction: hiding every non-zero
+  figure linked to an exposed one always does, and the loop ends there at worst;
+* a percentage, rate or ratio is published only when every count it rests on is published, so
+  it reveals nothing the counts do not;
 * symbols: ``c`` confidential, ``z`` not applicable, ``:`` not available;
 * the method and parameters travel with every protected table (:func:`method`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import product
+from collections.abc import Iterable
 
-SUPPRESSED = "c"
+from .intruder import (
+    SUPPRESSED,
+    UNBOUNDED,
+    AuditResult,
+    Finding,
+    InconsistentPublication,
+    Publication,
+    audit,
+    audit_component,
+    components,
+    exposed,
+    interval,
+)
+
 NOT_APPLICABLE = "z"
 NOT_AVAILABLE = ":"
 SYMBOLS = {
@@ -32,19 +44,52 @@ SYMBOLS = {
     NOT_AVAILABLE: "not available",
 }
 DEFAULT_THRESHOLD = 5
-METHOD_VERSION = 1
+METHOD_VERSION = 2
+#: How many further figures the suppression tries for each exposed one before choosing.
+CANDIDATES = 6
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "NOT_APPLICABLE",
+    "NOT_AVAILABLE",
+    "SUPPRESSED",
+    "SYMBOLS",
+    "UNBOUNDED",
+    "AuditResult",
+    "Finding",
+    "InconsistentPublication",
+    "Publication",
+    "audit",
+    "is_small",
+    "method",
+    "protect_count",
+    "protection_width",
+    "suppress",
+]
 
 
-def method(*, threshold: int = DEFAULT_THRESHOLD, rounding: int | None = None) -> dict[str, object]:
+def protection_width(threshold: int) -> int:
+    """The protection width: a hidden figure's smallest and largest possible values must be at least
+    this far apart. It equals the threshold, so a hidden 1 can be as large as ``1 + threshold`` and
+    nobody can tell whether it is a small count at all."""
+    return threshold
+
+
+def method(*, threshold: int = DEFAULT_THRESHOLD) -> dict[str, object]:
     """The method and parameters, recorded with each release."""
     return {
-        "method": "primary suppression of small counts with cycle-based secondary suppression",
+        "method": "primary suppression of small counts with audited secondary suppression",
         "version": METHOD_VERSION,
         "threshold": threshold,
+        "protection_width": protection_width(threshold),
         "suppressed_range": f"1 to {threshold - 1}",
         "zero_shown_as": "0",
-        "rounding_base": rounding,
-        "percentages": f"hidden when the base is below {threshold} or the count is hidden",
+        "audit": (
+            "integer programming over every published figure (hidden counts at least 1, shared totals, "
+            "nested counts, London totals): no hidden figure can be narrowed to fewer than "
+            f"{protection_width(threshold)} values apart"
+        ),
+        "percentages": "published only when every count they rest on is published",
         "symbols": dict(SYMBOLS),
     }
 
@@ -53,156 +98,94 @@ def is_small(value: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
     return 0 < value < threshold
 
 
-def round_to(value: int, base: int | None) -> int:
-    if not base:
-        return value
-    return int(base * round(value / base))
-
-
-def protect_count(value: int | None, *, threshold: int = DEFAULT_THRESHOLD, rounding: int | None = None) -> str:
-    """One figure on its own (no totals published beside it)."""
+def protect_count(value: int | None, *, threshold: int = DEFAULT_THRESHOLD) -> str:
+    """One figure on its own, with nothing published beside it that it adds up to."""
     if value is None:
         return NOT_AVAILABLE
     if is_small(value, threshold):
         return SUPPRESSED
-    return str(round_to(value, rounding))
+    return str(value)
 
 
-def protect_percentage(
-    numerator: int | None, denominator: int | None, *, threshold: int = DEFAULT_THRESHOLD, places: int = 1
-) -> str:
-    if numerator is None or denominator is None:
-        return NOT_AVAILABLE
-    if denominator == 0:
-        return NOT_APPLICABLE
-    if denominator < threshold or is_small(numerator, threshold):
-        return SUPPRESSED
-    return f"{100 * numerator / denominator:.{places}f}"
+def _show(pub: Publication, hidden: set[str], locked: set[str]) -> None:
+    for key, figure in pub.figures.items():
+        if figure.derived or figure.value is None or key in locked:
+            continue
+        figure.shown = SUPPRESSED if key in hidden else str(figure.value)
 
 
-@dataclass
-class ProtectedTable:
-    """A table with its totals: ``cells[i][j]`` for data rows and columns, and totals.
+def suppress(
+    pub: Publication, *, threshold: int = DEFAULT_THRESHOLD, width: int | None = None, locked: Iterable[str] = ()
+) -> AuditResult:
+    """Choose what to hide so that the audit passes, and set every figure's ``shown`` string.
 
-    Internally row 0 and column 0 hold the totals (row 0 = column totals, column 0 = row
-    totals, ``[0][0]`` = grand total); :meth:`display` returns the published strings in the
-    reading order: data rows then the total row, data columns then the total column."""
-
-    values: list[list[int]]
-    hidden: set[tuple[int, int]] = field(default_factory=set)
-    primary: set[tuple[int, int]] = field(default_factory=set)
-    threshold: int = DEFAULT_THRESHOLD
-    rounding: int | None = None
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return len(self.values), len(self.values[0])
-
-    def shown(self, i: int, j: int) -> str:
-        if (i, j) in self.hidden:
-            return SUPPRESSED
-        return str(round_to(self.values[i][j], self.rounding))
-
-    def display(self) -> list[list[str]]:
-        rows, cols = self.shape
-        order_r = [*range(1, rows), 0]
-        order_c = [*range(1, cols), 0]
-        return [[self.shown(i, j) for j in order_c] for i in order_r]
-
-    def cell(self, row: int, col: int) -> str:
-        """The published value of data cell (row, col), 0-based."""
-        return self.shown(row + 1, col + 1)
-
-    def row_total(self, row: int) -> str:
-        return self.shown(row + 1, 0)
-
-    def column_total(self, col: int) -> str:
-        return self.shown(0, col + 1)
-
-    def grand_total(self) -> str:
-        return self.shown(0, 0)
+    ``pub`` holds true values (``value``) for the figures being published now; figures already
+    published elsewhere (``locked``: an earlier release) keep their ``shown`` string and are
+    never re-hidden. Returns the final audit (which passed)."""
+    width = protection_width(threshold) if width is None else width
+    locked = set(locked)
+    publishable = {k for k, f in pub.figures.items() if not f.derived and f.value is not None and k not in locked}
+    hidden = {k for k in publishable if is_small(pub.figures[k].value or 0, threshold)}
+    _show(pub, hidden, locked)
+    # A component's audit depends only on which of its figures are unknown: remember it.
+    cache: dict[frozenset[str], tuple[list[Finding], dict[str, tuple[int, int]]]] = {}
+    while True:
+        findings: list[Finding] = []
+        intervals: dict[str, tuple[int, int]] = {}
+        groups = components(pub)
+        for keys, relations in groups:
+            signature = frozenset(keys)
+            if signature not in cache:
+                cache[signature] = audit_component(pub, keys, relations, width=width, threshold=threshold)
+            found, bounds = cache[signature]
+            findings += found
+            intervals.update(bounds)
+        if not findings:
+            return AuditResult([], intervals)
+        target = min(findings, key=lambda f: (f.high - f.low, f.key))
+        group = next(set(keys) for keys, _ in groups if target.key in keys)
+        choice = _best_partner(pub, target, group, publishable, width=width, threshold=threshold)
+        if choice is None:
+            raise InconsistentPublication(f"No further figure can protect it: {target.explanation}")
+        hidden.add(choice)
+        _show(pub, hidden, locked)
 
 
-def _with_totals(data: Sequence[Sequence[int]]) -> list[list[int]]:
-    rows = [list(r) for r in data]
-    n_cols = len(rows[0]) if rows else 0
-    col_totals = [sum(r[j] for r in rows) for j in range(n_cols)]
-    table = [[sum(col_totals), *col_totals]]
-    table += [[sum(r), *r] for r in rows]
-    return table
+def _best_partner(
+    pub: Publication, target: Finding, group: set[str], publishable: set[str], *, width: int, threshold: int
+) -> str | None:
+    """The figure to hide next for ``target``: among the published non-zero figures that share a
+    relation with it (or with the unknowns linked to it), the cheapest that makes it safe; if none
+    does, the one that widens its interval most. Never a zero, never a figure published earlier."""
+    direct: set[str] = set()
+    linked: set[str] = set()
+    for rel in pub.relations:
+        keys = list(rel.figure_keys())
+        if group.isdisjoint(keys):
+            continue
+        for k in keys:
+            figure = pub.figures[k]
+            if k in publishable and not figure.unknown and figure.value:
+                (direct if target.key in keys else linked).add(k)
 
+    def by_value(keys: set[str]) -> list[str]:
+        return sorted(keys, key=lambda k: (-(pub.figures[k].value or 0), k))
 
-def _on_cycle(hidden: set[tuple[int, int]], edge: tuple[int, int]) -> bool:
-    """Is hidden cell ``edge`` on a cycle of hidden cells? (Rows and columns are the nodes.)
-
-    Equivalently: do its row and column stay connected through the other hidden cells."""
-    i, j = edge
-    others = hidden - {edge}
-    by_row: dict[int, list[int]] = {}
-    by_col: dict[int, list[int]] = {}
-    for r, c in others:
-        by_row.setdefault(r, []).append(c)
-        by_col.setdefault(c, []).append(r)
-    seen_rows, seen_cols = {i}, set()
-    frontier: list[tuple[str, int]] = [("r", i)]
-    while frontier:
-        kind, node = frontier.pop()
-        if kind == "r":
-            for c in by_row.get(node, []):
-                if c == j:
-                    return True
-                if c not in seen_cols:
-                    seen_cols.add(c)
-                    frontier.append(("c", c))
-        else:
-            for r in by_col.get(node, []):
-                if r not in seen_rows:
-                    seen_rows.add(r)
-                    frontier.append(("r", r))
-    return False
-
-
-def _cost(values: list[list[int]], hidden: set[tuple[int, int]], cells: list[tuple[int, int]]) -> tuple[int, int]:
-    """Cheapest first: hide few totals, then small values; avoid hiding zeros (0 is shown as 0)."""
-    new = [c for c in cells if c not in hidden]
-    totals = sum(1 for r, c in new if r == 0 or c == 0)
-    zeros = sum(1 for r, c in new if values[r][c] == 0)
-    return (totals * 10_000 + zeros * 1_000 + sum(values[r][c] for r, c in new), len(new))
-
-
-def suppress_table(
-    data: Sequence[Sequence[int]], *, threshold: int = DEFAULT_THRESHOLD, rounding: int | None = None
-) -> ProtectedTable:
-    """Protect a table of counts and its row, column and grand totals."""
-    if not data or not data[0]:
-        raise ValueError("A table needs at least one row and one column.")
-    if any(len(r) != len(data[0]) for r in data):
-        raise ValueError("Every row needs the same number of columns.")
-    if any(v < 0 for r in data for v in r):
-        raise ValueError("Counts cannot be negative.")
-    values = _with_totals(data)
-    rows, cols = len(values), len(values[0])
-    primary = {(i, j) for i, j in product(range(rows), range(cols)) if is_small(values[i][j], threshold)}
-    hidden = set(primary)
-    changed = True
-    while changed:
-        changed = False
-        for edge in sorted(hidden):
-            if _on_cycle(hidden, edge):
-                continue
-            i, j = edge
-            best: tuple[tuple[int, int], list[tuple[int, int]]] | None = None
-            for i2, j2 in product(range(rows), range(cols)):
-                if i2 == i or j2 == j:
-                    continue
-                rectangle = [(i, j2), (i2, j), (i2, j2)]
-                cost = _cost(values, hidden, rectangle)
-                if best is None or cost < best[0]:
-                    best = (cost, rectangle)
-            # The totals row and column mean there is always another row and column.
-            if best is None:  # pragma: no cover - unreachable for tables with totals
-                raise RuntimeError("no rectangle available for secondary suppression")
-            hidden |= set(best[1])
-            changed = True
-            break
-    return ProtectedTable(values=values, hidden=hidden, primary=primary, threshold=threshold, rounding=rounding)
+    ordered = by_value(direct) + by_value(linked - direct)
+    derived = pub.figures[target.key].derived
+    best: tuple[tuple[int, int], str] | None = None
+    for candidate in ordered[:CANDIDATES]:
+        figure = pub.figures[candidate]
+        before = figure.shown
+        figure.shown = SUPPRESSED
+        try:
+            low, high = interval(pub, target.key)
+        finally:
+            figure.shown = before
+        value = figure.value or 0
+        # Safe at the least cost (the smallest figure lost); otherwise the widest interval.
+        safe = not exposed(low, high, derived=derived, width=width, threshold=threshold)
+        rank = (0, value) if safe else (1, -(high - low))
+        if best is None or rank < best[0]:
+            best = (rank, candidate)
+    return best[1] if best is not None else None

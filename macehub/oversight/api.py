@@ -30,7 +30,7 @@ from .measures import LONDON_EXTRACT, SECTIONS, SPECS, compute_tables
 from .models import APIToken, LondonDataset, Release, ReleaseStatus, TokenScope, hash_token
 from .periods import last_complete_quarter, parse_period
 from .policies import dashboard_partnership_ids, policy
-from .protection import protect, show_cell
+from .protection import show_cell
 
 
 @dataclass(frozen=True)
@@ -297,15 +297,28 @@ def partnership_measures(
     return _measures(caller, partnership_id, chosen, keys, published)
 
 
+def _never_published(t: Any) -> dict[str, Any]:
+    """A table that is never published (the month-by-month trend): its shape, no figures."""
+    return {
+        "title": t.spec.title,
+        "definition": t.spec.definition,
+        "rows": [[r.key, r.label, r.kind] for r in t.rows],
+        "columns": [[c.key, c.label, c.kind] for c in t.columns],
+        "cells": [[":" for _ in t.columns] for _ in t.rows],
+    }
+
+
 def _measures(caller: Caller, partnership_id: int, chosen: Any, keys: list[str], published: bool) -> dict[str, Any]:
     from macehub.organisations.models import Partnership
 
     partnership = Partnership.objects.get(pk=partnership_id)
     tables = compute_tables(selectors.scope_for(partnership), chosen, keys)
+    # Published: the same strings as the release and the dashboard's "as published" view.
+    as_published = services.published_tables(partnership, chosen, keys) if published else {}
     result: dict[str, Any] = {}
     for key, t in tables.items():
         if published:
-            result[key] = protect(t)
+            result[key] = as_published.get(key) or _never_published(t)
         else:
             result[key] = {
                 "title": t.spec.title,

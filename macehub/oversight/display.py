@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from macehub.core.disclosure import SUPPRESSED
+from macehub.core.disclosure import NOT_AVAILABLE, SUPPRESSED
 
-from .measures import COUNT, PERCENT, PLAIN, RATE, RATIO, Table
+from .measures import COUNT, NEVER_PUBLISHED, PERCENT, PLAIN, RATE, RATIO, Table
 from .periods import Period
-from .protection import Assembled, as_number, protect, show_cell
+from .protection import Assembled, as_number, show_cell
 
 PUBLISHED = "published"
 ALL = "all"
@@ -70,11 +70,14 @@ def _signed(value: float, kind: str) -> str:
     return f"{value:+.0f}" if float(value).is_integer() else f"{value:+.1f}"
 
 
-def _values(table: Table, mode: str, threshold: int) -> tuple[list[list[str]], list[str] | None, str | None]:
+def _values(
+    table: Table, mode: str, published: dict[str, Any] | None
+) -> tuple[list[list[str]], list[str] | None, str | None]:
     """Cell strings (rows × columns), plus column totals and the grand total where the table has them."""
-    if mode == PUBLISHED and table.spec.individuals:
-        published = protect(table, threshold=threshold)
+    if mode == PUBLISHED and published is not None:
         return published["cells"], published.get("column_totals"), published.get("total")
+    if mode == PUBLISHED and table.spec.key in NEVER_PUBLISHED:
+        return [[NOT_AVAILABLE for _ in table.columns] for _ in table.rows], None, None
     cells = [[show_cell(table.cell(r.key, c.key)) for c in table.columns] for r in table.rows]
     if table.spec.additive and table.count_columns == table.columns:
         totals = [str(sum(table.cell(r.key, c.key).count for r in table.rows)) for c in table.columns]
@@ -87,15 +90,17 @@ def build(
     table: Table,
     *,
     mode: str = ALL,
-    threshold: int = 5,
+    published: dict[str, Any] | None = None,
     previous: Table | None = None,
+    previous_published: dict[str, Any] | None = None,
     london: dict[tuple[str, str, str], float | None] | None = None,
     drill_base: str = "",
 ) -> DisplayTable:
     """A computed table as shown on a dashboard: figures (protected or not), comparisons for
-    one-column tables, drill-down links where given, and the chart data."""
+    one-column tables, drill-down links where given, and the chart data. In the published mode the
+    strings come from ``published`` (the period's jointly protected publication)."""
     spec = table.spec
-    cells, totals, grand = _values(table, mode, threshold)
+    cells, totals, grand = _values(table, mode, published)
     columns = [c.label for c in table.columns]
     single = len(table.columns) == 1 or spec.key == "risk_trajectory"
     first = table.columns[0]
@@ -105,7 +110,7 @@ def build(
         columns += [f"{previous.period.label}", "Change"]
     if compare_london:
         columns.append("London median")
-    prev_cells = _values(previous, mode, threshold)[0] if compare_previous and previous is not None else None
+    prev_cells = _values(previous, mode, previous_published)[0] if compare_previous and previous is not None else None
     rows: list[DisplayRow] = []
     multi_total = spec.additive and len(table.columns) > 1 and totals is not None
     for i, r in enumerate(table.rows):
@@ -144,12 +149,15 @@ def build(
             total_cells.append(DisplayCell(grand or "", hidden=grand == SUPPRESSED))
         total_cells += [DisplayCell("") for _ in range(len(columns) - len(total_cells))]
         rows.append(DisplayRow("Total", total_cells, is_total=True))
-    if multi_total and mode == PUBLISHED:
+    if multi_total and mode == PUBLISHED and published is not None:
         # Published row totals come from the protected table.
-        published = protect(table, threshold=threshold)
         for i, total in enumerate(published.get("row_totals") or []):
             rows[i].cells[len(table.columns)] = DisplayCell(total, hidden=total == SUPPRESSED)
     notes = []
+    if mode == PUBLISHED and spec.key in NEVER_PUBLISHED:
+        notes.append(
+            "Not published: the months add up to other quarters' figures, so this table is for the partnership only."
+        )
     if spec.key == "disproportionality":
         from .population import SOURCE
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from macehub.core.disclosure import DEFAULT_THRESHOLD
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
 
 from .models import TokenScope
@@ -96,6 +97,34 @@ class PrepareReleaseForm(GovukForm):
         return parsed if parsed is not None else last_complete_quarter()
 
 
+class PreviewReleaseForm(GovukForm):
+    """The preview's ``?period=…&threshold=…``: wrong or unknown values get a plain error, not a crash."""
+
+    period = forms.ChoiceField(
+        label="Quarter to preview", required=False, error_messages={"invalid_choice": "Choose a quarter that has ended"}
+    )
+    threshold = forms.TypedChoiceField(
+        label="Threshold to preview",
+        coerce=int,
+        required=False,
+        choices=[(t, f"{t} (counts from 1 to {t - 1} are shown as c)") for t in ALLOWED_THRESHOLDS],
+        error_messages={"invalid_choice": "Choose a threshold from the list"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices(quarters_only=True, complete_only=True)  # type: ignore[attr-defined]
+
+    def chosen(self) -> tuple[Period, int]:
+        """The quarter and threshold asked for, or the last complete quarter and 5 where they are wrong."""
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data  # fields that are right keep their value when another is wrong
+        period = parse_period(data.get("period") or "") or last_complete_quarter()
+        return period, int(data.get("threshold") or DEFAULT_THRESHOLD)
+
+
 class SignOffForm(VersionedFormMixin, GovukForm):
     confirm = forms.BooleanField(
         label="I have checked these figures and confirm they may be released to the London layer",
@@ -136,3 +165,13 @@ class IssueTokenForm(GovukForm):
         if value > today + timedelta(days=366):
             raise forms.ValidationError("The expiry date must be within a year")
         return value
+
+
+class WithdrawForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is it being withdrawn?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why it is being withdrawn"},
+        help_text="For example, ‘the intruder audit found figures that can be worked out’. This is recorded.",
+    )

@@ -372,6 +372,8 @@ AGE_LINES = [
         AgeBand.AGE_16_17,
         AgeBand.AGE_18_20,
         AgeBand.AGE_21_24,
+        # Every child discussed is in one row, so the table adds up to the children discussed.
+        AgeBand.ADULT,
         AgeBand.NOT_KNOWN,
     ]
 ]
@@ -1289,8 +1291,11 @@ _SPECS: list[TableSpec] = [
         "partners",
         "Actions agreed at the partnership's meetings. ‘Agreed’ counts actions from meetings held in the "
         "period; ‘completed’ those marked done in the period; ‘on time’ those done by their due date; "
-        "‘overdue at the end’ those agreed by then, still open then and due before the last day.",
+        "‘overdue at the end’ those agreed by then, still open then and due before the last day. Actions are "
+        "tasks owned by agencies, not people, and are published by agency too, so no disclosure control "
+        "is applied.",
         _actions,
+        individuals=False,
         chart="",
         drill=_actions_drill,
         drill_kind="action",
@@ -1301,9 +1306,11 @@ _SPECS: list[TableSpec] = [
         "Actions carried forward, by reason",
         "partners",
         "Decisions at meetings held in the period to carry an action forward, by the reason recorded: "
-        "circumstances changed, started but needs more time, or the agency did not act.",
+        "circumstances changed, started but needs more time, or the agency did not act. About agencies' "
+        "actions, not people: no disclosure control is applied.",
         _carried_reasons,
         additive=True,
+        individuals=False,
         drill=_carried_drill,
         drill_kind="action",
     ),
@@ -1368,6 +1375,13 @@ LONDON_EXTRACT = [
     "actions",
     "carried_reasons",
 ]
+
+
+#: Every published table; those about people are protected together as one publication.
+#: The month-by-month trend is for the partnership only: its months add up to other quarters'
+#: figures, so it is never published (see docs/disclosure-control.md).
+PUBLISHED_TABLES = [s.key for s in _SPECS if s.key != "children_trend"]
+NEVER_PUBLISHED = frozenset({"children_trend"})
 
 
 def specs_in(section: str) -> list[TableSpec]:

@@ -6,7 +6,8 @@ quarterly figures *after* disclosure control (the published strings — numbers,
 ``:`` — never a raw small count) with the method and parameters used. Once signed off by the
 strategic lead a release never changes: a correction is a new release with a higher number.
 A :class:`LondonDataset` is the London team's published assembly of the current signed-off
-releases for a quarter. An :class:`APIToken` stores only the SHA-256 hash of its secret.
+releases for a quarter. The London team can withdraw a release or a dataset (the only change
+either ever sees, made by the withdrawal service with an audited event). An :class:`APIToken` stores only the SHA-256 hash of its secret.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from macehub.core.models import TrackedModel
 class ReleaseStatus(models.TextChoices):
     DRAFT = "draft", "Prepared, waiting for sign-off"
     SIGNED_OFF = "signed_off", "Signed off and released to London"
+    #: Taken back by the London team (it gave figures away); a correction re-issues the quarter.
+    WITHDRAWN = "withdrawn", "Withdrawn by the London team"
 
 
 class ImmutableReleaseError(Exception):
@@ -57,6 +60,11 @@ class Release(TrackedModel):
     correction_reason = models.TextField(blank=True)
     #: Synthetic figures made by the demo data (never in a real deployment).
     is_demo = models.BooleanField(default=False)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-period_start", "partnership__short_name", "-number"]
@@ -79,6 +87,10 @@ class Release(TrackedModel):
             ),
             models.CheckConstraint(
                 condition=Q(number=1) | ~Q(correction_reason=""), name="release_correction_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="release_withdrawn_has_when_and_why",
             ),
         ]
         indexes = [models.Index(fields=["status", "period_start"])]
@@ -113,12 +125,12 @@ class Release(TrackedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not self._state.adding:
             stored = Release.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == ReleaseStatus.SIGNED_OFF:
+            if stored in (ReleaseStatus.SIGNED_OFF, ReleaseStatus.WITHDRAWN):
                 raise ImmutableReleaseError("A signed-off release cannot be changed; prepare a correction instead.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.status == ReleaseStatus.SIGNED_OFF:
+        if self.status != ReleaseStatus.DRAFT:
             raise ImmutableReleaseError("A signed-off release cannot be deleted.")
         return super().delete(*args, **kwargs)
 
@@ -139,11 +151,21 @@ class LondonDataset(TrackedModel):
     )
     published_at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
+    #: Withdrawn by the London team (it gave figures away); its figures are no longer served.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-period_start", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["period_start", "number"], name="london_dataset_number_unique"),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawal_reason=""),
+                name="london_dataset_withdrawn_has_why",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,12 +6,14 @@
   it only for someone who may see those records anyway (a panel role, through the registers'
   and casework's own selectors); everyone else sees numbers, never records.
 * **Releases**: the partnership analyst prepares the quarterly release of the standard London
-  extract; the strategic lead signs it off. The partnership's analysts, strategic leads and
+  extract; the strategic lead signs it off — never someone who prepared it (separation of
+  duties, C32: a person who is both analyst and lead needs a second person to sign off). The partnership's analysts, strategic leads and
   borough admins see its releases, drafts included.
 * The **London layer** (the London project team and system admins) sees only signed-off,
   disclosure-controlled releases and the London datasets assembled from them — never a
   record, a draft or a dashboard. The London team publishes the pan-London dataset; a
-  published dataset may also be read by every partnership's analysts, leads and admins.
+  published dataset may also be read by every partnership's analysts, leads and admins. The
+  London team withdraws a release or a dataset that the intruder audit finds gives figures away.
 * **API tokens**: a borough admin issues and revokes tokens for their partnership; the London
   team and system admins for the London layer.
 """
@@ -72,6 +74,13 @@ def strategic_lead_of(user: Any, obj: Any) -> bool:
 
 
 @predicate
+def prepared_it(user: Any, obj: Any) -> bool:
+    """The person who prepared a release (a release object; a partnership has no preparer)."""
+    preparer = getattr(obj, "prepared_by_id", None)
+    return preparer is not None and preparer == getattr(user, "pk", None)
+
+
+@predicate
 def london_layer(user: Any, obj: Any = None) -> bool:
     return sees_london(user)
 
@@ -99,9 +108,10 @@ class OversightPolicy(Policy):
         self.rule("view_dashboard", sees_partnership_dashboard)
         self.rule("view_releases", sees_releases | london_layer)
         self.rule("prepare_release", analyst_of)
-        self.rule("sign_off_release", strategic_lead_of)
+        self.rule("sign_off_release", strategic_lead_of & ~prepared_it)
         self.rule("view_london", london_layer)
         self.rule("publish_london", london_team)
+        self.rule("withdraw", london_team)
         self.rule("view_published_london", london_layer | sees_releases)
         self.rule("manage_tokens", borough_admin | london_team)
         self.rule("issue_partnership_token", borough_admin_of)

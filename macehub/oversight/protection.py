@@ -1,24 +1,24 @@
 """Disclosure control applied to the agreed dataset (``macehub.core.disclosure`` does the work).
 
-* :func:`protect` turns one computed :class:`~.measures.Table` into the published strings a
-  release stores: additive tables with their totals and cycle-based secondary suppression;
-  other tables figure by figure (counts 1–4 → ``c``; percentages, rates and ratios hidden when
-  their count or base is small). Tables about agencies and meetings are not about people and
-  are published as they are.
-* :func:`preview` shows the same table with the raw values and which cells will be hidden
-  (primary: a small count; secondary: hidden so a small count cannot be worked out).
+* :func:`publish` turns one partnership's computed tables for one period into the published
+  strings, **jointly**: every table about people goes into one intruder model
+  (:mod:`.structure`: additive tables, shared totals, nested counts), small counts are hidden and
+  further figures hidden until the intruder audit passes. A release is the London-extract part of
+  that one publication, so the dashboard's "as published" view, exports, the board report and the
+  release show the same strings. Tables about agencies and meetings are published as they are.
+* :func:`preview` shows the same figures with the raw values and why each hidden one is hidden.
+* :func:`audit_releases` audits published strings only, as an intruder would: one release, or
+  every release and London dataset combined (:func:`london_publication`).
 * :func:`assemble` builds the pan-London table for one extract table from the partnerships'
-  *released* strings: partnerships × figures, each partnership's total, and London totals.
-  A London total is only a number when every partnership's figure in it was published
-  (otherwise ``c``), and the assembled table is then checked as a whole — every hidden cell
-  must lie on a cycle of hidden cells, so none can be recovered from the London totals — and
-  more totals are hidden if one is not.
+  *released* strings: a London total is a number only when every partnership's figure in it was
+  published (so it adds nothing an intruder did not have), and the whole dataset is audited
+  jointly before it is published.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,15 +27,15 @@ from macehub.core.disclosure import (
     NOT_APPLICABLE,
     NOT_AVAILABLE,
     SUPPRESSED,
-    _on_cycle,
-    is_small,
-    protect_count,
-    protect_percentage,
-    round_to,
-    suppress_table,
+    AuditResult,
+    Publication,
+    audit,
+    protection_width,
+    suppress,
 )
 
-from .measures import COUNT, PERCENT, PLAIN, RATE, RATIO, Cell, Table
+from .measures import COUNT, PERCENT, RATE, RATIO, Cell, Table
+from .structure import TOTAL, Model, grid_from_released, grid_from_table, publishable_share, share_inputs
 
 SYMBOLS = {SUPPRESSED, NOT_APPLICABLE, NOT_AVAILABLE}
 
@@ -70,31 +70,65 @@ def show_cell(cell: Cell) -> str:
     return format_number(cell.value, cell.kind)
 
 
-def protect_cell(cell: Cell, *, threshold: int = DEFAULT_THRESHOLD, rounding: int | None = None) -> str:
-    """One figure on its own, after disclosure control."""
-    if cell.kind == COUNT:
-        return protect_count(None if cell.value is None else int(cell.value), threshold=threshold, rounding=rounding)
-    if cell.kind == PERCENT:
-        return protect_percentage(
-            None if cell.value is None else int(cell.value), cell.base, threshold=threshold, places=1
-        )
-    if cell.kind == RATE:
-        if cell.value is None or not cell.base:
-            return NOT_AVAILABLE
-        if is_small(int(cell.value), threshold):
-            return SUPPRESSED
-        return f"{10_000 * float(cell.value) / cell.base:.1f}"
-    if cell.kind == RATIO:
-        if cell.value is None:
-            return NOT_AVAILABLE
-        if cell.base is not None and is_small(cell.base, threshold):
-            return SUPPRESSED
-        return f"{float(cell.value):.2f}"
-    return format_number(cell.value, PLAIN)
+@dataclass
+class Published:
+    """One partnership's tables for one period after disclosure control, with how they got there."""
+
+    tables: dict[str, dict[str, Any]]
+    publication: Publication
+    names: dict[tuple[str, str, str], str]
+    audit: AuditResult
+    threshold: int
 
 
-def protect(table: Table, *, threshold: int = DEFAULT_THRESHOLD, rounding: int | None = None) -> dict[str, Any]:
-    """The published form of a table: what a release stores (never a raw small count)."""
+def publish(
+    tables: dict[str, Table],
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    where: str = "",
+    prefix: str = "p",
+    locked: dict[str, dict[str, Any]] | None = None,
+) -> Published:
+    """The published form of a set of tables, protected jointly (never a raw small count).
+
+    ``locked`` holds tables already published (their strings): those figures keep their strings
+    and are never hidden again; the other tables are protected around them."""
+    people = [t for t in tables.values() if t.spec.individuals]
+    pub = Publication()
+    model = Model(pub, prefix, where)
+    model.add([grid_from_table(t) for t in people])
+    fixed: set[str] = set()
+    for key, data in (locked or {}).items():
+        grid = grid_from_released(key, data)
+        for position, name in model.names.items():
+            if position[0] == key and name not in fixed:
+                _, shown = grid.read(position[1], position[2])
+                if shown is not None:
+                    pub.figures[name].shown = shown
+                    fixed.add(name)
+    result = suppress(pub, threshold=threshold, width=protection_width(threshold), locked=fixed)
+    out = {key: _published_table(t, pub, model.names) for key, t in tables.items()}
+    out.update({k: v for k, v in (locked or {}).items() if k in out})
+    return Published(out, pub, model.names, result, threshold)
+
+
+def unavailable(table: Table) -> dict[str, Any]:
+    """A table published with no figures (``:``): what is left when it cannot be protected around
+    figures published earlier."""
+    return {
+        "title": table.spec.title,
+        "definition": table.spec.definition,
+        "additive": False,
+        "rows": [_line(r) for r in table.rows],
+        "columns": [_line(c) for c in table.columns],
+        "cells": [[NOT_AVAILABLE for _ in table.columns] for _ in table.rows],
+        "row_totals": None,
+        "column_totals": None,
+        "total": None,
+    }
+
+
+def _published_table(table: Table, pub: Publication, names: dict[tuple[str, str, str], str]) -> dict[str, Any]:
     spec = table.spec
     result: dict[str, Any] = {
         "title": spec.title,
@@ -109,18 +143,28 @@ def protect(table: Table, *, threshold: int = DEFAULT_THRESHOLD, rounding: int |
     if not spec.individuals:
         result["cells"] = [[show_cell(table.cell(r.key, c.key)) for c in table.columns] for r in table.rows]
         return result
-    if spec.additive and table.rows and table.count_columns == table.columns:
-        protected = suppress_table(table.count_matrix(), threshold=threshold, rounding=rounding)
-        shown = protected.display()
-        result["cells"] = [row[:-1] for row in shown[:-1]]
-        result["row_totals"] = [row[-1] for row in shown[:-1]] if len(table.columns) > 1 else None
-        result["column_totals"] = shown[-1][:-1]
-        result["total"] = shown[-1][-1]
-        return result
-    result["cells"] = [
-        [protect_cell(table.cell(r.key, c.key), threshold=threshold, rounding=rounding) for c in table.columns]
-        for r in table.rows
-    ]
+
+    def shown(row: str, col: str) -> str:
+        key = names.get((spec.key, row, col))
+        if key is not None:
+            return pub.figures[key].shown or NOT_AVAILABLE
+        cell = table.cell(row, col)
+        raw = show_cell(cell)
+        if row == TOTAL or col == TOTAL or cell.kind == COUNT or raw in (NOT_AVAILABLE, NOT_APPLICABLE):
+            return raw
+        inputs = share_inputs(spec.key, row, col)
+        if inputs is None:  # a population figure: public already
+            return raw
+        return raw if inputs and publishable_share(pub, names, inputs) else SUPPRESSED
+
+    result["cells"] = [[shown(r.key, c.key) for c in table.columns] for r in table.rows]
+    additive = spec.additive and table.rows and table.count_columns == table.columns
+    if additive:
+        result["column_totals"] = [shown(TOTAL, c.key) if len(table.columns) > 1 else shown(TOTAL, TOTAL)
+                                   for c in table.columns]  # fmt: skip
+        result["total"] = shown(TOTAL, TOTAL)
+        if len(table.columns) > 1:
+            result["row_totals"] = [shown(r.key, TOTAL) for r in table.rows]
     return result
 
 
@@ -151,35 +195,58 @@ class Preview:
         return sum(1 for c in cells if c.reason)
 
 
-def preview(table: Table, *, threshold: int = DEFAULT_THRESHOLD) -> Preview:
+def preview(table: Table, published: Published) -> Preview:
     """Raw figures beside what will be published, with the reason for each hidden one."""
     spec = table.spec
+    data = published.tables[spec.key]
     result = Preview(spec.title, spec.key, [r.label for r in table.rows], [c.label for c in table.columns], [])
-    if spec.additive and spec.individuals and table.rows and table.count_columns == table.columns:
-        protected = suppress_table(table.count_matrix(), threshold=threshold)
+    grid = grid_from_table(table)
 
-        def make(i: int, j: int) -> PreviewCell:
-            value = protected.values[i][j]
-            reason = "small" if (i, j) in protected.primary else "protects" if (i, j) in protected.hidden else ""
-            return PreviewCell(str(value), protected.shown(i, j), reason)
+    def make(row: str, col: str, shown: str) -> PreviewCell:
+        value, _ = grid.read(row, col)
+        raw = str(value) if value is not None else show_cell(table.cell(row, col))
+        if row != TOTAL and col != TOTAL and table.cell(row, col).kind != COUNT:
+            raw = show_cell(table.cell(row, col))
+        if shown != SUPPRESSED or raw == SUPPRESSED:
+            return PreviewCell(raw, shown)
+        small = value is not None and 0 < value < published.threshold
+        return PreviewCell(raw, shown, "small" if small else "protects")
 
-        rows, cols = protected.shape
-        result.cells = [[make(i, j) for j in range(1, cols)] for i in range(1, rows)]
-        result.totals = [make(0, j) for j in range(1, cols)]
-        result.total = make(0, 0)
-        return result
-    for r in table.rows:
-        line = []
-        for c in table.columns:
-            cell = table.cell(r.key, c.key)
-            raw = show_cell(cell)
-            if not spec.individuals:
-                line.append(PreviewCell(raw, raw))
-                continue
-            shown = protect_cell(cell, threshold=threshold)
-            line.append(PreviewCell(raw, shown, "small" if shown == SUPPRESSED else ""))
+    for i, r in enumerate(table.rows):
+        line = [make(r.key, c.key, data["cells"][i][j]) for j, c in enumerate(table.columns)]
+        if data.get("row_totals") is not None:
+            line.append(make(r.key, TOTAL, data["row_totals"][i]))
         result.cells.append(line)
+    if data.get("row_totals") is not None:
+        result.columns.append("Total")
+    if data.get("column_totals") is not None:
+        if len(table.columns) > 1:
+            result.totals = [make(TOTAL, c.key, data["column_totals"][j]) for j, c in enumerate(table.columns)]
+            result.totals.append(make(TOTAL, TOTAL, data["total"]))
+        else:
+            result.totals = [make(TOTAL, TOTAL, data["total"])]
+        result.total = None
     return result
+
+
+# --- Auditing what was published ----------------------------------------------------------------
+
+
+def add_released(pub: Publication, tables: dict[str, dict[str, Any]], *, prefix: str, where: str) -> Model:
+    """Every figure of one released set of tables (strings only), with its relations."""
+    from .measures import SPECS
+
+    model = Model(pub, prefix, where)
+    grids = [grid_from_released(k, t) for k, t in tables.items() if k in SPECS and SPECS[k].individuals]
+    model.add(grids)
+    return model
+
+
+def audit_release(tables: dict[str, dict[str, Any]], *, threshold: int, where: str = "") -> AuditResult:
+    """The intruder audit of one release's published strings."""
+    pub = Publication()
+    add_released(pub, tables, prefix="r", where=where)
+    return audit(pub, width=protection_width(threshold), threshold=threshold)
 
 
 # --- Reading released strings ----------------------------------------------------------------
@@ -312,52 +379,69 @@ def assemble(key: str, releases: list[tuple[str, dict[str, Any]]]) -> Assembled 
         key, template["title"], template.get("definition", ""), additive, series, [n for n, _ in released], cells,
         totals, london, london_total, is_median,
     )  # fmt: skip
-    _protect_assembled(assembled)
     return assembled
 
 
-def hidden_positions(assembled: Assembled) -> set[tuple[int, int]]:
-    """Hidden cells of the assembled count table in ``suppress_table``'s layout: row 0 holds the
-    London totals, column 0 the partnership totals; data cells are (1.., 1..)."""
-    hidden: set[tuple[int, int]] = set()
-    counts = [j for j, s in enumerate(assembled.series) if s.kind == COUNT]
-    for i, row in enumerate(assembled.cells, start=1):
-        for j in counts:
-            if row[j] == SUPPRESSED:
-                hidden.add((i, j + 1))
-        if assembled.partnership_totals is not None and assembled.partnership_totals[i - 1] == SUPPRESSED:
-            hidden.add((i, 0))
-    for j in counts:
-        if assembled.london[j] == SUPPRESSED:
-            hidden.add((0, j + 1))
-    if assembled.london_total == SUPPRESSED:
-        hidden.add((0, 0))
-    return hidden
+def london_publication(
+    releases: Sequence[tuple[str, str, dict[str, dict[str, Any]]]],
+    datasets: Iterable[tuple[str, dict[str, Any], Sequence[str]]] = (),
+) -> Publication:
+    """Everything an intruder reading the London layer combines: the releases (``(prefix, where,
+    tables)``: each release's figures are its own unknowns) and the London datasets built from them
+    (``(label, tables, source prefixes in row order)``): a partnership's cell in a London table is
+    the same unknown as in its release, and each London total is the sum of the partnerships'
+    figures."""
+    pub = Publication()
+    models = {prefix: add_released(pub, tables, prefix=prefix, where=where) for prefix, where, tables in releases}
+    for label, tables, sources in datasets:
+        for key, data in tables.items():
+            _london_relations(pub, models, label, key, data, list(sources))
+    return pub
 
 
-def _protect_assembled(assembled: Assembled) -> None:
-    """Secondary suppression across the assembled table: every hidden count must lie on a cycle
-    of hidden cells (rows and columns as nodes) once the London totals are added; where one does
-    not, hide the London totals that would give it away."""
-    if not assembled.additive:
-        return  # No row equations: a London total only ever hides when one of its figures is hidden.
-    changed = True
-    while changed:
-        changed = False
-        hidden = hidden_positions(assembled)
-        for edge in sorted(hidden):
-            if _on_cycle(hidden, edge):
-                continue
-            i, j = edge
-            # Hide the London total of its column and the grand total, and its row's total: a rectangle.
-            if j > 0:
-                assembled.london[j - 1] = SUPPRESSED
-            assembled.london_total = SUPPRESSED
-            if i > 0 and assembled.partnership_totals is not None:
-                assembled.partnership_totals[i - 1] = SUPPRESSED
-            changed = True
-            break
+def _london_relations(
+    pub: Publication, models: dict[str, Model], label: str, key: str, data: dict[str, Any], sources: list[str]
+) -> None:
+    """London totals are sums of the partnerships' figures. A hidden or unavailable London total
+    adds nothing, so only published ones become relations."""
+    where = f"‘{data.get('title', key)}’, {label}"
+    found = [models.get(prefix) for prefix in sources]
+    if any(m is None for m in found):
+        return
+    present = [m for m in found if m is not None]
+    for j, (s_key, s_label, s_kind) in enumerate(data["series"]):
+        shown = str(data["london"][j])
+        if s_kind != COUNT or as_number(shown) is None:
+            continue  # a median of published figures, or not published: nothing new
+        parts = [_series_figure(m, key, s_key) for m in present]
+        if all(parts):
+            total = f"london|{label}|{key}|{s_key}"
+            pub.figure(total, label=f"London total: {s_label}", where=where, shown=shown)
+            reason = f"the London total {{total}} of ‘{s_label}’ in {where} and the other partnerships' figures"
+            pub.add_sum(total, [p for p in parts if p], reason=reason)
+    grand = data.get("london_total")
+    if data.get("partnership_totals") is not None and as_number(grand) is not None:
+        parts = [m.names.get((key, TOTAL, TOTAL)) for m in present]
+        if all(parts):
+            total = f"london|{label}|{key}|*"
+            pub.figure(total, label="London total", where=where, shown=str(grand))
+            pub.add_sum(total, [p for p in parts if p], reason=f"the London total {{total}} of {where}")
 
 
-def rounded(value: int, base: int | None) -> int:
-    return round_to(value, base)
+def _series_figure(model: Model, key: str, series: str) -> str | None:
+    """A London column's figure in one partnership's release: a column total of a table with
+    several columns, or a row of a one-column table."""
+    if (key, TOTAL, series) in model.names:
+        return model.names[(key, TOTAL, series)]
+    return next((name for (t, r, _), name in model.names.items() if t == key and r == series), None)
+
+
+def audit_london(
+    releases: Sequence[tuple[str, str, dict[str, dict[str, Any]]]],
+    datasets: Iterable[tuple[str, dict[str, Any], Sequence[str]]],
+    *,
+    threshold: int,
+) -> AuditResult:
+    """The joint intruder audit of releases and the London datasets assembled from them."""
+    pub = london_publication(releases, datasets)
+    return audit(pub, width=protection_width(threshold), threshold=threshold)

@@ -126,7 +126,7 @@ def releases_visible_to(user: Any) -> QuerySet[Release]:
 
     scope = Q(partnership_id__in=release_partnership_ids(user))
     if sees_london(user):
-        scope |= Q(status=ReleaseStatus.SIGNED_OFF)
+        scope |= Q(status__in=[ReleaseStatus.SIGNED_OFF, ReleaseStatus.WITHDRAWN])
     return Release.objects.filter(scope).select_related("partnership", "prepared_by", "signed_off_by")
 
 
@@ -141,8 +141,11 @@ def draft_for(partnership: Partnership, period: Period) -> Release | None:
 
 
 def current_releases(period: Period, *, include_demo: bool = True) -> list[Release]:
-    """Each partnership's current signed-off release for the quarter (the latest correction)."""
-    qs = Release.objects.filter(status=ReleaseStatus.SIGNED_OFF, period_start=quarter_of(period.start).start)
+    """Each partnership's current signed-off release for the quarter (the latest correction; none
+    when the latest was withdrawn and not yet re-issued)."""
+    qs = Release.objects.filter(
+        status__in=[ReleaseStatus.SIGNED_OFF, ReleaseStatus.WITHDRAWN], period_start=quarter_of(period.start).start
+    )
     if not include_demo:
         qs = qs.filter(is_demo=False)
     seen: set[int] = set()
@@ -150,8 +153,20 @@ def current_releases(period: Period, *, include_demo: bool = True) -> list[Relea
     for release in qs.select_related("partnership").order_by("partnership__short_name", "-number"):
         if release.partnership_id not in seen:
             seen.add(release.partnership_id)
-            result.append(release)
+            if release.status == ReleaseStatus.SIGNED_OFF:
+                result.append(release)
     return result
+
+
+def current_release(partnership: Partnership, period: Period) -> Release | None:
+    """The partnership's current signed-off release of a quarter (its latest correction), if any."""
+    return (
+        Release.objects.filter(
+            partnership=partnership, status=ReleaseStatus.SIGNED_OFF, period_start=quarter_of(period.start).start
+        )
+        .order_by("-number")
+        .first()
+    )
 
 
 def released_quarters() -> list[Period]:
@@ -230,7 +245,8 @@ def london_trend(key: str, row: str, col: str, quarters: list[Period]) -> list[d
 
 
 def published_datasets() -> QuerySet[LondonDataset]:
-    return LondonDataset.objects.select_related("published_by")
+    """Published London datasets that have not been withdrawn."""
+    return LondonDataset.objects.filter(withdrawn_at__isnull=True).select_related("published_by")
 
 
 def published_visible_to(user: Any) -> QuerySet[LondonDataset]:

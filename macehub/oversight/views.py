@@ -21,7 +21,15 @@ from macehub.core.services import ConcurrentEditError
 from macehub.organisations.models import Partnership
 
 from . import display, selectors, services
-from .forms import IssueTokenForm, PrepareReleaseForm, PublishLondonForm, SignOffForm, resolve_period
+from .forms import (
+    IssueTokenForm,
+    PrepareReleaseForm,
+    PreviewReleaseForm,
+    PublishLondonForm,
+    SignOffForm,
+    WithdrawForm,
+    resolve_period,
+)
 from .measures import LONDON_EXTRACT, SECTION_BY_KEY, SECTIONS, SPECS, specs_in
 from .models import ReleaseStatus, TokenScope
 from .periods import Period, last_complete_quarter, parse_period, quarter_of, recent_quarters
@@ -71,13 +79,29 @@ def _display_tables(
     previous = compute_tables(scope, period.previous(), comparable)
     london = selectors.london_medians(period, [k for k in comparable if k in LONDON_EXTRACT])
     may_drill = selectors.may_drill(request.user, partnership)
+    published, before = _published(partnership, period, mode, keys)
     result = []
     for key in keys:
         base = display.drill_url(partnership.pk, key, period) if may_drill and SPECS[key].drill else ""
         if base and mode == display.PUBLISHED:
             base += f"&view={display.PUBLISHED}"
-        result.append(display.build(tables[key], mode=mode, previous=previous.get(key), london=london, drill_base=base))
+        result.append(
+            display.build(
+                tables[key], mode=mode, published=published.get(key), previous=previous.get(key),
+                previous_published=before.get(key), london=london, drill_base=base,
+            )
+        )  # fmt: skip
     return result
+
+
+def _published(
+    partnership: Partnership, period: Period, mode: str, keys: list[str]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """This period's and the previous period's tables as published (only in the published view)."""
+    if mode != display.PUBLISHED:
+        return {}, {}
+    now = services.published_tables(partnership, period, keys)
+    return now, services.published_tables(partnership, period.previous(), keys)
 
 
 @require_GET
@@ -167,7 +191,7 @@ def _about_sheet(
         ["To", period.end.isoformat()],
         [
             "Disclosure control",
-            "applied: counts from 1 to 4 shown as c, with secondary suppression"
+            "applied: counts from 1 to 4 shown as c, with audited secondary suppression (docs/disclosure-control.md)"
             if mode == display.PUBLISHED
             else "not applied: for use inside the partnership only",
         ],
@@ -293,7 +317,14 @@ def report_pdf(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     tables = compute_tables(scope, period, keys)
     previous = compute_tables(scope, period.previous(), [k for k in keys if len(tables[k].columns) == 1])
     london = selectors.london_medians(period, [k for k in keys if k in LONDON_EXTRACT])
-    shown = [display.build(tables[k], mode=display.PUBLISHED, previous=previous.get(k), london=london) for k in keys]
+    published, before = _published(partnership, period, display.PUBLISHED, keys)
+    shown = [
+        display.build(
+            tables[k], mode=display.PUBLISHED, published=published.get(k), previous=previous.get(k),
+            previous_published=before.get(k), london=london,
+        )
+        for k in keys
+    ]  # fmt: skip
     services.record_export(
         actor=request.user,
         what="quarterly report",
@@ -356,10 +387,11 @@ def release_prepare(request: HttpRequest, partnership_pk: int) -> HttpResponse:
     and prepares the release for the strategic lead."""
     partnership = selectors.get_release_partnership(request.user, partnership_pk)
     policy.require(request.user, "prepare_release", partnership)
-    initial_period = parse_period(request.GET.get("period"))
-    if initial_period is None or initial_period.kind != "quarter" or not initial_period.is_complete():
-        initial_period = last_complete_quarter()
-    form = PrepareReleaseForm(request.POST or None, initial={"period": initial_period.key, "threshold": 5})
+    preview_form = PreviewReleaseForm(request.GET or None)
+    initial_period, preview_threshold = preview_form.chosen()
+    form = PrepareReleaseForm(
+        request.POST or None, initial={"period": initial_period.key, "threshold": preview_threshold}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             release = services.prepare_release(
@@ -376,15 +408,10 @@ def release_prepare(request: HttpRequest, partnership_pk: int) -> HttpResponse:
             messages.success(request, f"The {release.label} release is ready for the strategic lead to sign off.")
             return redirect("oversight:release_detail", release.pk)
     period = form.chosen() if form.is_bound and form.is_valid() else initial_period
-    threshold = (
-        form.cleaned_data.get("threshold", 5)
-        if form.is_bound and form.is_valid()
-        else int(request.GET.get("threshold", 5) or 5)
-    )
-    if threshold not in services.ALLOWED_THRESHOLDS:
-        threshold = 5
+    threshold = form.cleaned_data["threshold"] if form.is_bound and form.is_valid() else preview_threshold
     tables = selectors.tables_for(partnership, period, LONDON_EXTRACT)
-    previews = [preview(tables[k], threshold=threshold) for k in LONDON_EXTRACT]
+    published = services.publish_extract(partnership, period, threshold=threshold)
+    previews = [preview(tables[k], published) for k in LONDON_EXTRACT]
     existing = selectors.releases_visible_to(request.user).filter(partnership=partnership, period_start=period.start)
     return render(
         request,
@@ -395,6 +422,7 @@ def release_prepare(request: HttpRequest, partnership_pk: int) -> HttpResponse:
             "period": period,
             "threshold": threshold,
             "previews": previews,
+            "preview_form": preview_form,
             "hidden": sum(p.hidden for p in previews),
             "existing": list(existing.order_by("-number")),
         },
@@ -418,17 +446,33 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "release": release,
             "tables": tables,
             "can_sign_off": release.status == ReleaseStatus.DRAFT
+            and policy.can(request.user, "sign_off_release", release),
+            "prepared_it": release.status == ReleaseStatus.DRAFT
+            and release.prepared_by_id == request.user.pk
             and policy.can(request.user, "sign_off_release", release.partnership),
             "can_prepare": policy.can(request.user, "prepare_release", release.partnership),
+            "can_withdraw": release.status == ReleaseStatus.SIGNED_OFF and policy.can(request.user, "withdraw"),
+            "withdraw_form": WithdrawForm(),
+            "check": _audit_or_none(release),
             "later": later,
         },
     )
 
 
+def _audit_or_none(release: Any) -> Any:
+    """The intruder audit of a release's strings, for the page (None if they contradict themselves)."""
+    from macehub.core.disclosure import InconsistentPublication
+
+    try:
+        return services.audit_stored_release(release)
+    except InconsistentPublication:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def release_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     release = selectors.get_release_for(request.user, pk)
-    policy.require(request.user, "sign_off_release", release.partnership)
+    policy.require(request.user, "sign_off_release", release)
     if release.status != ReleaseStatus.DRAFT:
         messages.info(request, "This release has already been signed off.")
         return redirect("oversight:release_detail", release.pk)
@@ -446,6 +490,17 @@ def release_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             release.refresh_from_db()
             form = SignOffForm(initial={"version": release.version})
             status = 409
+        except services.DisclosureRiskError as risk:
+            form.add_error(
+                None,
+                f"This release cannot be signed off: {len(risk.result.findings)} hidden figure"
+                f"{'s' if len(risk.result.findings) != 1 else ''} can be worked out from the others. "
+                "Ask the analyst to prepare it again.",
+            )
+            for finding in risk.result.findings[:10]:
+                form.add_error(None, finding.explanation)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
         else:
             messages.success(
                 request, f"You signed off the {release.label} release. It is now available to the London team."
@@ -455,6 +510,24 @@ def release_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "oversight/release_sign_off.html", {"release": release, "form": form, "tables": tables}, status=status
     )
+
+
+@require_POST
+def release_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The London team withdraws a signed-off release that gives figures away."""
+    policy.require(request.user, "withdraw")
+    release = selectors.get_release_for(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.withdraw_release(actor=request.user, release=release, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"You withdrew {release}. The partnership can re-issue it as a correction.")
+    else:
+        messages.error(request, "Enter why the release is being withdrawn.")
+    return redirect("oversight:release_detail", release.pk)
 
 
 @require_GET
@@ -555,6 +628,17 @@ def london_publish(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('oversight:london')}?{urlencode({'period': period.key})}")
     try:
         dataset = services.publish_london_dataset(actor=request.user, period=period, note=form.cleaned_data["note"])
+    except services.DisclosureRiskError as risk:
+        found = risk.result.findings
+        shown = " ".join(f.explanation for f in found[:5])
+        more = f" And {len(found) - 5} more." if len(found) > 5 else ""
+        messages.error(
+            request,
+            f"The London dataset was not published: {len(found)} hidden figure{'s' if len(found) != 1 else ''} "
+            f"can be worked out from the releases in it. {shown}{more} Withdraw the releases concerned and ask "
+            "the partnerships to re-issue them.",
+        )
+        return redirect(f"{reverse('oversight:london')}?{urlencode({'period': period.key})}")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(f"{reverse('oversight:london')}?{urlencode({'period': period.key})}")
@@ -579,8 +663,24 @@ def london_published(request: HttpRequest, pk: int) -> HttpResponse:
             "extract": [SPECS[k] for k in LONDON_EXTRACT if k in dataset.tables],
             "key": key,
             "has_demo": any(s.get("demo") for s in dataset.sources),
+            "can_withdraw": policy.can(request.user, "withdraw"),
+            "withdraw_form": WithdrawForm(),
         },
     )
+
+
+@require_POST
+def london_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """The London team withdraws a published London dataset; publishing again re-issues it."""
+    policy.require(request.user, "withdraw")
+    dataset = selectors.get_published_for(request.user, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter why the dataset is being withdrawn.")
+        return redirect("oversight:london_published", dataset.pk)
+    services.withdraw_london_dataset(actor=request.user, dataset=dataset, reason=form.cleaned_data["reason"])
+    messages.success(request, f"You withdrew {dataset}. Publish the quarter again to re-issue it.")
+    return redirect(f"{reverse('oversight:london')}?{urlencode({'period': quarter_of(dataset.period_start).key})}")
 
 
 @require_GET

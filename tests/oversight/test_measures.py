@@ -141,4 +141,5 @@ def test_every_table_is_defined_in_words_and_the_extract_is_fixed() -> None:
     for spec in SPECS.values():
         assert len(spec.definition) > 40, spec.key
     assert set(LONDON_EXTRACT) <= set(SPECS)
-    assert all(SPECS[k].individuals for k in LONDON_EXTRACT)
+    # Actions are agencies' tasks, published by agency too: the rest of the extract is about people.
+    assert all(SPECS[k].individuals for k in LONDON_EXTRACT if k not in ("actions", "carried_reasons"))

@@ -223,3 +223,55 @@ def _add_children(world: Any, n: int) -> None:
     for i in range(n):
         child = make_subject(world.panel_a, "child", sex="female", ethnicity="white_irish", send="sen_support")
         AgendaItem.objects.create(meeting=meeting, subject=child, strand=Strand.CHILDREN, position=i + 1)
+
+
+@pytest.mark.django_db
+def test_wrong_preview_parameters_get_a_plain_error_not_a_crash(world: Any, client_as: Any) -> None:
+    url = _dashboard(world, "releases/prepare/")
+    analyst = client_as("analyst_a")
+    for query, error in (
+        ("?threshold=abc", "Choose a threshold from the list"),
+        ("?threshold=4", "Choose a threshold from the list"),
+        ("?threshold=99999999999999999999999", "Choose a threshold from the list"),
+        ("?period=2025-q9", "Choose a quarter that has ended"),
+        ("?period=%00", "Choose a quarter that has ended"),
+    ):
+        response = analyst.get(url + query)
+        assert response.status_code == 200, query
+        assert error in response.content.decode(), query
+    assert analyst.get(url + "?threshold=10&period=2025-q1").status_code == 200
+    # A right quarter is kept when the threshold is wrong.
+    kept = analyst.get(url + "?threshold=abc&period=2025-q1").content.decode()
+    assert "Choose a threshold from the list" in kept and "<strong>2025-26 Q1 (April to June 2025)</strong>" in kept
+
+
+@pytest.mark.django_db
+def test_the_lead_is_told_which_figure_gives_a_release_away_and_the_preparer_gets_no_button(
+    world: Any, client_as: Any
+) -> None:
+    from macehub.oversight.models import Release
+
+    records_for(world)
+    release = services.prepare_release(actor=world.user("analyst_a"), partnership=world.partnership_a, period=QUARTER)
+    lead = client_as("lead_a")
+    page = lead.get(f"/oversight/releases/{release.pk}/").content.decode()
+    assert 'data-testid="audit-passed"' in page and "Check and sign off" in page
+    # As the old method would have stored it: 0, 10, 8, 6, c, c, 0 with total 26.
+    tables = dict(release.tables)
+    tables["children_age"] = {**tables["children_age"], "cells": [["0"], ["10"], ["8"], ["6"], ["c"], ["c"], ["0"], ["0"]],
+                              "column_totals": ["26"], "total": "26"}  # fmt: skip
+    Release.objects.filter(pk=release.pk).update(tables=tables)
+    page = lead.get(f"/oversight/releases/{release.pk}/").content.decode()
+    assert 'data-testid="audit-failed"' in page and "can be worked out as exactly 1" in page
+    response = lead.post(f"/oversight/releases/{release.pk}/sign-off/", {"confirm": "on", "version": release.version})
+    text = response.content.decode()
+    assert "cannot be signed off" in text and "‘18 to 20’" in text
+    assert Release.objects.get(pk=release.pk).status == "draft"
+    # The analyst who prepared it is offered no sign-off, even when also a strategic lead.
+    from macehub.core.access import Role
+    from macehub.core.testing import grant
+
+    grant(world.user("analyst_a"), Role.STRATEGIC_LEAD, partnership=world.partnership_a)
+    page = client_as("analyst_a").get(f"/oversight/releases/{release.pk}/").content.decode()
+    assert "Check and sign off" not in page and 'data-testid="prepared-it"' in page
+    assert client_as("analyst_a").get(f"/oversight/releases/{release.pk}/sign-off/").status_code == 403

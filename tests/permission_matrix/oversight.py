@@ -148,6 +148,20 @@ CASES: dict[str, Case] = {
     "oversight:london_published_export": Case(
         _with("/oversight/london/published/{pk}/export.csv", _dataset), PUBLISHED
     ),
+    "oversight:release_withdraw": Case(
+        _with("/oversight/releases/{pk}/withdraw/", lambda w: _release(w, ReleaseStatus.SIGNED_OFF)),
+        signed_in(NOT_ALLOWED),
+        post=True,
+        extra={"post_expect": signed_in(DENIED, **dict.fromkeys(LONDON, REDIRECT))},
+        notes="POST only: the London team withdraws a release that gives figures away (with a reason).",
+    ),
+    "oversight:london_withdraw": Case(
+        _with("/oversight/london/published/{pk}/withdraw/", _dataset),
+        signed_in(NOT_ALLOWED),
+        post=True,
+        extra={"post_expect": signed_in(DENIED, **dict.fromkeys(LONDON, REDIRECT))},
+        notes="POST only: the London team withdraws a published London dataset (with a reason).",
+    ),
     "oversight:tokens": Case(
         lambda w: "/oversight/tokens/",
         signed_in(DENIED, **dict.fromkeys(("borough_admin_a", "borough_admin_b", *LONDON), OK)),
