@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role
 from macehub.core.forms import GovukForm
+from macehub.core.submissions import SubmissionMixin
 from macehub.organisations import selectors as org_selectors
 
 # System admin is granted by an operator (manage.py grant_role), never requested.
@@ -121,8 +122,20 @@ class RegistrationDetailsForm(AccessChoiceMixin):
         )
 
 
-class AccessRequestForm(AccessChoiceMixin):
+class AccessRequestForm(SubmissionMixin, AccessChoiceMixin):
     pass
+
+
+class DecisionForm(GovukForm):
+    """Which button was pressed: anything else is a plain error, not a crash."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        error_messages={
+            "required": "Choose to approve or decline the request.",
+            "invalid_choice": "Choose to approve or decline the request.",
+        },
+    )
 
 
 class DecideRequestForm(GovukForm):

@@ -30,7 +30,7 @@ from ..models import (
     Meeting,
     ReviewOutcome,
 )
-from ..policies import meeting_access
+from ..policies import meeting_access, policy
 from .common import clean_text, refuse_children_names, require
 
 #: Reminders go this many days before the due date, and on the first day an action is overdue
@@ -231,6 +231,8 @@ def action_review(
     require(actor, "plan_meeting", meeting)
     if action.panel_id != meeting.panel_id:
         raise ValidationError("Choose an action of this panel.")
+    if action.is_open and not policy.can(actor, "decide_action", action):
+        raise ValidationError("You own this action: another coordinator or chair records what the meeting decided.")
     access = meeting_access(actor, meeting)
     if action.subject is not None and action.subject.kind == Kind.PERSON and not access.sees_persons:
         raise ValidationError("Choose an action of this panel.")

@@ -12,7 +12,7 @@ from macehub.audit.services import record
 from macehub.core.services import field_changes, snapshot, update_versioned
 
 from ..models import DirectoryListing, GovernanceGroup, GroupMeeting, GroupMembership, Milestone, NewsItem
-from ..policies import forget_review_profile
+from ..policies import forget_review_profile, policy
 from .common import require
 
 GROUP_FIELDS = ["name", "kind", "purpose", "terms_of_reference", "workstream", "is_active"]
@@ -68,13 +68,17 @@ def group_member_add(
     *, actor: Any, group: GovernanceGroup, user: Any, role: str, represents: str = ""
 ) -> GroupMembership:
     require(actor, "manage_review")
+    membership = GroupMembership(
+        group=group, user=user, role=role, represents=represents, created_by=actor, updated_by=actor
+    )
+    if not policy.can(actor, "add_group_member", membership):
+        raise ValidationError(
+            {"user": "You cannot add yourself to a group. Ask someone else in the London project team to add you."}
+        )
     if GroupMembership.objects.filter(group=group, user=user).exists():
         raise ValidationError({"user": f"{user} is already a member of this group."})
     if not user.is_active:
         raise ValidationError({"user": "Choose someone whose account is active."})
-    membership = GroupMembership(
-        group=group, user=user, role=role, represents=represents, created_by=actor, updated_by=actor
-    )
     membership.full_clean()
     with transaction.atomic():
         membership.save()
