@@ -50,6 +50,8 @@ class Form:
     buttons: list[tuple[str, str]] = field(default_factory=list)
     #: every option a select or radio group offers, for picking a second real value
     options: dict[str, list[str]] = field(default_factory=dict)
+    #: names of hidden inputs (what the page itself carries: ids, versions)
+    hidden: set[str] = field(default_factory=set)
 
 
 class _FormParser(HTMLParser):
@@ -100,6 +102,8 @@ class _FormParser(HTMLParser):
                 elif "checked" in a:
                     form.fields[name] = [*form.fields.get(name, []), value]
             else:
+                if kind == "hidden":
+                    form.hidden.add(name)
                 form.fields.setdefault(name, []).append(a.get("value", ""))
         elif tag == "button" and name:
             form.buttons.append((name, a.get("value", "")))

@@ -30,6 +30,7 @@ from macehub.core.acting import acting_partnership_id
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.pdf import pdf_response
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
 from macehub.subjects import selectors as subject_selectors
@@ -179,6 +180,7 @@ def risk_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     policy.require(request.user, "record_child_casework", child)
@@ -232,6 +234,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject(request, pk)
     policy.require(request.user, "record_casework", subject)
@@ -311,6 +314,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for(request.user, pk)
     policy.require(request.user, "record_casework", plan)
@@ -391,6 +395,7 @@ def plan_children(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def missing_create(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     policy.require(request.user, "record_child_casework", child)
@@ -504,6 +509,7 @@ def _interview_candidates(request: HttpRequest, child: Subject) -> tuple[list[Su
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def interview(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the return home interview, and what it learned as register links, in one step."""
     episode = selectors.get_episode_for(request.user, pk)
@@ -604,6 +610,7 @@ def _interview_messages(request: HttpRequest, result: services.InterviewResult, 
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def nrm_create(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     policy.require(request.user, "record_child_casework", child)
@@ -705,6 +712,7 @@ def nrm_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def disruption_create(request: HttpRequest, pk: int) -> HttpResponse:
     target = _subject(request, pk)
     policy.require(request.user, "record_casework", target)
@@ -804,6 +812,7 @@ def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def escalation_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject(request, pk)
     policy.require(request.user, "escalate", subject)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 from macehub.organisations.models import Agency, LocalAuthority
 
 from .models import (
@@ -77,17 +77,6 @@ def _blank(choices: Any, text: str) -> list[Any]:
     return [("", text), *choices]
 
 
-class SubmissionMixin(forms.Form):
-    """A hidden id for the form's submission, so pressing "Save" twice saves once."""
-
-    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_id", uuid.uuid4())
-
-
 IDENTITY = ("given_names", "family_name", "date_of_birth", "aliases", "agency_references")
 
 
@@ -121,7 +110,7 @@ class ChildForm(SubjectForm):
     family_name = forms.CharField(label="Last name", max_length=150, required=False)
     aliases = LinesField(label="Other names or nicknames (optional)", help_text="One per line.")
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 2010. Leave blank if not known."
+        past=True, label="Date of birth", required=False, help_text="For example, 27 3 2010. Leave blank if not known."
     )
     age_band = forms.ChoiceField(
         label="Age band, if the date of birth is not known",
@@ -206,7 +195,9 @@ class PersonForm(SubjectForm):
     given_names = forms.CharField(label="First names", max_length=150, required=False)
     family_name = forms.CharField(label="Last name", max_length=150, required=False)
     aliases = LinesField(label="Aliases and street names (optional)", help_text="One per line.")
-    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="Leave blank if not known.")
+    date_of_birth = GovukDateField(
+        past=True, label="Date of birth", required=False, help_text="Leave blank if not known."
+    )
     person_age_group = forms.ChoiceField(
         label="Adult or child", choices=PersonAgeGroup.choices, widget=forms.RadioSelect
     )
@@ -452,9 +443,10 @@ class StatusForm(VersionedFormMixin, GovukForm):
         return data
 
 
-class RiskForm(VersionedFormMixin, GovukForm):
+class RiskForm(SubmissionMixin, VersionedFormMixin, GovukForm):
     level = forms.ChoiceField(label="Risk level", widget=forms.RadioSelect)
     decided_on = GovukDateField(
+        past=True,
         label="Date decided",
         help_text="For example, 14 10 2025.",
         error_messages={"required": "Enter the date the panel decided"},
@@ -528,7 +520,7 @@ def record_choices(subjects: Any, exclude_pk: int) -> list[Any]:
     return [("", "Choose a record"), *[(PLURAL[Kind(k)], options) for k, options in ordered]]
 
 
-class LinkForm(GovukForm):
+class LinkForm(SubmissionMixin, GovukForm):
     link_type = forms.ChoiceField(
         label="How are they linked?",
         widget=forms.RadioSelect,
@@ -538,7 +530,7 @@ class LinkForm(GovukForm):
         label="Linked record", coerce=int, help_text="Add the record first if it is not on the register yet."
     )
     known_from = GovukDateField(
-        label="Date known", help_text="When the link was seen or reported, for example 3 11 2025."
+        past=True, label="Date known", help_text="When the link was seen or reported, for example 3 11 2025."
     )
     source_agency = forms.ModelChoiceField(
         label="Agency the information came from",
@@ -569,7 +561,9 @@ class LinkForm(GovukForm):
 
 
 class LinkEndForm(VersionedFormMixin, GovukForm):
-    ended_on = GovukDateField(label="Date the link ended", error_messages={"required": "Enter the date the link ended"})
+    ended_on = GovukDateField(
+        past=True, label="Date the link ended", error_messages={"required": "Enter the date the link ended"}
+    )
     reason = forms.CharField(
         label="Why has it ended?", max_length=300, error_messages={"required": "Enter why the link has ended"}
     )
@@ -601,7 +595,7 @@ class MergeForm(GovukForm):
             self.initial.update({"this_version": this.version, "other_version": other.version, "keep": older})
 
 
-class AlertReviewForm(GovukForm):
+class AlertReviewForm(SubmissionMixin, GovukForm):
     first = forms.IntegerField(widget=forms.HiddenInput)
     second = forms.IntegerField(widget=forms.HiddenInput)
     context = forms.IntegerField(widget=forms.HiddenInput)

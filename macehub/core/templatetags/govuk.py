@@ -136,3 +136,11 @@ def text_limit() -> str:
     from macehub.core.limits import TEXT_LIMIT
 
     return f"{TEXT_LIMIT:,}"
+
+
+@register.simple_tag
+def submission_field() -> SafeString:
+    """The hidden submission id for a create form written out by hand (see core.submissions)."""
+    import uuid
+
+    return format_html('<input type="hidden" name="submission_id" value="{}">', uuid.uuid4())
