@@ -219,6 +219,8 @@ class AssessmentForm(SubmissionMixin, GovukForm):
         label="Make this the child's current risk level (a panel decision, kept in the risk history)",
         required=False,
     )
+    #: The version of the child's record (and so its risk level) when the form was opened.
+    child_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args: Any, panel: Any, settings: CaseworkSettings, can_set_level: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

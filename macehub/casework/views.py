@@ -191,10 +191,11 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         "assessor_agency": _agency_of(request.user, child.panel_id),
         "assessor_name": getattr(request.user, "full_name", ""),
         "set_current_level": can_set,
+        "child_version": child.version,
     }
-    form = AssessmentForm(
-        request.POST or None, panel=child.panel, settings=settings, can_set_level=can_set, initial=initial
-    )
+    kwargs: dict[str, Any] = {"panel": child.panel, "settings": settings, "can_set_level": can_set, "initial": initial}
+    form = AssessmentForm(request.POST or None, **kwargs)
+    status = 200
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.ASSESSMENT_FIELDS}
         try:
@@ -203,9 +204,23 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 child=child,
                 values=values,
                 set_current_level=bool(form.cleaned_data.get("set_current_level")),
+                expected_child_version=form.cleaned_data.get("child_version") or child.version,
             )
         except ConcurrentEditError:
-            form.add_error(None, "The child's record was changed while you were editing. Save again.")
+            # The level shown on the page may no longer be the child's: keep what was typed,
+            # show the level now on record, and let a second save be a deliberate choice.
+            child.refresh_from_db()
+            fresh = request.POST.copy()
+            fresh["child_version"] = str(child.version)
+            form = AssessmentForm(fresh, **kwargs)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"Someone changed {child.reference}'s record while you were writing this: its risk level is now "
+                f"{child.risk_level or 'not decided'}. Your assessment is below but has not been saved. Check the "
+                "level, then save again.",
+            )
+            status = 409
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -227,6 +242,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": reverse("casework:risk_history", args=[child.pk]),
             "back_text": f"Back to the risk history of {child.reference}",
         },
+        status=status,
     )
 
 

@@ -431,6 +431,8 @@ class ActionReviewForm(GovukForm):
     )
     new_due_date = GovukDateField(label="New due date (if carried forward)", required=False, min_year=2000)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    #: The action as the page showed it: a change meanwhile (completed, due date moved) is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class CloseForm(VersionedFormMixin, GovukForm):

@@ -224,6 +224,7 @@ def action_review(
     reason: str = "",
     note: str = "",
     new_due_date: date | None = None,
+    expected_version: int | None = None,
 ) -> ActionReview:
     """At the next meeting, each open action is completed, carried forward — with a reason that
     says whether circumstances changed or the agency did not act — or no longer needed.
@@ -289,7 +290,7 @@ def action_review(
             action.completed_at = timezone.now()
             action.completion_note = note or action.completion_note
             fields = ["status", "completed_at", "completion_note"]
-        update_versioned(action, expected_version=action.version, actor=actor, fields=fields)
+        update_versioned(action, expected_version=expected_version or action.version, actor=actor, fields=fields)
         record(
             action=AuditAction.UPDATE,
             actor=actor,

@@ -110,7 +110,8 @@ def record_context(
         {
             "action": action,
             "review": review,
-            "form": bound.get(f"review-{action.pk}") or ActionReviewForm(prefix=f"review-{action.pk}"),
+            "form": bound.get(f"review-{action.pk}")
+            or ActionReviewForm(prefix=f"review-{action.pk}", initial={"version": action.version}),
             # The owner of an action does not record the meeting's decision about it (C32).
             "own": review is None and action.owner_id == request.user.pk,
         }
@@ -318,6 +319,7 @@ def action_review(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
                 reason=data["reason"],
                 note=data["note"],
                 new_due_date=data["new_due_date"],
+                expected_version=data.get("version"),
             )
         except ValidationError as exc:
             apply_errors(form, exc)
