@@ -216,6 +216,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "macehub.accounts.validators.MaximumLengthValidator"},
     {"NAME": "macehub.accounts.validators.ContextWordsValidator"},
+    {"NAME": "macehub.accounts.validators.StrengthValidator"},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
