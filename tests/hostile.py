@@ -7,13 +7,18 @@ come from a small fixed set per field (``HOSTILE``) so the walk costs the same e
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
+from django.test import Client
 
 #: One value of each kind a careless or hostile client sends: words where numbers are
 #: expected, ids that do not exist (or overflow a 64-bit column), negatives, fractions, a NUL
@@ -177,3 +182,28 @@ def hostile_file(index: int) -> SimpleUploadedFile:
     ]
     name, content, content_type = choices[index % len(choices)]
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def twice_at_once[T](client: Client, call: Callable[[Client], T]) -> list[T]:
+    """``call`` made from two connections at the same moment, each with ``client``'s session
+    (a double click, an autosave racing a save, a client retrying): what each returned."""
+    barrier = threading.Barrier(2)
+    results: list[T] = []
+
+    def run(twin: Client) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(call(twin))
+        finally:
+            connections.close_all()
+
+    threads = []
+    for _ in range(2):
+        twin = Client()
+        twin.cookies = copy.deepcopy(client.cookies)
+        threads.append(threading.Thread(target=run, args=(twin,)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -15,9 +15,7 @@ bounded set of values per field, so it costs the same every run.
 
 from __future__ import annotations
 
-import copy
 import re
-import threading
 import traceback
 import zlib
 from collections.abc import Callable
@@ -27,13 +25,22 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from macehub.core.testing import PERSONAS, World, build_world, sign_in
 
-from .hostile import HOSTILE, NUMBER_HOSTILE, Form, forms_on, hostile_file, names_read_in_code, path_of, query_names
+from .hostile import (
+    HOSTILE,
+    NUMBER_HOSTILE,
+    Form,
+    forms_on,
+    hostile_file,
+    names_read_in_code,
+    path_of,
+    query_names,
+    twice_at_once,
+)
 from .permission_matrix.outcomes import NOT_ALLOWED, OK, REDIRECT, Case
 from .permission_matrix.probe import all_cases
 
@@ -103,25 +110,7 @@ class Walk:
 
     def concurrently(self, persona: str, what: str, call: Callable[[Client], Any]) -> None:
         """The same request from two connections at once, as a double click or a retry does."""
-        base = self.client(persona)
-        barrier = threading.Barrier(2)
-
-        def run(client: Client) -> None:
-            try:
-                barrier.wait(timeout=10)
-                self.send(persona, f"{what} (twice at once)", call, client)
-            finally:
-                connections.close_all()
-
-        twins = []
-        for _ in range(2):
-            twin = Client()
-            twin.cookies = copy.deepcopy(base.cookies)
-            twins.append(threading.Thread(target=run, args=(twin,)))
-        for thread in twins:
-            thread.start()
-        for thread in twins:
-            thread.join(timeout=60)
+        twice_at_once(self.client(persona), lambda twin: self.send(persona, f"{what} (twice at once)", call, twin))
 
 
 def permitted(case: Case) -> str | None:

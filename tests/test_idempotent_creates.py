@@ -10,9 +10,7 @@ the same moment from two connections must create exactly what one sending does.
 
 from __future__ import annotations
 
-import copy
 import re
-import threading
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
@@ -22,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
@@ -30,7 +28,7 @@ from django.utils import timezone
 from macehub.core.submissions import ALREADY_SAVED, IDEMPOTENT_VIEWS
 from macehub.core.testing import World, build_world, sign_in
 
-from .hostile import Form, forms_on, path_of
+from .hostile import Form, forms_on, path_of, twice_at_once
 from .permission_matrix.probe import all_cases
 from .subjects.factories import make_link, make_subject, register_for
 from .test_hostile_input import PREFERENCE
@@ -233,32 +231,12 @@ def test_every_create_form_sent_twice_creates_once() -> None:
 
         # The same form sent twice at the same moment, from two connections.
         before = _fingerprint()
-        barrier = threading.Barrier(2)
-        statuses: list[int] = []
-
-        def send(
-            twin: Client,
-            barrier: Any = barrier,
-            statuses: list[int] = statuses,
-            path: str = path,
-            data: dict[str, Any] = data,
-            multipart: bool = form.multipart,
-        ) -> None:
-            try:
-                barrier.wait(timeout=10)
-                statuses.append(_post(twin, path, data, multipart).status_code)
-            finally:
-                connections.close_all()
-
-        threads = []
-        for _ in range(2):
-            twin = Client()
-            twin.cookies = copy.deepcopy(client.cookies)
-            threads.append(threading.Thread(target=send, args=(twin,)))
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        statuses = [
+            r.status_code
+            for r in twice_at_once(
+                client, lambda twin, path=path, data=data, multipart=form.multipart: _post(twin, path, data, multipart)
+            )
+        ]
         at_once = _delta(before, _fingerprint())
         if sorted(statuses) != [302, 302] or at_once != single:
             problems.append(f"{name}: sent twice at once: {statuses}, created {at_once} (one sending: {single})")
