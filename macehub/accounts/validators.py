@@ -97,8 +97,9 @@ class ContextWordsValidator:
 #: zxcvbn's estimate of how many guesses a password takes; 10^10 is its "very unguessable"
 #: (score 4): an offline attack on a slow hash, or years of online guessing, is needed.
 MIN_GUESSES_LOG10 = 10.0
-#: zxcvbn slows down on very long input; its authors truncate, and so do we.
-_ESTIMATE_CHARACTERS = 100
+#: zxcvbn refuses input over 72 characters (it slows down on long input): a longer
+#: passphrase is judged by its first 72, which is plenty.
+_ESTIMATE_CHARACTERS = 72
 
 
 def _squash(password: str) -> str:

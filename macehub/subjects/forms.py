@@ -110,7 +110,7 @@ class ChildForm(SubjectForm):
     family_name = forms.CharField(label="Last name", max_length=150, required=False)
     aliases = LinesField(label="Other names or nicknames (optional)", help_text="One per line.")
     date_of_birth = GovukDateField(
-        past=True, label="Date of birth", required=False, help_text="For example, 27 3 2010. Leave blank if not known."
+        label="Date of birth", required=False, help_text="For example, 27 3 2010. Leave blank if not known."
     )
     age_band = forms.ChoiceField(
         label="Age band, if the date of birth is not known",
@@ -195,9 +195,7 @@ class PersonForm(SubjectForm):
     given_names = forms.CharField(label="First names", max_length=150, required=False)
     family_name = forms.CharField(label="Last name", max_length=150, required=False)
     aliases = LinesField(label="Aliases and street names (optional)", help_text="One per line.")
-    date_of_birth = GovukDateField(
-        past=True, label="Date of birth", required=False, help_text="Leave blank if not known."
-    )
+    date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="Leave blank if not known.")
     person_age_group = forms.ChoiceField(
         label="Adult or child", choices=PersonAgeGroup.choices, widget=forms.RadioSelect
     )
@@ -446,7 +444,6 @@ class StatusForm(VersionedFormMixin, GovukForm):
 class RiskForm(SubmissionMixin, VersionedFormMixin, GovukForm):
     level = forms.ChoiceField(label="Risk level", widget=forms.RadioSelect)
     decided_on = GovukDateField(
-        past=True,
         label="Date decided",
         help_text="For example, 14 10 2025.",
         error_messages={"required": "Enter the date the panel decided"},
@@ -530,7 +527,7 @@ class LinkForm(SubmissionMixin, GovukForm):
         label="Linked record", coerce=int, help_text="Add the record first if it is not on the register yet."
     )
     known_from = GovukDateField(
-        past=True, label="Date known", help_text="When the link was seen or reported, for example 3 11 2025."
+        label="Date known", help_text="When the link was seen or reported, for example 3 11 2025."
     )
     source_agency = forms.ModelChoiceField(
         label="Agency the information came from",
@@ -561,9 +558,7 @@ class LinkForm(SubmissionMixin, GovukForm):
 
 
 class LinkEndForm(VersionedFormMixin, GovukForm):
-    ended_on = GovukDateField(
-        past=True, label="Date the link ended", error_messages={"required": "Enter the date the link ended"}
-    )
+    ended_on = GovukDateField(label="Date the link ended", error_messages={"required": "Enter the date the link ended"})
     reason = forms.CharField(
         label="Why has it ended?", max_length=300, error_messages={"required": "Enter why the link has ended"}
     )

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods
 
 from macehub.core.forms import STALE_EDIT_MESSAGE, GovukForm
 from macehub.core.services import ConcurrentEditError
-from macehub.core.submissions import SubmissionMixin, once
 
 from . import retention, selectors
 from .common import apply_errors, subject_url
@@ -29,7 +28,7 @@ class _HoldChangeForm(GovukForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-class HoldForm(SubmissionMixin, _HoldChangeForm):
+class HoldForm(_HoldChangeForm):
     reason = forms.CharField(
         label="Why must the record be kept?",
         max_length=1000,
@@ -39,7 +38,7 @@ class HoldForm(SubmissionMixin, _HoldChangeForm):
     )
 
 
-class ReleaseForm(SubmissionMixin, _HoldChangeForm):
+class ReleaseForm(_HoldChangeForm):
     reason = forms.CharField(
         label="Why can the hold be released?",
         max_length=1000,
@@ -58,7 +57,6 @@ class AccessExportForm(GovukForm):
 
 
 @require_http_methods(["GET", "POST"])
-@once
 def subject_hold(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "manage_retention", subject)
