@@ -47,12 +47,21 @@ from .permission_matrix.probe import all_cases
 CASES, MODULE_OF = all_cases()
 MODULES = sorted(set(MODULE_OF.values()))
 CODE_PARAMS = sorted(names_read_in_code(Path(__file__).resolve().parents[1] / "macehub"))
-#: Server errors another change is fixing, each with who and why: the walk fails if one stops
-#: happening (remove it here) as well as on any other.
-KNOWN = {
+#: Server errors another change is fixing, each with why; ``always``: the walk fails once it
+#: stops happening (remove it here). The others are races only PostgreSQL shows (SQLite runs
+#: one writer at a time), so they may or may not happen in a run.
+KNOWN: dict[str, tuple[str, bool]] = {
     # Release preparation parses ?threshold= with int(); the disclosure-control work (issue
-    # #10) owns macehub/oversight/views.py's release views and replaces this with a form.
-    "GET /oversight/partnerships/N/releases/prepare/?words": "int() of ?threshold=abc (issue #10)",
+    # #10) owns the release and London views in macehub/oversight/views.py and services.py.
+    "GET /oversight/partnerships/N/releases/prepare/?words": ("int() of ?threshold=abc (issue #10)", True),
+    "POST /oversight/partnerships/N/releases/prepare/ as the page stands (twice at once)": (
+        "two releases numbered at once collide on their unique number (issue #10)",
+        False,
+    ),
+    "POST /oversight/london/publish/ as the page stands (twice at once)": (
+        "two London datasets numbered at once collide on their unique number (issue #10)",
+        False,
+    ),
 }
 #: Posting these would end the walker's own session: it would see only sign-in pages after.
 SESSION_ENDING = ("/account/logout/", "/account/sessions/")
@@ -83,6 +92,8 @@ class Walk:
     world: World
     clients: dict[str, Client] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    #: what each failure was (method, path, variant), in the order of ``failures``
+    failed: list[str] = field(default_factory=list)
     requests: int = 0
 
     def client(self, persona: str) -> Client:
@@ -103,9 +114,11 @@ class Walk:
             self.failures.append(
                 f"{what} as {persona}: {type(exc).__name__}: {str(exc)[:160]} at {frame.filename}:{frame.lineno}"
             )
+            self.failed.append(what)
             return None
         if response.status_code >= 500:
             self.failures.append(f"{what} as {persona}: {response.status_code}")
+            self.failed.append(what)
         return response
 
     def concurrently(self, persona: str, what: str, call: Callable[[Client], Any]) -> None:
@@ -264,11 +277,11 @@ def test_no_hostile_request_gets_a_server_error(module: str) -> None:
         attack_form(walk, persona, bare, None)
 
     print(f"{module}: {walk.requests} requests, {len(seen_forms)} forms, {len(params)} pages with parameters")
-    known = {f for f in walk.failures if shape(f.split(" as ")[0]) in KNOWN}
-    expected_here = {k for k in KNOWN if shape(k.split(" ", 1)[1]).startswith(f"/{module}/")}
-    fixed = expected_here - {shape(f.split(" as ")[0]) for f in known}
-    assert not fixed, f"fixed at last: remove from KNOWN in this file: {sorted(fixed)}"
-    unexpected = [f for f in walk.failures if f not in known]
+    seen = {shape(what) for what in walk.failed}
+    always = {k for k, (_why, required) in KNOWN.items() if required}
+    expected_here = {k for k in always if shape(k.split(" ", 1)[1]).startswith(f"/{module}/")}
+    assert not expected_here - seen, f"fixed at last: remove from KNOWN in this file: {sorted(expected_here - seen)}"
+    unexpected = [f for f, what in zip(walk.failures, walk.failed, strict=True) if shape(what) not in KNOWN]
     assert not unexpected, f"{len(unexpected)} server errors:\n" + "\n".join(unexpected)
 
 

@@ -173,16 +173,22 @@ def news_publish(*, actor: Any, title: str, body: str, published_on: Any) -> New
 def directory_listing_save(*, actor: Any, listed: bool, note: str) -> DirectoryListing:
     """A member opts in to (or out of) the directory; nobody else can do it for them."""
     require(actor, "use_members_area")
-    listing = DirectoryListing.objects.filter(user=actor).first()
-    creating = listing is None
-    target = listing or DirectoryListing(user=actor, created_by=actor, updated_by=actor)
-    result: DirectoryListing = _save(
-        actor=actor,
-        target=target,
-        creating=creating,
-        fields=["listed", "note"],
-        values={"listed": listed, "note": note.strip()},
-        expected_version=None if creating else target.version,
-        detail={"event": "directory_opt_in" if listed else "directory_opt_out"},
-    )
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        # One save per person at a time: the same form sent twice at once must not create
+        # two listings (the second waits here, then finds the first and updates it).
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
+        listing = DirectoryListing.objects.filter(user=actor).first()
+        creating = listing is None
+        target = listing or DirectoryListing(user=actor, created_by=actor, updated_by=actor)
+        result: DirectoryListing = _save(
+            actor=actor,
+            target=target,
+            creating=creating,
+            fields=["listed", "note"],
+            values={"listed": listed, "note": note.strip()},
+            expected_version=None if creating else target.version,
+            detail={"event": "directory_opt_in" if listed else "directory_opt_out"},
+        )
     return result
