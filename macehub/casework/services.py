@@ -90,11 +90,14 @@ def settings_update(
     *, actor: Any, panel: Any, expected_version: int | None, values: dict[str, Any]
 ) -> CaseworkSettings:
     _require(actor, "manage_settings", panel)
-    current = settings_for(panel)
-    before = snapshot(current, SETTINGS_FIELDS)
-    for name in SETTINGS_FIELDS:
-        setattr(current, name, values[name])
     with transaction.atomic():
+        # One save of a panel's settings at a time: the first save creates the row, and the
+        # same form sent twice at once must not create it twice (the second waits here).
+        type(panel).objects.select_for_update().filter(pk=panel.pk).values_list("pk", flat=True).first()
+        current = settings_for(panel)
+        before = snapshot(current, SETTINGS_FIELDS)
+        for name in SETTINGS_FIELDS:
+            setattr(current, name, values[name])
         if current.pk is None:
             current.created_by = current.updated_by = actor
             current.full_clean()
