@@ -95,6 +95,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: a body over the limit gets 413 unread.
+    "macehub.core.bodylimit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "macehub.core.middleware.RequestContextMiddleware",
@@ -216,6 +218,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "macehub.accounts.validators.MaximumLengthValidator"},
     {"NAME": "macehub.accounts.validators.ContextWordsValidator"},
+    {"NAME": "macehub.accounts.validators.StrengthValidator"},
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -388,6 +391,12 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MACEHUB_UPLOAD_ROOT", BASE_DIR / "var" / "uploads"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body accepted (a 10 MB upload and its form with room to spare); larger
+# gets 413 before it is read. The proxy's client_max_body_size must match (docs/deployment.md).
+# API rate limits (macehub/oversight/api.py), counted in the shared cache.
+MACEHUB_API_RATE_PER_CALLER = os.environ.get("MACEHUB_API_RATE_PER_CALLER", "100/m")
+MACEHUB_API_RATE_PER_ADDRESS = os.environ.get("MACEHUB_API_RATE_PER_ADDRESS", "300/m")
+MACEHUB_MAX_REQUEST_BYTES = int(os.environ.get("MACEHUB_MAX_REQUEST_BYTES", str(25 * 1024 * 1024)))
 
 # --- Logging ----------------------------------------------------------------------------------
 

@@ -93,7 +93,11 @@ def test_a_panels_own_interval_is_used(world: World, reg: dict[str, Any]) -> Non
 def test_a_coordinator_sets_the_childs_level_through_the_register(world: World, reg: dict[str, Any]) -> None:
     child = reg["c1"]
     services.assessment_create(
-        actor=world.user("coordinator_a"), child=child, values=_assessment(world), set_current_level=True
+        actor=world.user("coordinator_a"),
+        child=child,
+        values=_assessment(world),
+        set_current_level=True,
+        expected_child_version=child.version,
     )
     child.refresh_from_db()
     assert child.risk_level == "High"
@@ -118,7 +122,11 @@ def test_an_older_assessment_cannot_override_a_later_decision(world: World, reg:
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
         services.assessment_create(
-            actor=world.user("chair_a"), child=child, values=_assessment(world), set_current_level=True
+            actor=world.user("chair_a"),
+            child=child,
+            values=_assessment(world),
+            set_current_level=True,
+            expected_child_version=child.version,
         )
     assert "later decision" in _errors(exc)["set_current_level"][0]
 

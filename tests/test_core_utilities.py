@@ -14,9 +14,10 @@ from pypdf import PdfReader
 from macehub.core.exports import xlsx_response
 from macehub.core.forms import GovukDateField, GovukForm
 from macehub.core.pdf import render_pdf
+from macehub.core.testing import minimal_pdf
 from macehub.core.uploads import UploadField, serve, store
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 class UploadForm(GovukForm):

@@ -6,36 +6,19 @@ this test, so a new view cannot ship without someone deciding who may use it.
 
 from __future__ import annotations
 
-from importlib import import_module
-from pkgutil import iter_modules
-
 import pytest
 from django.apps import apps
 from django.test import Client
 
 from macehub.core.testing import PERSONAS, World, sign_in
 
-from . import permission_matrix
-from .permission_matrix.outcomes import DENIED, HIDDEN, LOGIN, MFA, NOT_ALLOWED, Case
-from .permission_matrix.probe import all_url_names, fetch, outcome_of
+from .permission_matrix.outcomes import DENIED, HIDDEN, LOGIN, MFA, NOT_ALLOWED
+from .permission_matrix.probe import all_cases, all_url_names, fetch, outcome_of
 
 REFUSED = {LOGIN, MFA, DENIED, HIDDEN, NOT_ALLOWED}
 
 
-def _cases() -> tuple[dict[str, Case], dict[str, str]]:
-    cases: dict[str, Case] = {}
-    module_of: dict[str, str] = {}
-    for module in iter_modules(permission_matrix.__path__):
-        if module.name in {"outcomes", "probe"}:
-            continue
-        for name, case in import_module(f"{permission_matrix.__name__}.{module.name}").CASES.items():
-            assert name not in cases, f"{name} is listed twice in the permission matrix"
-            cases[name] = case
-            module_of[name] = module.name
-    return cases, module_of
-
-
-CASES, MODULE_OF = _cases()
+CASES, MODULE_OF = all_cases()
 
 
 def test_every_url_has_an_entry_in_the_permission_matrix() -> None:

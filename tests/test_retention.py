@@ -104,12 +104,17 @@ def test_retention_anonymises_due_records_keeps_held_ones_and_audits(
     demo: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     child = _busiest_child(with_own_referral=True)
-    held = Subject.objects.filter(kind=Kind.CHILD, status=Status.OPEN).exclude(pk=child.pk).first()
+    held = Subject.objects.filter(kind=Kind.CHILD, status=Status.OPEN, panel=child.panel).exclude(pk=child.pk).first()
     assert held is not None
     _close(child)
     _close(held)
     coordinator = _coordinator(child)
-    retention.place_hold(actor=coordinator, subject=held, reason="Safeguarding practice review SPR-12")
+    retention.place_hold(
+        actor=_coordinator(held),
+        subject=held,
+        expected_version=held.version,
+        reason="Safeguarding practice review SPR-12",
+    )
     referral = child.referrals.get()
     stored = store(SimpleUploadedFile("notes.txt", b"Seen with older males at the station"), actor=coordinator)
     ReferralAttachment.objects.create(referral=referral, file=stored)
@@ -153,7 +158,7 @@ def test_retention_anonymises_due_records_keeps_held_ones_and_audits(
     call_command("verify_audit", stdout=io.StringIO())
 
     # Releasing the hold lets the schedule apply again.
-    retention.release_hold(actor=coordinator, subject=held, reason="Review published")
+    retention.release_hold(actor=coordinator, subject=held, expected_version=held.version, reason="Review published")
     with time_machine.travel(timezone.now() + timedelta(days=365 * 36), tick=False):
         assert [d.subject.pk for d in retention.apply_retention(dry_run=True)] == [held.pk], "others already erased"
     held.refresh_from_db()
@@ -174,11 +179,12 @@ def test_hold_and_export_pages_explain_errors_and_record_the_request(world: Worl
     child = register_for(world)["c1"]
     coordinator = client_as("coordinator_a")
 
-    page = coordinator.post(subject_url(child, "hold"), {"reason": "  "})
+    place = {"action": "place", "version": child.version}
+    page = coordinator.post(subject_url(child, "hold"), {**place, "reason": "  "})
     assert "Enter why the record must be kept" in page.content.decode()
     child.refresh_from_db()
     assert child.legal_hold_since is None
-    coordinator.post(subject_url(child, "hold"), {"reason": "Public inquiry INQ-3"})
+    coordinator.post(subject_url(child, "hold"), {**place, "reason": "Public inquiry INQ-3"})
     child.refresh_from_db()
     assert child.legal_hold_reason == "Public inquiry INQ-3"
     assert "On legal hold" in coordinator.get(subject_url(child)).content.decode()

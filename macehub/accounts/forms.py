@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role
 from macehub.core.forms import GovukForm
+from macehub.core.submissions import SubmissionMixin
 from macehub.organisations import selectors as org_selectors
 
 # System admin is granted by an operator (manage.py grant_role), never requested.
@@ -121,8 +122,20 @@ class RegistrationDetailsForm(AccessChoiceMixin):
         )
 
 
-class AccessRequestForm(AccessChoiceMixin):
+class AccessRequestForm(SubmissionMixin, AccessChoiceMixin):
     pass
+
+
+class DecisionForm(GovukForm):
+    """Which button was pressed: anything else is a plain error, not a crash."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        error_messages={
+            "required": "Choose to approve or decline the request.",
+            "invalid_choice": "Choose to approve or decline the request.",
+        },
+    )
 
 
 class DecideRequestForm(GovukForm):
@@ -213,6 +226,32 @@ class RegistrationForm(SignupForm):  # type: ignore[misc]  # allauth is untyped
         self.fields["password2"].label = "Confirm your password"
         self.fields["full_name"].widget.attrs["autocomplete"] = "name"
         self.fields["job_title"].widget.attrs["autocomplete"] = "organization-title"
+
+    def try_save(self, request: Any) -> Any:
+        """An address that already has an account gets the same answer as a new one (allauth
+        sends its owner an e-mail instead). The time taken must not tell them apart either
+        (C16): the known path also does a new account's work — the password hash, the
+        account, its request and its audit event — and then undoes it."""
+        if self.account_already_exists:
+            self._rehearse_new_account(request)
+        return super().try_save(request)
+
+    def _rehearse_new_account(self, request: Any) -> None:
+        import uuid
+
+        from django.db import transaction
+
+        real_email = self.cleaned_data.get("email")
+        self.cleaned_data["email"] = f"rehearsal-{uuid.uuid4().hex}@rehearsal.invalid"
+        self.account_already_exists = False
+        try:
+            with transaction.atomic():
+                self.save(request)
+                # Nothing of it is kept, and the e-mails it queued are never sent.
+                transaction.set_rollback(True)
+        finally:
+            self.cleaned_data["email"] = real_email
+            self.account_already_exists = True
 
 
 class GovukResetPasswordForm(ResetPasswordForm):  # type: ignore[misc]  # allauth is untyped

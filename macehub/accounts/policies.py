@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, Role, access_for
-from macehub.core.policies import Policy, is_authenticated, predicate
+from macehub.core.policies import Policy, is_authenticated, predicate, someone_else
 
 from .models import AccessRequest, Membership, User
 
@@ -72,7 +72,9 @@ class AccountsPolicy(Policy):
     def __init__(self) -> None:
         super().__init__()
         self.rule("view_approvals", is_system_admin | is_borough_admin)
-        self.rule("decide_request", administers_request)
+        # Nobody approves (or declines) their own request: a borough admin's own request goes to
+        # another admin of the partnership, or to a system admin (C32).
+        self.rule("decide_request", administers_request & someone_else("user"))
         self.rule("view_people", is_system_admin | is_borough_admin)
         self.rule("end_membership", administers_membership)
         self.rule("deactivate_person", may_deactivate)

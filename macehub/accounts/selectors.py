@@ -48,9 +48,12 @@ def own_access_requests(user: User) -> QuerySet[AccessRequest]:
 def access_requests_visible_to(user: Any) -> QuerySet[AccessRequest]:
     """Requests this person may decide: their partnerships' (borough admins), or all (system admins).
 
-    London-wide roles are decided by system admins only."""
+    London-wide roles are decided by system admins only, and nobody sees their own request
+    here: someone else decides it (the accounts policy's ``decide_request``)."""
     profile = access_for(user)
     qs = AccessRequest.objects.select_related("user", "partnership", "panel", "agency", "decided_by")
+    if getattr(user, "pk", None) is not None:
+        qs = qs.exclude(user_id=user.pk)
     if profile.is_system_admin:
         return qs
     partnerships = profile.partnership_ids(Role.BOROUGH_ADMIN)

@@ -83,10 +83,11 @@ def access_request_create(
 
 def _approvers_for(request: AccessRequest) -> list[str]:
     """The partnership's borough admins; system admins for London-wide roles, or when the
-    partnership has no borough admin yet (its first one must be approved by someone)."""
+    partnership has no borough admin yet (its first one must be approved by someone) — or
+    none but the person asking, who may not approve their own request (C32)."""
     from macehub.core.access import Role
 
-    active = Membership.objects.filter(ended_at__isnull=True, user__is_active=True)
+    active = Membership.objects.filter(ended_at__isnull=True, user__is_active=True).exclude(user_id=request.user_id)
     admins = active.none()
     if request.partnership_id and request.role not in LONDON_ROLES:
         admins = active.filter(role=Role.BOROUGH_ADMIN, partnership_id=request.partnership_id)

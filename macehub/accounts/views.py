@@ -16,12 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from macehub.core.acting import acting_context, set_acting
 from macehub.core.selectors import get_visible_or_404
+from macehub.core.submissions import once
 
 from . import selectors, services
 from .forms import (
     AccessRequestForm,
     ActingForm,
     DecideRequestForm,
+    DecisionForm,
     DeclineRequestForm,
     PeopleFilterForm,
     ReasonForm,
@@ -69,6 +71,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def access_request_new(request: HttpRequest) -> HttpResponse:
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -98,11 +101,14 @@ def access_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def approvals(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "view_approvals")
     visible = selectors.access_requests_visible_to(request.user)
+    pending = visible.filter(status=AccessRequest.Status.PENDING).order_by("created_at")
     return render(
         request,
         "accounts/approvals.html",
         {
-            "pending": visible.filter(status=AccessRequest.Status.PENDING).order_by("created_at"),
+            "pending": pending,
+            # Approving them would fail: the page says so instead of offering a dead end.
+            "unconfirmed": set(pending.exclude(user__emailaddress__verified=True).values_list("pk", flat=True)),
             "decided": visible.exclude(status=AccessRequest.Status.PENDING).order_by("-decided_at", "-updated_at")[:25],
         },
     )
@@ -114,8 +120,9 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "decide_request", access_request)
     approve_form = DecideRequestForm(initial={"version": access_request.version})
     decline_form = DeclineRequestForm(initial={"version": access_request.version})
+    choice = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        decision = request.POST.get("decision")
+        decision = choice.cleaned_data["decision"] if choice.is_valid() else ""
         try:
             if decision == "approve":
                 approve_form = DecideRequestForm(request.POST)
@@ -144,8 +151,6 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         f"Request from {access_request.user.full_name} declined. They have been told why.",
                     )
                     return HttpResponseRedirect(reverse("accounts:approvals"))
-            else:
-                approve_form.add_error(None, "Choose to approve or decline the request.")
         except ValidationError as exc:
             _errors_to_form(decline_form if decision == "decline" else approve_form, exc)
     person = access_request.user
@@ -156,6 +161,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access_request": access_request,
             "person": person,
             "email_verified": EmailAddress.objects.filter(user=person, verified=True).exists(),
+            "choice_form": choice if choice.is_bound else None,
             "existing": selectors.memberships_visible_to(request.user, person).filter(ended_at__isnull=True),
             "approve_form": approve_form,
             "decline_form": decline_form,

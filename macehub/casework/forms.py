@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 from macehub.organisations.models import Agency
 from macehub.subjects.models import KIND_RANK, PLURAL, Confidence, Kind, Subject
 
@@ -178,7 +179,7 @@ class SettingsForm(VersionedFormMixin, _InstanceForm):
 # --- Risk assessments ------------------------------------------------------------------------
 
 
-class AssessmentForm(GovukForm):
+class AssessmentForm(SubmissionMixin, GovukForm):
     tool = forms.CharField(
         label="Assessment tool used",
         max_length=150,
@@ -196,6 +197,7 @@ class AssessmentForm(GovukForm):
         label="Assessor's agency", error_messages={"required": "Choose the assessor's agency"}
     )
     assessed_on = GovukDateField(
+        past=True,
         label="Date of the assessment",
         help_text=DATE_HINT,
         error_messages={"required": "Enter the date of the assessment"},
@@ -217,6 +219,8 @@ class AssessmentForm(GovukForm):
         label="Make this the child's current risk level (a panel decision, kept in the risk history)",
         required=False,
     )
+    #: The version of the child's record (and so its risk level) when the form was opened.
+    child_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args: Any, panel: Any, settings: CaseworkSettings, can_set_level: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -232,7 +236,7 @@ class AssessmentForm(GovukForm):
 # --- Plans -----------------------------------------------------------------------------------
 
 
-class PlanForm(GovukForm):
+class PlanForm(SubmissionMixin, GovukForm):
     plan_type = forms.ChoiceField(
         label="Type of plan", widget=forms.RadioSelect, error_messages={"required": "Choose the type of plan"}
     )
@@ -251,6 +255,7 @@ class PlanForm(GovukForm):
         error_messages={"required": "Enter the lead professional's name and role"},
     )
     started_on = GovukDateField(
+        past=True,
         label="Date the plan started",
         help_text=DATE_HINT,
         error_messages={"required": "Enter the date the plan started"},
@@ -295,9 +300,12 @@ class PlanForm(GovukForm):
         }
 
 
-class PlanReviewForm(VersionedFormMixin, GovukForm):
+class PlanReviewForm(SubmissionMixin, VersionedFormMixin, GovukForm):
     reviewed_on = GovukDateField(
-        label="Date of the review", help_text=DATE_HINT, error_messages={"required": "Enter the date of the review"}
+        past=True,
+        label="Date of the review",
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the date of the review"},
     )
 
     def __init__(self, *args: Any, outcomes: list[PlanOutcome], instance: Any, **kwargs: Any) -> None:
@@ -343,11 +351,14 @@ class PlanReviewForm(VersionedFormMixin, GovukForm):
 # --- Missing episodes and interviews ---------------------------------------------------------
 
 
-class EpisodeForm(VersionedFormMixin, _InstanceForm):
-    started_on = GovukDateField(label="Date the child went missing", help_text=DATE_HINT)
+class EpisodeForm(SubmissionMixin, VersionedFormMixin, _InstanceForm):
+    started_on = GovukDateField(past=True, label="Date the child went missing", help_text=DATE_HINT)
     started_time = TimeField(label="Time the child went missing")
     returned_on = GovukDateField(
-        label="Date the child returned", required=False, help_text="Leave blank if the child is still missing."
+        past=True,
+        label="Date the child returned",
+        required=False,
+        help_text="Leave blank if the child is still missing.",
     )
     returned_time = TimeField(label="Time the child returned", required=False)
     reported_to_police = forms.ChoiceField(
@@ -436,21 +447,21 @@ class RecordsField(forms.ModelMultipleChoiceField[Subject]):
         return f"{label} (already linked)" if obj.pk in self.already else label
 
 
-class InterviewForm(VersionedFormMixin, _InstanceForm):
+class InterviewForm(SubmissionMixin, VersionedFormMixin, _InstanceForm):
     offered = forms.ChoiceField(
         label="Was a return home interview offered?",
         choices=YES_NO,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose yes if an interview was offered"},
     )
-    offered_on = GovukDateField(label="Date it was offered", required=False, help_text=DATE_HINT)
+    offered_on = GovukDateField(past=True, label="Date it was offered", required=False, help_text=DATE_HINT)
     outcome = forms.ChoiceField(
         label="Outcome",
         choices=InterviewOutcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the outcome of the interview"},
     )
-    completed_on = GovukDateField(label="Date of the interview", required=False, help_text=DATE_HINT)
+    completed_on = GovukDateField(past=True, label="Date of the interview", required=False, help_text=DATE_HINT)
     completed_time = TimeField(label="Time of the interview", required=False)
     interviewer_name = forms.CharField(label="Interviewer", max_length=150, required=False, help_text="Name and role.")
     interviewer_agency = AgencyField(label="Interviewer's agency", required=False)
@@ -549,8 +560,9 @@ class InterviewForm(VersionedFormMixin, _InstanceForm):
 # --- NRM -------------------------------------------------------------------------------------
 
 
-class NRMForm(VersionedFormMixin, _InstanceForm):
+class NRMForm(SubmissionMixin, VersionedFormMixin, _InstanceForm):
     referred_on = GovukDateField(
+        past=True,
         label="Date of the NRM referral",
         help_text=DATE_HINT,
         error_messages={"required": "Enter the date of the NRM referral"},
@@ -580,14 +592,14 @@ class NRMForm(VersionedFormMixin, _InstanceForm):
         widget=forms.RadioSelect,
         initial=Decision.PENDING,
     )
-    rg_decided_on = GovukDateField(label="Date of the reasonable-grounds decision", required=False)
+    rg_decided_on = GovukDateField(past=True, label="Date of the reasonable-grounds decision", required=False)
     cg_decision = forms.ChoiceField(
         label="Conclusive-grounds decision",
         choices=Decision.choices,
         widget=forms.RadioSelect,
         initial=Decision.PENDING,
     )
-    cg_decided_on = GovukDateField(label="Date of the conclusive-grounds decision", required=False)
+    cg_decided_on = GovukDateField(past=True, label="Date of the conclusive-grounds decision", required=False)
     duty_to_notify = forms.ChoiceField(
         label="Duty to notify (Modern Slavery Act 2015, section 52)",
         choices=DutyToNotify.choices,
@@ -602,7 +614,7 @@ class NRMForm(VersionedFormMixin, _InstanceForm):
         initial=AdultConsent.NOT_YET,
         help_text="Children do not have to consent. A young person must consent to stay in the process once they turn 18.",
     )
-    adult_consent_on = GovukDateField(label="Date they were asked", required=False)
+    adult_consent_on = GovukDateField(past=True, label="Date they were asked", required=False)
     notes = forms.CharField(label="Notes (optional)", widget=_textarea(3), required=False)
 
     def __init__(self, *args: Any, panel: Any, **kwargs: Any) -> None:
@@ -643,7 +655,7 @@ class NRMForm(VersionedFormMixin, _InstanceForm):
 # --- Disruption ------------------------------------------------------------------------------
 
 
-class DisruptionForm(VersionedFormMixin, _InstanceForm):
+class DisruptionForm(SubmissionMixin, VersionedFormMixin, _InstanceForm):
     category = forms.ChoiceField(
         label="Category",
         choices=DisruptionCategory.choices,
@@ -658,7 +670,7 @@ class DisruptionForm(VersionedFormMixin, _InstanceForm):
     other_tactic = forms.CharField(label="If other, what was used?", max_length=150, required=False)
     agency = AgencyField(label="Agency", error_messages={"required": "Choose the agency that carried it out"})
     done_on = GovukDateField(
-        label="Date", help_text=DATE_HINT, error_messages={"required": "Enter the date of the activity"}
+        past=True, label="Date", help_text=DATE_HINT, error_messages={"required": "Enter the date of the activity"}
     )
     description = forms.CharField(label="What was done (optional)", widget=_textarea(3), required=False)
     outcome = forms.CharField(
@@ -702,7 +714,7 @@ class DisruptionForm(VersionedFormMixin, _InstanceForm):
 # --- Escalations -----------------------------------------------------------------------------
 
 
-class EscalationForm(VersionedFormMixin, _InstanceForm):
+class EscalationForm(SubmissionMixin, VersionedFormMixin, _InstanceForm):
     route = forms.ChoiceField(
         label="Escalated",
         choices=EscalationRoute.choices,
@@ -710,7 +722,10 @@ class EscalationForm(VersionedFormMixin, _InstanceForm):
         error_messages={"required": "Choose where it was escalated"},
     )
     escalated_on = GovukDateField(
-        label="Date escalated", help_text=DATE_HINT, error_messages={"required": "Enter the date of the escalation"}
+        past=True,
+        label="Date escalated",
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the date of the escalation"},
     )
     escalated_to = forms.CharField(
         label="Escalated to",
@@ -734,7 +749,7 @@ class EscalationForm(VersionedFormMixin, _InstanceForm):
 class EscalationResponseForm(EscalationForm):
     status = forms.ChoiceField(label="Status", choices=EscalationStatus.choices, widget=forms.RadioSelect)
     response = forms.CharField(label="Response", widget=_textarea(4), required=False)
-    responded_on = GovukDateField(label="Date of the response", required=False)
+    responded_on = GovukDateField(past=True, label="Date of the response", required=False)
     outcome = forms.CharField(label="Outcome (optional)", widget=_textarea(3), required=False)
 
     def values(self) -> dict[str, Any]:

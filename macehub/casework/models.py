@@ -77,6 +77,8 @@ class CaseworkSettings(TrackedModel):
 class RiskAssessment(TrackedModel):
     """One structured assessment of a child's risk, on the panel's scale at the time."""
 
+    past_dates = ("assessed_on",)
+
     child = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="risk_assessments")
     tool = models.CharField(max_length=150)
     assessor_name = models.CharField(max_length=150)
@@ -137,6 +139,8 @@ class PlanStatus(models.TextChoices):
 
 class Plan(TrackedModel):
     """A plan for a child, or for a context (a location or group) or a person of concern."""
+
+    past_dates = ("started_on", "ended_on")
 
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="plans")
     plan_type = models.CharField(max_length=20, choices=PlanType.choices)
@@ -238,6 +242,7 @@ class ReviewDecision(models.TextChoices):
 
 
 class PlanReview(TrackedModel):
+    past_dates = ("reviewed_on",)
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="reviews")
     reviewed_on = models.DateField()
     summary = models.TextField()
@@ -423,6 +428,8 @@ class InterviewOutcome(models.TextChoices):
 class ReturnInterview(TrackedModel):
     """The return home interview after one missing episode."""
 
+    past_dates = ("offered_on",)
+
     episode = models.OneToOneField(MissingEpisode, on_delete=models.PROTECT, related_name="interview")
     offered = models.BooleanField()
     offered_on = models.DateField(null=True, blank=True)
@@ -516,6 +523,8 @@ EXPLOITATION_TYPES = [
 class NRMReferral(TrackedModel):
     """A referral of a child to the National Referral Mechanism. Children do not have to
     consent; a young person must consent to stay in the process once they turn 18."""
+
+    past_dates = ("referred_on", "rg_decided_on", "cg_decided_on", "adult_consent_on")
 
     child = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="nrm_referrals")
     referred_on = models.DateField()
@@ -627,6 +636,8 @@ class Tactic(models.TextChoices):
 class Disruption(TrackedModel):
     """One disruption activity against a location, group or person of concern."""
 
+    past_dates = ("done_on",)
+
     target = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="disruptions")
     category = models.CharField(max_length=15, choices=DisruptionCategory.choices)
     tactic = models.CharField(max_length=15, choices=Tactic.choices)
@@ -684,6 +695,7 @@ class EscalationStatus(models.TextChoices):
 
 
 class Escalation(TrackedModel):
+    past_dates = ("escalated_on", "responded_on")
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="escalations")
     route = models.CharField(max_length=20, choices=EscalationRoute.choices)
     escalated_on = models.DateField()

@@ -90,11 +90,14 @@ def settings_update(
     *, actor: Any, panel: Any, expected_version: int | None, values: dict[str, Any]
 ) -> CaseworkSettings:
     _require(actor, "manage_settings", panel)
-    current = settings_for(panel)
-    before = snapshot(current, SETTINGS_FIELDS)
-    for name in SETTINGS_FIELDS:
-        setattr(current, name, values[name])
     with transaction.atomic():
+        # One save of a panel's settings at a time: the first save creates the row, and the
+        # same form sent twice at once must not create it twice (the second waits here).
+        type(panel).objects.select_for_update().filter(pk=panel.pk).values_list("pk", flat=True).first()
+        current = settings_for(panel)
+        before = snapshot(current, SETTINGS_FIELDS)
+        for name in SETTINGS_FIELDS:
+            setattr(current, name, values[name])
         if current.pk is None:
             current.created_by = current.updated_by = actor
             current.full_clean()
@@ -113,14 +116,23 @@ ASSESSMENT_FIELDS = ["tool", "assessor_name", "assessor_agency", "assessed_on", 
 
 
 def assessment_create(
-    *, actor: Any, child: Subject, values: dict[str, Any], set_current_level: bool = False
+    *,
+    actor: Any,
+    child: Subject,
+    values: dict[str, Any],
+    set_current_level: bool = False,
+    expected_child_version: int | None = None,
 ) -> RiskAssessment:
     """Record a risk assessment. With ``set_current_level`` (coordinators and chairs) the child's
     current risk level is set from it, through the register, so the level and its history stay
-    in one place."""
+    in one place — only if the child's record is still at ``expected_child_version``, the
+    version the person saw (with its risk level) when they opened the form: otherwise
+    :class:`ConcurrentEditError`, and nothing is saved (C28)."""
     _require(actor, "record_child_casework", child)
     if set_current_level:
         _require(actor, "set_risk_level", child)
+        if expected_child_version is None:
+            raise ValueError("Setting the current level needs the version of the child's record the person saw.")
     settings = settings_for(child.panel)
     errors: dict[str, str] = {}
     assessed_on: date | None = values.get("assessed_on")
@@ -155,7 +167,7 @@ def assessment_create(
             subject_services.subject_set_risk(
                 actor=actor,
                 subject=child,
-                expected_version=child.version,
+                expected_version=expected_child_version or 0,
                 level=assessment.level,
                 reason=f"Risk assessment ({assessment.tool}) by {assessment.assessor_name}, "
                 f"{assessment.assessor_agency}, on {_long(assessment.assessed_on)}.",

@@ -30,6 +30,7 @@ from macehub.core.acting import acting_partnership_id
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.pdf import pdf_response
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
 from macehub.subjects import selectors as subject_selectors
@@ -179,6 +180,7 @@ def risk_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     policy.require(request.user, "record_child_casework", child)
@@ -189,10 +191,11 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
         "assessor_agency": _agency_of(request.user, child.panel_id),
         "assessor_name": getattr(request.user, "full_name", ""),
         "set_current_level": can_set,
+        "child_version": child.version,
     }
-    form = AssessmentForm(
-        request.POST or None, panel=child.panel, settings=settings, can_set_level=can_set, initial=initial
-    )
+    kwargs: dict[str, Any] = {"panel": child.panel, "settings": settings, "can_set_level": can_set, "initial": initial}
+    form = AssessmentForm(request.POST or None, **kwargs)
+    status = 200
     if request.method == "POST" and form.is_valid():
         values = {k: form.cleaned_data[k] for k in services.ASSESSMENT_FIELDS}
         try:
@@ -201,9 +204,23 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 child=child,
                 values=values,
                 set_current_level=bool(form.cleaned_data.get("set_current_level")),
+                expected_child_version=form.cleaned_data.get("child_version") or child.version,
             )
         except ConcurrentEditError:
-            form.add_error(None, "The child's record was changed while you were editing. Save again.")
+            # The level shown on the page may no longer be the child's: keep what was typed,
+            # show the level now on record, and let a second save be a deliberate choice.
+            child.refresh_from_db()
+            fresh = request.POST.copy()
+            fresh["child_version"] = str(child.version)
+            form = AssessmentForm(fresh, **kwargs)
+            form.is_valid()
+            form.add_error(
+                None,
+                f"Someone changed {child.reference}'s record while you were writing this: its risk level is now "
+                f"{child.risk_level or 'not decided'}. Your assessment is below but has not been saved. Check the "
+                "level, then save again.",
+            )
+            status = 409
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -225,6 +242,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": reverse("casework:risk_history", args=[child.pk]),
             "back_text": f"Back to the risk history of {child.reference}",
         },
+        status=status,
     )
 
 
@@ -232,6 +250,7 @@ def assessment_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def plan_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject(request, pk)
     policy.require(request.user, "record_casework", subject)
@@ -311,6 +330,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_plan_for(request.user, pk)
     policy.require(request.user, "record_casework", plan)
@@ -391,6 +411,7 @@ def plan_children(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def missing_create(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     policy.require(request.user, "record_child_casework", child)
@@ -504,6 +525,7 @@ def _interview_candidates(request: HttpRequest, child: Subject) -> tuple[list[Su
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def interview(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the return home interview, and what it learned as register links, in one step."""
     episode = selectors.get_episode_for(request.user, pk)
@@ -604,6 +626,7 @@ def _interview_messages(request: HttpRequest, result: services.InterviewResult, 
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def nrm_create(request: HttpRequest, pk: int) -> HttpResponse:
     child = _child(request, pk)
     policy.require(request.user, "record_child_casework", child)
@@ -705,6 +728,7 @@ def nrm_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def disruption_create(request: HttpRequest, pk: int) -> HttpResponse:
     target = _subject(request, pk)
     policy.require(request.user, "record_casework", target)
@@ -804,6 +828,7 @@ def disruption_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def escalation_create(request: HttpRequest, pk: int) -> HttpResponse:
     subject = _subject(request, pk)
     policy.require(request.user, "escalate", subject)

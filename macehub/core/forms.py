@@ -12,7 +12,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.forms.renderers import TemplatesSetting
+
+from . import limits
 
 
 class GovukFormRenderer(TemplatesSetting):
@@ -26,11 +29,17 @@ _DJANGO_REQUIRED = str(forms.Field.default_error_messages["required"])
 class GovukForm(forms.Form):
     """A form whose "required" errors say what to do, in the field's own words
     ("Enter the panel name", "Choose how often the panel meets"), as the GOV.UK error
-    message pattern asks, unless the field sets its own message."""
+    message pattern asks, unless the field sets its own message.
+
+    Every free-text box has a limit, said next to it (:mod:`macehub.core.limits`), and a
+    choice of records refuses ids no database column holds instead of failing on them."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _limit_text(field)
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                _refuse_impossible_ids(field)
             if str(field.error_messages.get("required", "")) != _DJANGO_REQUIRED or not field.label:
                 continue
             label = str(field.label)
@@ -42,6 +51,50 @@ class GovukForm(forms.Form):
                 field.error_messages["required"] = f"{verb} an answer to “{label}”"
             else:
                 field.error_messages["required"] = f"{verb} {label[0].lower() + label[1:]}"
+
+
+def _field_name(field: forms.Field) -> str:
+    label = str(field.label or "This").removesuffix(" (optional)")
+    return label[0].upper() + label[1:]
+
+
+def _limit_text(field: forms.Field) -> None:
+    """A textarea without a limit gets :data:`limits.TEXT_LIMIT`; every limit's error says
+    it in GOV.UK's words ("Notes must be 20,000 characters or fewer")."""
+    if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.HiddenInput):
+        return
+    if field.max_length is None:
+        if not isinstance(field.widget, forms.Textarea):
+            return
+        field.max_length = limits.TEXT_LIMIT
+        field.validators = [*field.validators, MaxLengthValidator(limits.TEXT_LIMIT)]
+    message = f"{_field_name(field)} must be {field.max_length:,} characters or fewer"
+    field.validators = [
+        MaxLengthValidator(v.limit_value, message=message) if isinstance(v, MaxLengthValidator) else v
+        for v in field.validators
+    ]
+
+
+#: The largest value a BigAutoField holds: an id beyond it cannot be a record.
+_MAX_ID = 2**63 - 1
+
+
+def _refuse_impossible_ids(field: forms.ModelMultipleChoiceField[Any]) -> None:
+    """Django hands every submitted id to the database; one too large for the column fails
+    there (an error on SQLite and PostgreSQL) instead of as a form error."""
+    check = field._check_values  # type: ignore[attr-defined]  # Django's own step, kept after ours
+
+    def checked(value: Any) -> Any:
+        if field.to_field_name is None and isinstance(value, list | tuple):
+            for item in value:
+                text = str(item).strip()
+                if text and (not text.lstrip("-").isdigit() or abs(int(text)) > _MAX_ID):
+                    raise forms.ValidationError(
+                        field.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": item}
+                    )
+        return check(value)
+
+    field._check_values = checked  # type: ignore[attr-defined]
 
 
 class VersionedFormMixin(forms.Form):
@@ -94,8 +147,10 @@ class GovukDateField(forms.Field):
 
     widget = GovukDateInput
 
-    def __init__(self, *args: Any, min_year: int = 1900, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, min_year: int = 1900, past: bool = False, **kwargs: Any) -> None:
         self.min_year = min_year
+        #: A date something happened (a decision, a consent): not after today.
+        self.past = past
         super().__init__(*args, **kwargs)
 
     def _name(self) -> str:
@@ -116,12 +171,17 @@ class GovukDateField(forms.Field):
             raise forms.ValidationError(f"{self._name()} must be a real date, in numbers", code="invalid")
         if len(year) != 4:
             raise forms.ValidationError("Year must include 4 numbers", code="invalid_year")
+        if len(day) > 2 or len(month) > 2:
+            raise forms.ValidationError(f"{self._name()} must be a real date", code="invalid")
         try:
             result = date(int(year), int(month), int(day))
         except ValueError as exc:
             raise forms.ValidationError(f"{self._name()} must be a real date", code="invalid") from exc
         if result.year < self.min_year:
             raise forms.ValidationError(f"{self._name()} must be after {self.min_year}", code="too_early")
+        problem = limits.date_problem(result, name=self._name(), past=self.past)
+        if problem:
+            raise forms.ValidationError(problem, code="out_of_range")
         return result
 
     def validate(self, value: Any) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -32,8 +35,27 @@ class TrackedModel(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
 
+    #: Dates of things that have already happened (a decision, a consent): never in the future.
+    past_dates: ClassVar[tuple[str, ...]] = ()
+
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Django's checks, then the limits no real record reaches (:mod:`macehub.core.limits`):
+        free text of a sane length and dates in a sane range, whoever calls the service."""
+        from .limits import model_limit_errors
+
+        errors: dict[str, list[Any]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name, messages in model_limit_errors(self, exclude).items():
+            if name not in errors:
+                errors[name] = list(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
 def _upload_name() -> str:
@@ -75,3 +97,28 @@ class StoredFile(models.Model):
     @property
     def audit_partnership_id(self) -> int | None:
         return self.partnership_id
+
+
+class Submission(models.Model):
+    """One sending of a create form, by the hidden id the form carries (C35).
+
+    The first time an id arrives, the create runs and the page it led to is kept here; the
+    same id again (a double click, the back button, a retry after a timeout) leads to that
+    page without creating anything. The unique key makes two sendings at once wait for each
+    other: the second sees the first's result. See :mod:`macehub.core.submissions`.
+    """
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=500)
+    #: Where the successful submission led (its redirect).
+    location = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"submission {self.key}"

@@ -46,3 +46,18 @@ class Policy:
         """Raise PermissionDenied (a 403, audited by the handler) unless allowed."""
         if not self.can(user, action, obj):
             raise PermissionDenied(action)
+
+
+def someone_else(*people: str) -> Predicate:
+    """Separation of duties (C32): nobody decides on their own request or signs off their own
+    work. True unless the user is the person held in any of ``people`` (foreign keys to a
+    user, e.g. ``"requested_by"``) on the object; with no object there is nobody to compare."""
+
+    def not_theirs(user: Any, obj: Any = None) -> bool:
+        if obj is None:
+            return True
+        pk = getattr(user, "pk", None)
+        return all(getattr(obj, f"{name}_id", None) != pk for name in people)
+
+    not_theirs.__name__ = f"someone_other_than_{'_or_'.join(people)}"
+    return predicate(not_theirs)

@@ -189,3 +189,23 @@ def sign_in(client: Any, user: Any, *, mfa: bool = True) -> Any:
                 break
         assert response.status_code == 302, f"second-factor sign-in failed for {user.email}"
     return client
+
+
+def minimal_pdf() -> bytes:
+    """A one-page PDF with its cross-reference table: the smallest file a PDF parser (and so
+    the upload check) accepts as a PDF."""
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return out

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 from macehub.core.uploads import UploadField, max_upload_bytes
 
 from .models import Kind, LibraryItem, Licence, PendingUpload, ProtocolArea
@@ -156,7 +157,7 @@ class UploadFormMixin(forms.Form):
         return upload
 
 
-class ItemCreateForm(UploadFormMixin, ItemDetailsForm):
+class ItemCreateForm(SubmissionMixin, UploadFormMixin, ItemDetailsForm):
     owner = forms.ChoiceField(label="Who it belongs to", widget=forms.RadioSelect)
     change_note = forms.CharField(
         label="About this version (optional)",
@@ -191,7 +192,7 @@ class ItemCreateForm(UploadFormMixin, ItemDetailsForm):
         return str(self.cleaned_data.get("change_note") or "").strip() or "First version"
 
 
-class VersionForm(VersionedFormMixin, UploadFormMixin, GovukForm):
+class VersionForm(SubmissionMixin, VersionedFormMixin, UploadFormMixin, GovukForm):
     change_note = forms.CharField(
         label="What has changed",
         max_length=1000,

@@ -7,14 +7,13 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from macehub.core.testing import minimal_pdf
+
 from . import services
 from .models import ItemVersion, Kind, LibraryItem, Licence, ProtocolArea
 
 #: The smallest PDF libmagic (and a PDF reader) accepts; ``pdf()`` makes each one unique.
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+MINIMAL_PDF = minimal_pdf()
 
 
 def pdf(text: str = "") -> bytes:

@@ -20,6 +20,7 @@ from macehub.core.acting import acting_partnership_id
 from macehub.core.exports import xlsx_response
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 from macehub.organisations.models import Partnership
 
 from . import selectors, services
@@ -197,6 +198,7 @@ def _owner_from(value: str) -> Partnership | None:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def item_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "create_item")
     owner_choices = selectors.owner_choices_for(request.user)
@@ -259,6 +261,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def version_create(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "view_library")
     item = selectors.get_item_for(request.user, pk)

@@ -10,7 +10,8 @@ from django import forms
 
 from macehub.core.access import GUEST_ROLES
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
-from macehub.organisations.models import Cadence
+from macehub.core.submissions import SubmissionMixin
+from macehub.organisations.models import Agency, Cadence
 
 from .models import (
     FEEDBACK_QUESTIONS,
@@ -153,7 +154,7 @@ class MeetingForm(GovukForm):
         }
 
 
-class ScheduleForm(MeetingForm):
+class ScheduleForm(SubmissionMixin, MeetingForm):
     repeat = forms.IntegerField(
         label="How many meetings?",
         min_value=1,
@@ -190,7 +191,7 @@ class CancelForm(VersionedFormMixin, GovukForm):
     )
 
 
-class AddOtherItemForm(GovukForm):
+class AddOtherItemForm(SubmissionMixin, GovukForm):
     title = forms.CharField(
         label="Title of the item",
         max_length=200,
@@ -212,7 +213,7 @@ class AddOtherItemForm(GovukForm):
     )
 
 
-class AddByReferenceForm(GovukForm):
+class AddByReferenceForm(SubmissionMixin, GovukForm):
     reference = forms.CharField(
         label="Add a record by its reference",
         max_length=20,
@@ -374,7 +375,7 @@ class ItemRecordForm(VersionedFormMixin, GovukForm):
             self.fields["risk_decided"].choices = choices  # type: ignore[attr-defined]
 
 
-class ActionForm(GovukForm):
+class ActionForm(SubmissionMixin, GovukForm):
     description = forms.CharField(
         label="Action",
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -430,6 +431,8 @@ class ActionReviewForm(GovukForm):
     )
     new_due_date = GovukDateField(label="New due date (if carried forward)", required=False, min_year=2000)
     note = forms.CharField(label="Note", required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    #: The action as the page showed it: a change meanwhile (completed, due date moved) is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
 
 class CloseForm(VersionedFormMixin, GovukForm):
@@ -459,7 +462,7 @@ class CorrectionForm(GovukForm):
     )
 
 
-class FeedbackForm(GovukForm):
+class FeedbackForm(SubmissionMixin, GovukForm):
     comment = forms.CharField(
         label="Anything else? (optional)",
         required=False,
@@ -508,3 +511,9 @@ class ActionFilterForm(GovukForm):
             del self.fields["agency"]
         else:
             self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class ChaseForm(GovukForm):
+    """Which agency to chase for its contributions (none: every agency yet to contribute)."""
+
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), required=False)

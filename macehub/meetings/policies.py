@@ -3,7 +3,8 @@
 * Coordinators and chairs of a panel run its meetings: they schedule them, build agendas,
   invite, chase contributions, record attendance and the discussion, close the meeting and
   draft the minutes. They see every meeting of their panel.
-* Only a panel chair approves minutes.
+* Only a panel chair approves minutes, and never a correction they proposed themselves:
+  another chair approves it (separation of duties).
 * Anyone else with a role on the panel sees a meeting only if invited: a core member (the
   whole meeting) sees every item; a professional invited for some items sees only those
   (R21).
@@ -14,7 +15,9 @@
 * Draft minutes are for coordinators and chairs. Approved, distributed minutes are for the
   invited attendees whose agency was there, item by item.
 * Actions: the owner and their agency's representatives on the panel see and complete them;
-  coordinators and chairs keep the panel's action log.
+  coordinators and chairs keep the panel's action log. At a later meeting, what the panel
+  decides about an action (done, carried forward, no longer needed) is recorded by a
+  coordinator or chair who does not own it.
 * Partnership analysts, strategic leads and borough admins see aggregates only (attendance,
   action completion, meeting quality). London-wide roles see nothing of meetings.
 """
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role, access_for
-from macehub.core.policies import Policy, predicate
+from macehub.core.policies import Policy, predicate, someone_else
 from macehub.subjects.models import Kind
 from macehub.subjects.policies import poc_panel_ids
 
@@ -211,6 +214,18 @@ def may_see_action_subject(user: Any, action: Any) -> bool:
 
 
 @predicate
+def not_proposer_of_correction(user: Any, meeting: Any) -> bool:
+    """The chair who proposed a correction of approved minutes does not approve it (C32)."""
+    if not isinstance(meeting, Meeting):
+        return False
+    from .models import Minutes, MinutesStatus
+
+    draft = Minutes.objects.filter(meeting_id=meeting.pk, status=MinutesStatus.DRAFT).only("number", "created_by_id")
+    correction = next(iter(draft), None)
+    return correction is None or correction.number == 1 or correction.created_by_id != user.pk
+
+
+@predicate
 def action_is_open(user: Any, action: Any) -> bool:
     return isinstance(action, Action) and action.is_open
 
@@ -228,12 +243,14 @@ class MeetingsPolicy(Policy):
         self.rule("manage_meeting", runs_panel & not_cancelled)
         self.rule("plan_meeting", runs_panel & is_planned)
         self.rule("contribute", may_open_meeting & is_planned & (runs_panel | is_invited))
-        self.rule("approve_minutes", chairs_panel & is_held)
+        self.rule("approve_minutes", chairs_panel & is_held & not_proposer_of_correction)
         self.rule("give_feedback", is_invited & is_held)
         self.rule("use_actions", has_panel_role)
         self.rule("view_action", (runs_panel | owns_or_shares_action) & may_see_action_subject)
         self.rule("complete_action", (runs_panel | owns_or_shares_action) & may_see_action_subject & action_is_open)
         self.rule("edit_action", runs_panel & may_see_action_subject & action_is_open)
+        # The meeting's decision about an action is not recorded by its owner (C32).
+        self.rule("decide_action", runs_panel & may_see_action_subject & action_is_open & someone_else("owner"))
 
 
 policy = MeetingsPolicy()

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 
 from .models import (
     POC_ROLE_CHOICES,
@@ -143,7 +144,7 @@ class PanelSettingsEditForm(VersionedFormMixin, PanelSettingsForm):
     pass
 
 
-class PanelCreateForm(PanelSettingsForm):
+class PanelCreateForm(SubmissionMixin, PanelSettingsForm):
     partnership = forms.ModelChoiceField(
         label="Safeguarding partnership",
         queryset=Partnership.objects.none(),
@@ -159,7 +160,7 @@ class PanelCreateForm(PanelSettingsForm):
         self.order_fields(["partnership", *[f for f in self.fields if f != "partnership"]])
 
 
-class PartnershipForm(GovukForm):
+class PartnershipForm(SubmissionMixin, GovukForm):
     name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -211,7 +212,7 @@ class PartnershipEditForm(VersionedFormMixin, PartnershipForm):
     pass
 
 
-class AgencyForm(GovukForm):
+class AgencyForm(SubmissionMixin, GovukForm):
     name = forms.CharField(
         label="Agency name",
         max_length=200,

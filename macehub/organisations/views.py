@@ -15,6 +15,7 @@ from macehub.core import panel_links
 from macehub.core.acting import acting_partnership_id
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 
 from . import selectors, services
 from .forms import (
@@ -99,6 +100,7 @@ def panel_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def panel_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "create_panel")
     partnerships = selectors.partnerships_administered_by(request.user)
@@ -143,6 +145,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def partnership_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_partnerships")
     form = PartnershipForm(request.POST or None)
@@ -203,6 +206,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def agency_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_agencies")
     partnerships = selectors.partnerships_administered_by(request.user)

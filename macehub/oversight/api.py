@@ -19,11 +19,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import SimpleRateThrottle
+
+from macehub.core.context import client_ip
 
 from . import selectors, services
 from .measures import LONDON_EXTRACT, SECTIONS, SPECS, compute_tables
@@ -90,6 +94,53 @@ class SessionAuth:
         return None
 
 
+class _SettingsRate(SimpleRateThrottle):
+    """The rate read from settings on every call (so an operator's change, or a test's, applies)."""
+
+    setting = ""
+    default = ""
+
+    def get_rate(self) -> str | None:
+        return str(getattr(settings, self.setting, self.default))
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return bool(super().allow_request(request))
+
+
+class CallerThrottle(_SettingsRate):
+    """At most ``MACEHUB_API_RATE_PER_CALLER`` calls per token (or signed-in person)."""
+
+    scope = "api_caller"
+    setting, default = "MACEHUB_API_RATE_PER_CALLER", "100/m"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        caller = getattr(request, "auth", None)
+        if not isinstance(caller, Caller):
+            return None
+        ident = f"token:{caller.token.pk}" if caller.token is not None else f"user:{getattr(caller.user, 'pk', '')}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AddressThrottle(_SettingsRate):
+    """At most ``MACEHUB_API_RATE_PER_ADDRESS`` calls from one client address, whatever the
+    token (the address as our own proxies report it: core.context.client_ip)."""
+
+    scope = "api_address"
+    setting, default = "MACEHUB_API_RATE_PER_ADDRESS", "300/m"
+
+    def get_cache_key(self, request: HttpRequest) -> str | None:
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}
+
+
+RATE_LIMITS = (
+    "**Rate limits.** Each token (or signed-in person) may make 100 calls a minute, and each client "
+    "address 300 calls a minute, counted across every server. A call over the limit gets "
+    "`429 Too Many Requests` with a `Retry-After` header: the number of seconds to wait before calling again."
+)
+
+
 api = NinjaAPI(
     title="MACE Hub oversight API",
     version="1",
@@ -97,11 +148,13 @@ api = NinjaAPI(
         "Read-only access to released, disclosure-controlled aggregates and to a partnership's own measures. "
         "Send a token as `Authorization: Bearer <token>`; tokens are issued by borough admins (for their "
         "partnership) and the London team (for London) on the API tokens page. No endpoint returns a record "
-        "about a child or any other person."
+        "about a child or any other person.\n\n" + RATE_LIMITS
     ),
     urls_namespace="api",
     docs_url=None,
     auth=[TokenAuth(), SessionAuth()],
+    # The cache is shared between servers (Redis in production), so the limits hold across them.
+    throttle=[CallerThrottle(), AddressThrottle()],
 )
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.disclosure import DEFAULT_THRESHOLD, AuditResult, InconsistentPublication, method
-from macehub.core.services import update_versioned
+from macehub.core.services import ConcurrentEditError, update_versioned
 from macehub.organisations.models import Partnership
 
 from . import selectors
@@ -372,11 +372,18 @@ def revoke_token(*, actor: Any, token: APIToken) -> APIToken:
         policy.require(actor, "issue_partnership_token", token.partnership)
     if token.revoked_at is not None:
         return token
-    with transaction.atomic():
-        token.revoked_at = timezone.now()
-        token.revoked_by = actor
-        update_versioned(token, expected_version=token.version, actor=actor, fields=["revoked_at", "revoked_by"])
-        record(action=Action.UPDATE, actor=actor, obj=token, changes={"revoked": [False, True]})
+    try:
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.revoked_by = actor
+            update_versioned(token, expected_version=token.version, actor=actor, fields=["revoked_at", "revoked_by"])
+            record(action=Action.UPDATE, actor=actor, obj=token, changes={"revoked": [False, True]})
+    except ConcurrentEditError:
+        # Revoked twice at once (a double click): the first did it, which is what was asked.
+        current = APIToken.objects.get(pk=token.pk)
+        if current.revoked_at is None:
+            raise
+        return current
     return token
 
 

@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 from macehub.core.uploads import UploadField
 from macehub.organisations.models import Agency, Panel
-from macehub.subjects.forms import SubmissionMixin, harm_type_field, record_choices
+from macehub.subjects.forms import harm_type_field, record_choices
 from macehub.subjects.models import Subject
 from macehub.subjects.services import age_errors
 from macehub.subjects.taxonomy import ETHNICITY_GROUPS, AgeBand, LocationType, PersonAgeGroup, Sex
@@ -53,7 +54,7 @@ class ReferralForm(SubmissionMixin, GovukForm):
         help_text="Separate them with commas.",
     )
     date_of_birth = GovukDateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 2010. Leave blank if not known."
+        past=True, label="Date of birth", required=False, help_text="For example, 27 3 2010. Leave blank if not known."
     )
     age_band = forms.ChoiceField(
         label="Age band, if you do not know the date of birth",

@@ -66,6 +66,7 @@ DECIDED = [ReferralStatus.ACCEPTED, ReferralStatus.SIGNPOSTED, ReferralStatus.NO
 
 
 class Referral(TrackedModel):
+    past_dates = ("date_of_birth",)
     panel = models.ForeignKey("organisations.Panel", on_delete=models.PROTECT, related_name="referrals")
     number = models.PositiveIntegerField(editable=False)
     submission_id = models.UUIDField(null=True, blank=True, unique=True, editable=False)

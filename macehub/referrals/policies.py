@@ -4,7 +4,8 @@
   holds their role for an agency) may refer to that panel.
 * The person who made a referral sees it and its status: not the rest of the queue.
 * Coordinators and chairs screen the panel's referrals: the triage queue, accepting,
-  signposting or recording that a referral does not meet the criteria.
+  signposting or recording that a referral does not meet the criteria — but never one they
+  made themselves (separation of duties): a colleague screens it.
 * Referrals about a possible perpetrator follow the panel's person-of-concern rule: in the
   queue only for people allowed to see persons of concern (and always for the referrer).
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from macehub.core.access import PANEL_ROLES, access_for
-from macehub.core.policies import Policy, predicate
+from macehub.core.policies import Policy, predicate, someone_else
 from macehub.subjects.policies import deciding_panel_ids, poc_panel_ids
 
 from .models import Referral, ReferralStatus, SubjectType
@@ -81,7 +82,8 @@ class ReferralsPolicy(Policy):
         self.rule("use_queues", screens_any_panel)
         self.rule("view_queue", screens_panel)
         self.rule("view_referral", is_referrer | screens_this_referral)
-        self.rule("decide_referral", screens_this_referral & is_waiting)
+        # Whoever made a referral does not screen it: another coordinator or chair does (C32).
+        self.rule("decide_referral", screens_this_referral & is_waiting & someone_else("referrer"))
         self.rule("withdraw_referral", is_referrer & is_waiting)
 
 

@@ -134,12 +134,16 @@ def referral_create(
 
 
 def _screeners(referral: Referral) -> list[str]:
-    """Who to tell that a referral waits: the panel's coordinators — or, for a possible
-    perpetrator, the coordinators and chairs the panel allows to see persons of concern."""
+    """Who to tell that a referral waits: the panel's coordinators (its chairs, when the only
+    coordinator made it: nobody screens their own referral) — or, for a possible perpetrator,
+    the coordinators and chairs the panel allows to see persons of concern."""
     panel = referral.panel
-    members = Membership.objects.filter(panel=panel, ended_at__isnull=True, user__is_active=True)
+    members = Membership.objects.filter(panel=panel, ended_at__isnull=True, user__is_active=True).exclude(
+        user_id=referral.referrer_id
+    )
     if referral.subject_type != SubjectType.PERSON:
-        return sorted(set(members.filter(role=Role.COORDINATOR).values_list("user__email", flat=True)))
+        coordinators = set(members.filter(role=Role.COORDINATOR).values_list("user__email", flat=True))
+        return sorted(coordinators or set(members.filter(role=Role.PANEL_CHAIR).values_list("user__email", flat=True)))
     allowed = members.filter(role__in=[Role.COORDINATOR, Role.PANEL_CHAIR]).filter(
         Q(role__in=panel.poc_visible_roles) | Q(agency__agency_type__in=panel.poc_visible_agency_types)
     )

@@ -9,7 +9,8 @@ The rules, in the domain's words:
   return. Colleagues in the partnership (its analyst, and the chairs and coordinators of its
   panels) may **contribute**: answer questions and attach evidence, but not submit.
 * A **peer reviewer** sees only the partnerships they review (their returns, meetings and
-  findings), until the round's findings are published.
+  findings), until the round's findings are published. The London team publishes a round's
+  findings, but nobody who reviewed in that round does (separation of duties).
 * Any approved member (anyone holding a role) sees the members area, the governance groups,
   the timeline, and published findings and recommendations.
 * An implementation action is updated by its owner — the owning group's members, the owning
@@ -26,7 +27,7 @@ from typing import Any
 from django.db.models import Q
 
 from macehub.core.access import Role, access_for
-from macehub.core.policies import Policy, predicate
+from macehub.core.policies import Policy, predicate, someone_else
 
 #: Who may submit a partnership's return.
 LEAD_ROLES = (Role.STRATEGIC_LEAD, Role.BOROUGH_ADMIN)
@@ -189,6 +190,15 @@ def can_work_on_round(user: Any, review_round: Any) -> bool:
 
 
 @predicate
+def can_publish_round(user: Any, review_round: Any) -> bool:
+    """The London team signs off a round's findings, but not one they reviewed in: publishing
+    is the independent check on the reviewers' work (C32)."""
+    if review_round is None or review_round.is_published:
+        return False
+    return london_admin(user) and review_round.pk not in review_profile(user).reviewer_round_ids
+
+
+@predicate
 def can_view_peer_review(user: Any, review: Any) -> bool:
     return review is not None and (london_admin(user) or review.pk in review_profile(user).reviewer_review_ids)
 
@@ -230,22 +240,35 @@ def can_update_action(user: Any, action: Any) -> bool:
     return london_admin(user) or action.lead_id == user.pk or acts_for_owner(user, action.recommendation)
 
 
-def closure_approver_is_chair(recommendation: Any) -> bool:
+def closure_conflicted(action: Any) -> set[int]:
+    """People who may not approve an action's closure: its lead and whoever asked for it (C32)."""
+    return {pk for pk in (action.lead_id, action.closure_requested_by_id) if pk is not None}
+
+
+def closure_approver_is_chair(recommendation: Any, *, excluding: set[int] | frozenset[int] = frozenset()) -> bool:
+    """Whether a chair of the owning group (other than ``excluding``) decides the closure."""
     from .models import GroupMembership
 
     return (
         recommendation.owner_kind == "group"
-        and GroupMembership.objects.filter(group_id=recommendation.owner_group_id, role="chair").exists()
+        and GroupMembership.objects.filter(group_id=recommendation.owner_group_id, role="chair")
+        .exclude(user_id__in=excluding)
+        .exists()
     )
 
 
 @predicate
 def can_approve_closure(user: Any, action: Any) -> bool:
-    """The owner group's chair approves; the London team only where there is no group chair."""
+    """The owner group's chair approves; the London team where there is no group chair. Nobody
+    approves the closure of an action they lead or asked to close: when the only chair did,
+    the London team decides (C32)."""
     if action is None or action.status != "awaiting_closure":
         return False
+    conflicted = closure_conflicted(action)
+    if user.pk in conflicted:
+        return False
     recommendation = action.recommendation
-    if closure_approver_is_chair(recommendation):
+    if closure_approver_is_chair(recommendation, excluding=conflicted):
         return review_profile(user).chairs(recommendation.owner_group_id)
     return london_admin(user)
 
@@ -278,13 +301,15 @@ class ReviewPolicy(Policy):
         # Peer review
         self.rule("view_round", can_view_round)
         self.rule("work_on_round", can_work_on_round)
+        self.rule("publish_round", can_publish_round)
         self.rule("view_peer_review", can_view_peer_review)
         self.rule("record_peer_review", can_record_peer_review)
         # Recommendations and implementation
         self.rule("plan_actions", can_plan_actions)
         self.rule("update_action", can_update_action)
         self.rule("approve_closure", can_approve_closure)
-        # Groups
+        # Groups. A group's chair approves closures: nobody makes themselves a member (C32).
+        self.rule("add_group_member", is_london_admin & someone_else("user"))
         self.rule("record_group_meeting", can_record_group_meeting)
         self.rule("view_group_meeting", is_group_member)
 

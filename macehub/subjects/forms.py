@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django import forms
 
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 from macehub.organisations.models import Agency, LocalAuthority
 
 from .models import (
@@ -75,17 +75,6 @@ def harm_type_field(**kwargs: Any) -> HarmTypeChoiceField:
 
 def _blank(choices: Any, text: str) -> list[Any]:
     return [("", text), *choices]
-
-
-class SubmissionMixin(forms.Form):
-    """A hidden id for the form's submission, so pressing "Save" twice saves once."""
-
-    submission_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_id", uuid.uuid4())
 
 
 IDENTITY = ("given_names", "family_name", "date_of_birth", "aliases", "agency_references")
@@ -452,7 +441,7 @@ class StatusForm(VersionedFormMixin, GovukForm):
         return data
 
 
-class RiskForm(VersionedFormMixin, GovukForm):
+class RiskForm(SubmissionMixin, VersionedFormMixin, GovukForm):
     level = forms.ChoiceField(label="Risk level", widget=forms.RadioSelect)
     decided_on = GovukDateField(
         label="Date decided",
@@ -528,7 +517,7 @@ def record_choices(subjects: Any, exclude_pk: int) -> list[Any]:
     return [("", "Choose a record"), *[(PLURAL[Kind(k)], options) for k, options in ordered]]
 
 
-class LinkForm(GovukForm):
+class LinkForm(SubmissionMixin, GovukForm):
     link_type = forms.ChoiceField(
         label="How are they linked?",
         widget=forms.RadioSelect,
@@ -601,7 +590,7 @@ class MergeForm(GovukForm):
             self.initial.update({"this_version": this.version, "other_version": other.version, "keep": older})
 
 
-class AlertReviewForm(GovukForm):
+class AlertReviewForm(SubmissionMixin, GovukForm):
     first = forms.IntegerField(widget=forms.HiddenInput)
     second = forms.IntegerField(widget=forms.HiddenInput)
     context = forms.IntegerField(widget=forms.HiddenInput)

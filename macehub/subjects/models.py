@@ -110,6 +110,8 @@ class Subject(TrackedModel):
     * groups: type; themes: period and evidence.
     """
 
+    past_dates = ("date_of_birth",)
+
     panel = models.ForeignKey("organisations.Panel", on_delete=models.PROTECT, related_name="subjects")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     number = models.PositiveIntegerField(editable=False)
@@ -430,6 +432,8 @@ class Link(TrackedModel):
     """A typed, dated connection between two records on the same panel's register, with the
     agency the information came from and how sure it is. Ending a link keeps it on record."""
 
+    past_dates = ("known_from", "ended_on")
+
     panel = models.ForeignKey("organisations.Panel", on_delete=models.PROTECT, related_name="links")
     source = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="links_out")
     target = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="links_in")
@@ -479,6 +483,8 @@ class Link(TrackedModel):
 
 class RiskChange(TrackedModel):
     """One decision about a child's risk level on the panel's scale; the history is kept."""
+
+    past_dates = ("decided_on",)
 
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="risk_changes")
     level = models.CharField(max_length=40)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from macehub.core.access import access_for
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 from macehub.organisations.models import Agency
 
 from . import matching, selectors, services
@@ -305,6 +306,7 @@ def subject_status(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def subject_risk(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "decide_record", subject)
@@ -472,6 +474,7 @@ def _agency_of(user: Any, panel_id: int) -> int | None:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def link_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "link_record", subject)

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
@@ -38,9 +38,11 @@ from django.utils import timezone
 from macehub.audit.models import Action, AuditEvent
 from macehub.audit.services import record
 from macehub.core.models import StoredFile
+from macehub.core.services import update_versioned
 from macehub.core.uploads import upload_root
 
 from .models import Kind, Status, Subject
+from .policies import policy
 from .record_graph import RecordGraph, record_graph
 from .taxonomy import age_band_for
 
@@ -233,29 +235,54 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> list
 # --- Legal hold -------------------------------------------------------------------------------
 
 
-def place_hold(*, actor: Any, subject: Subject, reason: str) -> Subject:
+def _hold_change(*, actor: Any, subject: Subject, expected_version: int, reason: str, place: bool) -> Subject:
+    """Place or release a legal hold: what the person chose, on the record as they saw it."""
+    if not policy.can(actor, "manage_retention", subject):
+        raise PermissionDenied("manage_retention")
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Enter why the record must be kept"})
+        raise ValidationError(
+            {"reason": "Enter why the record must be kept" if place else "Enter why the hold can be released"}
+        )
     with transaction.atomic():
-        subject.legal_hold_reason = reason
-        subject.legal_hold_since = timezone.now()
-        subject.save(update_fields=["legal_hold_reason", "legal_hold_since", "updated_at"])
-        record(action=Action.UPDATE, actor=actor, obj=subject, changes={"legal_hold": [None, reason]})
+        current = Subject.objects.select_for_update().get(pk=subject.pk)
+        held = current.legal_hold_since is not None
+        if place and held:
+            raise ValidationError(
+                f"{current.reference} is already on legal hold, since {current.legal_hold_since:%-d %B %Y}."
+            )
+        if not place and not held:
+            raise ValidationError(f"{current.reference} is not on legal hold.")
+        previous = current.legal_hold_reason
+        current.legal_hold_reason = reason if place else ""
+        current.legal_hold_since = timezone.now() if place else None
+        update_versioned(
+            current,
+            expected_version=expected_version,
+            actor=actor,
+            fields=["legal_hold_reason", "legal_hold_since"],
+        )
+        if place:
+            record(action=Action.UPDATE, actor=actor, obj=current, changes={"legal_hold": [None, reason]})
+        else:
+            record(
+                action=Action.UPDATE, actor=actor, obj=current, changes={"legal_hold": [previous, None]}, purpose=reason
+            )
+    for name in ("legal_hold_reason", "legal_hold_since", "version", "updated_at", "updated_by_id"):
+        setattr(subject, name, getattr(current, name))
     return subject
 
 
-def release_hold(*, actor: Any, subject: Subject, reason: str) -> Subject:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Enter why the hold can be released"})
-    with transaction.atomic():
-        previous = subject.legal_hold_reason
-        subject.legal_hold_reason = ""
-        subject.legal_hold_since = None
-        subject.save(update_fields=["legal_hold_reason", "legal_hold_since", "updated_at"])
-        record(action=Action.UPDATE, actor=actor, obj=subject, changes={"legal_hold": [previous, None]}, purpose=reason)
-    return subject
+def place_hold(*, actor: Any, subject: Subject, expected_version: int, reason: str) -> Subject:
+    """Keep a record whatever its age (an inquiry, a claim, a practice review). Only by those
+    who decide for the panel, on the version of the record they saw; placing it twice is an
+    error, never a release."""
+    return _hold_change(actor=actor, subject=subject, expected_version=expected_version, reason=reason, place=True)
+
+
+def release_hold(*, actor: Any, subject: Subject, expected_version: int, reason: str) -> Subject:
+    """Let the retention schedule apply again, with the reason recorded."""
+    return _hold_change(actor=actor, subject=subject, expected_version=expected_version, reason=reason, place=False)
 
 
 # --- Subject access ---------------------------------------------------------------------------

@@ -11,14 +11,24 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from macehub.core.forms import GovukForm
+from macehub.core.forms import STALE_EDIT_MESSAGE, GovukForm
+from macehub.core.services import ConcurrentEditError
 
 from . import retention, selectors
 from .common import apply_errors, subject_url
 from .policies import policy
 
 
-class HoldForm(GovukForm):
+class _HoldChangeForm(GovukForm):
+    """What the person chose (place or release), and the version of the record they saw: the
+    page never decides from the record's state at the time of saving (two "Place" clicks must
+    not release the hold)."""
+
+    action = forms.ChoiceField(choices=[("place", "Place"), ("release", "Release")], widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class HoldForm(_HoldChangeForm):
     reason = forms.CharField(
         label="Why must the record be kept?",
         max_length=1000,
@@ -28,7 +38,7 @@ class HoldForm(GovukForm):
     )
 
 
-class ReleaseForm(GovukForm):
+class ReleaseForm(_HoldChangeForm):
     reason = forms.CharField(
         label="Why can the hold be released?",
         max_length=1000,
@@ -51,19 +61,42 @@ def subject_hold(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "manage_retention", subject)
     held = subject.legal_hold_since is not None
-    form: Any = (ReleaseForm if held else HoldForm)(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        change = retention.release_hold if held else retention.place_hold
-        try:
-            change(actor=request.user, subject=subject, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            done = "released from legal hold" if held else "on legal hold: it will be kept until the hold is released"
-            messages.success(request, f"{subject.reference} is {done}.")
-            return HttpResponseRedirect(subject_url(subject) + "#records-management")
+    initial = {"action": "release" if held else "place", "version": subject.version}
+    form: Any = (ReleaseForm if held else HoldForm)(initial=initial)
+    status = 200
+    if request.method == "POST":
+        chosen = request.POST.get("action")
+        form = (ReleaseForm if chosen == "release" else HoldForm)(request.POST)
+        if form.is_valid():
+            place = form.cleaned_data["action"] == "place"
+            change = retention.place_hold if place else retention.release_hold
+            try:
+                change(
+                    actor=request.user,
+                    subject=subject,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ConcurrentEditError:
+                subject.refresh_from_db()
+                form.add_error(None, STALE_EDIT_MESSAGE)
+                form.data = form.data.copy()
+                form.data["version"] = str(subject.version)
+                status = 409
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                done = (
+                    "on legal hold: it will be kept until the hold is released" if place else "released from legal hold"
+                )
+                messages.success(request, f"{subject.reference} is {done}.")
+                return HttpResponseRedirect(subject_url(subject) + "#records-management")
+        held = form.data.get("action") == "release"
     return render(
-        request, "subjects/hold.html", {"subject": subject, "panel": subject.panel, "form": form, "held": held}
+        request,
+        "subjects/hold.html",
+        {"subject": subject, "panel": subject.panel, "form": form, "held": held},
+        status=status,
     )
 
 

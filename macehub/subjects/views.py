@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from macehub.core.acting import acting_partnership_id
 from macehub.core.exports import xlsx_response
+from macehub.core.submissions import once
 from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
 
@@ -130,6 +131,7 @@ def alerts(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 @require_POST
+@once
 def alert_review(request: HttpRequest, panel_pk: int) -> HttpResponse:
     panel = register_panel(request, panel_pk)
     policy.require(request.user, "review_alerts", panel)

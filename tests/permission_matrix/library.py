@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from macehub.core.testing import World
+from macehub.core.testing import World, minimal_pdf
 
 from .outcomes import DENIED, NOT_ALLOWED, OK, Case, only, signed_in
 
@@ -21,7 +21,7 @@ STEWARDS_A = ("coordinator_a", "chair_a", "lead_a", "borough_admin_a")
 SHARERS = (*STEWARDS_A, "borough_admin_b", "london_team")
 MEMBERS = signed_in(OK, no_roles=DENIED, guest_a=DENIED)  # an invited professional is not a member
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = minimal_pdf()
 _STORAGE_NAME = "permission-matrix-library-fixture"
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import import_module
+from pkgutil import iter_modules
 from typing import Any
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from .outcomes import BAD, DENIED, HIDDEN, LOGIN, MFA, NOT_ALLOWED, OK, REDIRECT
+from .outcomes import BAD, DENIED, HIDDEN, LOGIN, MFA, NOT_ALLOWED, OK, REDIRECT, Case
 
 
 def all_url_names() -> list[str]:
@@ -45,3 +47,19 @@ def fetch(client: Client, method: str, path: str) -> Any:
     if method == "GET":
         return client.get(path)
     return client.post(path, {})
+
+
+def all_cases() -> tuple[dict[str, Case], dict[str, str]]:
+    """Every URL's entry from tests/permission_matrix/<app>.py, and the app module it is in."""
+    from tests import permission_matrix
+
+    cases: dict[str, Case] = {}
+    module_of: dict[str, str] = {}
+    for module in iter_modules(permission_matrix.__path__):
+        if module.name in {"outcomes", "probe"}:
+            continue
+        for name, case in import_module(f"{permission_matrix.__name__}.{module.name}").CASES.items():
+            assert name not in cases, f"{name} is listed twice in the permission matrix"
+            cases[name] = case
+            module_of[name] = module.name
+    return cases, module_of

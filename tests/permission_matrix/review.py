@@ -192,9 +192,10 @@ CASES: dict[str, Case] = {
     "review:action_close": Case(lambda w: f"/review/actions/{r(w).action.pk}/close/", visible(SEES_ROUND), post=True),
     "review:action_approve": Case(
         lambda w: f"/review/actions/{r(w).action_awaiting.pk}/approve/",
-        visible(("peer_reviewer",), london_team=DENIED, system_admin=DENIED),
+        visible(("london_team", "system_admin"), peer_reviewer=DENIED),
         post=True,
-        notes="The owning group has a chair, so only the chair approves the closure.",
+        notes="The owning group's only chair asked for this closure, so may not approve it (C32): the London "
+        "project team does.",
     ),
     "review:update_evidence": Case(
         lambda w: f"/review/updates/{r(w).update_with_evidence.pk}/evidence/", visible(SEES_ROUND)

@@ -146,7 +146,7 @@ def test_a_recommendation_is_assigned_to_a_task_and_finish_group_and_its_chair_i
     assert client_as("chair_a").get(f"/review/recommendations/{rec.pk}/actions/new/").status_code == 200
 
 
-def test_progress_with_evidence_then_closure_approved_by_the_groups_chair(rw, world, client_as) -> None:
+def test_progress_with_evidence_then_closure_approved_by_someone_other_than_who_asked(rw, world, client_as) -> None:
     owner = client_as("peer_reviewer")  # chairs the owning group
     action = rw.action
     response = owner.post(
@@ -167,18 +167,20 @@ def test_progress_with_evidence_then_closure_approved_by_the_groups_chair(rw, wo
     assert response.status_code == 302
     action.refresh_from_db()
     assert action.status == "awaiting_closure"
-    # The London team may not approve: the owning group has a chair.
-    assert client_as("london_team").get(f"/review/actions/{action.pk}/approve/").status_code == 403
-    back = owner.post(f"/review/actions/{action.pk}/approve/", {"version": action.version, "decision": "return"})
+    # The owning group's only chair asked for the closure, so may not approve it (C32): the
+    # London project team decides instead.
+    assert owner.get(f"/review/actions/{action.pk}/approve/").status_code == 403
+    london = client_as("london_team")
+    back = london.post(f"/review/actions/{action.pk}/approve/", {"version": action.version, "decision": "return"})
     assert "Enter what still needs to be done" in back.content.decode()
-    approve = owner.post(f"/review/actions/{action.pk}/approve/", {"version": action.version, "decision": "approve"})
+    approve = london.post(f"/review/actions/{action.pk}/approve/", {"version": action.version, "decision": "approve"})
     assert approve.status_code == 302
     action.refresh_from_db()
-    assert action.status == "closed" and action.closed_by == world.user("peer_reviewer")
+    assert action.status == "closed" and action.closed_by == world.user("london_team")
     assert AuditEvent.objects.filter(action=Action.APPROVED, object_type="review.implementationaction").exists()
     assert Recommendation.objects.get(pk=rw.recommendation.pk).status == "in_progress", "another action is open"
     other = rw.action_awaiting
-    owner.post(f"/review/actions/{other.pk}/approve/", {"version": other.version, "decision": "approve"})
+    london.post(f"/review/actions/{other.pk}/approve/", {"version": other.version, "decision": "approve"})
     assert Recommendation.objects.get(pk=rw.recommendation.pk).status == "implemented"
     kinds = list(ProgressUpdate.objects.filter(action=action).values_list("kind", flat=True))
     assert kinds == ["closure_approved", "closure_requested", "progress", "progress"]

@@ -78,6 +78,7 @@ def referral_for(world: World) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from macehub.core import uploads
+    from macehub.core.testing import minimal_pdf
     from macehub.referrals.models import Referral, ReferralAttachment
 
     cached = getattr(world, "_referral", None)
@@ -98,7 +99,7 @@ def referral_for(world: World) -> Any:
         concerns="Seen with older males near the station",
     )
     referral.harm_types.set(HarmType.objects.filter(code="cse"))
-    upload = SimpleUploadedFile("referral.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    upload = SimpleUploadedFile("referral.pdf", minimal_pdf(), content_type="application/pdf")
     stored = uploads.store(upload, actor=None, partnership_id=world.partnership_a.pk)
     referral.attachment = ReferralAttachment.objects.create(referral=referral, file=stored)  # type: ignore[attr-defined]
     world._referral = referral  # type: ignore[attr-defined]

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
+from macehub.core.testing import World, minimal_pdf
 from macehub.referrals.models import Referral, ReferralStatus
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 def child_referral(world: World, **overrides: Any) -> dict[str, Any]:

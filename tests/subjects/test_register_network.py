@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.testing import World
@@ -60,9 +61,15 @@ def test_impossible_and_repeated_links_are_refused_in_plain_words(
     assert "C-0001 and L-0001 are already linked as ‘is seen at’" in again.content.decode()
     future = client.post(
         f"/register/children/{register['c2'].pk}/links/new/",
-        _link_form(register["g1"], "member_of", world, known_from_year="2999"),
+        _link_form(register["g1"], "member_of", world, known_from_year=str(timezone.localdate().year + 1)),
     )
     assert "The date must be today or in the past" in future.content.decode()
+    # A year no record reaches is refused by the form itself.
+    far = client.post(
+        f"/register/children/{register['c2'].pk}/links/new/",
+        _link_form(register["g1"], "member_of", world, known_from_year="2999"),
+    )
+    assert "Date known must be before" in far.content.decode()
 
 
 def test_ending_a_link_keeps_it_as_a_past_link(world: World, register: dict[str, Any], client_as: Any) -> None:

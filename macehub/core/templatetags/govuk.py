@@ -50,7 +50,15 @@ def _described_by(field: BoundField) -> str:
         ids.append(f"{field.auto_id}-hint")
     if field.errors:
         ids.append(f"{field.auto_id}-error")
+    if widget_kind(field) == "textarea" and getattr(field.field, "max_length", None):
+        ids.append(f"{field.auto_id}-info")  # the character count's message
     return " ".join(ids)
+
+
+@register.filter
+def thousands(value: int) -> str:
+    """20000 → "20,000"."""
+    return f"{int(value):,}"
 
 
 @register.simple_tag
@@ -68,6 +76,9 @@ def govuk_widget(field: BoundField, extra_classes: str = "") -> SafeString:
         classes.append(extra_classes)
     # GOV.UK pattern: labels and hints, never placeholder text (it disappears as you type).
     field.field.widget.attrs.pop("placeholder", None)
+    if kind == "textarea":
+        # The character count says the limit; a browser's maxlength would cut a paste silently.
+        field.field.widget.attrs.pop("maxlength", None)
     attrs: dict[str, Any] = {"class": " ".join(classes)}
     described = _described_by(field)
     if described:
@@ -117,3 +128,19 @@ def date_parts(field: BoundField) -> dict[str, str]:
     else:
         parts = ["", "", ""]
     return dict(zip(("day", "month", "year"), parts, strict=True))
+
+
+@register.simple_tag
+def text_limit() -> str:
+    """The limit of a free-text box (for a textarea a template writes out by hand)."""
+    from macehub.core.limits import TEXT_LIMIT
+
+    return f"{TEXT_LIMIT:,}"
+
+
+@register.simple_tag
+def submission_field() -> SafeString:
+    """The hidden submission id for a create form written out by hand (see core.submissions)."""
+    import uuid
+
+    return format_html('<input type="hidden" name="submission_id" value="{}">', uuid.uuid4())

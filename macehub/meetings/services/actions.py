@@ -30,7 +30,7 @@ from ..models import (
     Meeting,
     ReviewOutcome,
 )
-from ..policies import meeting_access
+from ..policies import meeting_access, policy
 from .common import clean_text, refuse_children_names, require
 
 #: Reminders go this many days before the due date, and on the first day an action is overdue
@@ -224,6 +224,7 @@ def action_review(
     reason: str = "",
     note: str = "",
     new_due_date: date | None = None,
+    expected_version: int | None = None,
 ) -> ActionReview:
     """At the next meeting, each open action is completed, carried forward — with a reason that
     says whether circumstances changed or the agency did not act — or no longer needed.
@@ -231,6 +232,8 @@ def action_review(
     require(actor, "plan_meeting", meeting)
     if action.panel_id != meeting.panel_id:
         raise ValidationError("Choose an action of this panel.")
+    if action.is_open and not policy.can(actor, "decide_action", action):
+        raise ValidationError("You own this action: another coordinator or chair records what the meeting decided.")
     access = meeting_access(actor, meeting)
     if action.subject is not None and action.subject.kind == Kind.PERSON and not access.sees_persons:
         raise ValidationError("Choose an action of this panel.")
@@ -287,7 +290,7 @@ def action_review(
             action.completed_at = timezone.now()
             action.completion_note = note or action.completion_note
             fields = ["status", "completed_at", "completion_note"]
-        update_versioned(action, expected_version=action.version, actor=actor, fields=fields)
+        update_versioned(action, expected_version=expected_version or action.version, actor=actor, fields=fields)
         record(
             action=AuditAction.UPDATE,
             actor=actor,

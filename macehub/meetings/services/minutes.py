@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from macehub.audit.models import Action as AuditAction
@@ -302,6 +302,11 @@ def feedback_give(
     )
     feedback.full_clean()
     with transaction.atomic():
-        feedback.save()
+        try:
+            with transaction.atomic():
+                feedback.save()
+        except IntegrityError:
+            # The same form sent twice at once: the first one counted.
+            raise ValidationError("You have already given feedback on this meeting. Thank you.") from None
         record(action=AuditAction.SUBMIT, actor=actor, obj=feedback)
     return feedback

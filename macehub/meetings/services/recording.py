@@ -35,9 +35,12 @@ def attendance_record(*, actor: Any, meeting: Meeting, rows: dict[int, tuple[str
         expected.update({a.pk: a for a in extra})
         if set(rows) - set(expected):
             raise ValidationError("Choose agencies of this partnership.")
-    current = {a.agency_id: a for a in Attendance.objects.filter(meeting=meeting)}
     changes: dict[str, list[str]] = {}
     with transaction.atomic():
+        # One writer per meeting at a time, reading what the previous one saved: the autosave
+        # and the "Save" button (or two quick clicks) otherwise both create the same row.
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True).first()
+        current = {a.agency_id: a for a in Attendance.objects.filter(meeting=meeting)}
         for agency_id, (status, representative) in rows.items():
             existing = current.get(agency_id)
             representative = representative.strip()[:150]

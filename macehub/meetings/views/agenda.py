@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from macehub.accounts.models import User
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 from macehub.subjects.selectors import subjects_visible_to
 
 from .. import selectors
@@ -103,6 +104,7 @@ def _picks(request: HttpRequest, meeting: Meeting) -> list[tuple[Any, str, Any]]
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
     """The agenda builder: accepted referrals waiting to be heard are offered first, then open
     records due for review, grouped by VOLT strand; tick any number and add them at once."""

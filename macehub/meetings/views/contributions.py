@@ -17,7 +17,7 @@ from macehub.core.services import ConcurrentEditError
 from macehub.organisations.models import Agency
 
 from .. import selectors
-from ..forms import ContributionForm
+from ..forms import ChaseForm, ContributionForm
 from ..models import Contribution
 from ..policies import meeting_access, policy
 from ..services import contributions as contribution_services
@@ -42,11 +42,10 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def chase(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _ = meeting_for(request, pk, "plan_meeting")
-    agency = None
-    if request.POST.get("agency"):
-        agency = Agency.objects.filter(pk=request.POST["agency"]).first()
-        if agency is None:
-            return HttpResponse("Choose an agency.", status=400)
+    form = ChaseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("Choose an agency.", status=400)
+    agency = form.cleaned_data["agency"]
     try:
         chases = contribution_services.contributions_chase(actor=request.user, meeting=meeting, agency=agency)
     except ValidationError as exc:

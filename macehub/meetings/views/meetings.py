@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.pdf import pdf_response
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 from macehub.organisations.models import Panel
 
 from .. import selectors
@@ -81,6 +82,7 @@ def _next_meeting_day(panel: Panel) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def schedule(request: HttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "schedule")
     chairs = selectors.panel_chairs(panel)
@@ -330,6 +332,7 @@ def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def feedback(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, _ = meeting_for(request, pk)
     if not policy.can(request.user, "give_feedback", meeting):

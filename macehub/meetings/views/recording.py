@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from macehub.accounts.models import User
 from macehub.core.services import ConcurrentEditError
+from macehub.core.submissions import once
 from macehub.subjects.models import Kind
 
 from .. import selectors
@@ -109,7 +110,10 @@ def record_context(
         {
             "action": action,
             "review": review,
-            "form": bound.get(f"review-{action.pk}") or ActionReviewForm(prefix=f"review-{action.pk}"),
+            "form": bound.get(f"review-{action.pk}")
+            or ActionReviewForm(prefix=f"review-{action.pk}", initial={"version": action.version}),
+            # The owner of an action does not record the meeting's decision about it (C32).
+            "own": review is None and action.owner_id == request.user.pk,
         }
         for action, review in outstanding
     ]
@@ -266,6 +270,7 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@once
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_item_for(request.user, pk)
     meeting = item.meeting
@@ -314,6 +319,7 @@ def action_review(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
                 reason=data["reason"],
                 note=data["note"],
                 new_due_date=data["new_due_date"],
+                expected_version=data.get("version"),
             )
         except ValidationError as exc:
             apply_errors(form, exc)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 from macehub.core.uploads import UploadField
 
 from ..models import Answer, Cycle, FrameworkVersion, Question
@@ -16,7 +17,7 @@ from .common import textarea
 COMMENT_MAX = 5000
 
 
-class CycleForm(GovukForm):
+class CycleForm(SubmissionMixin, GovukForm):
     name = forms.CharField(
         label="Name of the cycle", max_length=120, help_text="For example ‘2025 MACE self-assessment’."
     )

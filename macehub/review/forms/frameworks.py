@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 
 from ..models import FrameworkVersion, Question, ReviewArea, Section
 from .common import textarea
@@ -52,7 +53,7 @@ class VersionForm(VersionedFormMixin, GovukForm):
         ]
 
 
-class SectionForm(GovukForm):
+class SectionForm(SubmissionMixin, GovukForm):
     code = forms.CharField(label="Section letter", max_length=8, help_text="For example ‘A’.")
     title = forms.CharField(label="Section title", max_length=200)
     area = forms.ChoiceField(label="Review question it tests", choices=ReviewArea.choices, widget=forms.RadioSelect)
@@ -70,6 +71,7 @@ class SectionForm(GovukForm):
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("submission_id", None)
         data["code"] = data["code"].strip().upper()
         data["order"] = data.get("order") or (self.instance.order if self.instance else 0)
         return data
@@ -79,7 +81,7 @@ class SectionEditForm(VersionedFormMixin, SectionForm):
     pass
 
 
-class QuestionForm(GovukForm):
+class QuestionForm(SubmissionMixin, GovukForm):
     code = forms.CharField(label="Question number", max_length=10, help_text="For example ‘C3’.")
     text = forms.CharField(label="Question", widget=textarea(3), help_text="Write it as a statement to rate.")
     focus = forms.CharField(

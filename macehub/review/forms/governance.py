@@ -7,12 +7,13 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 
 from ..models import GovernanceGroup, GroupMeeting, GroupMembership, Milestone
 from .common import PersonChoiceField, people, textarea
 
 
-class GroupForm(GovukForm):
+class GroupForm(SubmissionMixin, GovukForm):
     name = forms.CharField(label="Group name", max_length=150)
     kind = forms.ChoiceField(label="Type of group", choices=GovernanceGroup.Kind.choices, widget=forms.RadioSelect)
     workstream = forms.CharField(
@@ -50,7 +51,7 @@ class GroupEditForm(VersionedFormMixin, GroupForm):
     pass
 
 
-class GroupMemberForm(GovukForm):
+class GroupMemberForm(SubmissionMixin, GovukForm):
     user = PersonChoiceField(label="Person", queryset=None, empty_label="Choose a person")
     role = forms.ChoiceField(label="Role in the group", choices=GroupMembership.Role.choices, widget=forms.RadioSelect)
     represents = forms.CharField(
@@ -65,7 +66,7 @@ class GroupMemberForm(GovukForm):
         self.fields["user"].queryset = people()  # type: ignore[attr-defined]
 
 
-class GroupMeetingForm(GovukForm):
+class GroupMeetingForm(SubmissionMixin, GovukForm):
     title = forms.CharField(label="Meeting title", max_length=200)
     meets_on = GovukDateField(label="Date", min_year=2000)
     location = forms.CharField(
@@ -92,13 +93,13 @@ class GroupMeetingEditForm(VersionedFormMixin, GroupMeetingForm):
     pass
 
 
-class MilestoneForm(GovukForm):
+class MilestoneForm(SubmissionMixin, GovukForm):
     title = forms.CharField(label="Milestone", max_length=200)
     description = forms.CharField(label="Description (optional)", required=False, widget=textarea(3))
     starts_on = GovukDateField(label="Start date (optional)", required=False, min_year=2000)
     due_on = GovukDateField(label="Due date", min_year=2000)
     status = forms.ChoiceField(label="Status", choices=Milestone.Status.choices, widget=forms.RadioSelect)
-    completed_on = GovukDateField(label="Date reached (if done)", required=False, min_year=2000)
+    completed_on = GovukDateField(past=True, label="Date reached (if done)", required=False, min_year=2000)
     group = forms.ModelChoiceField(
         label="Group responsible (optional)", queryset=GovernanceGroup.objects.all(), required=False, empty_label="None"
     )
@@ -119,7 +120,7 @@ class MilestoneEditForm(VersionedFormMixin, MilestoneForm):
     pass
 
 
-class NewsForm(GovukForm):
+class NewsForm(SubmissionMixin, GovukForm):
     title = forms.CharField(label="Headline", max_length=200)
     body = forms.CharField(label="News", widget=textarea(6))
     published_on = GovukDateField(label="Date", min_year=2000)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
+from macehub.core.submissions import SubmissionMixin
 from macehub.core.uploads import UploadField
 
 from ..models import (
@@ -23,7 +24,7 @@ from ..models import (
 from .common import PersonChoiceField, people, textarea
 
 
-class RoundForm(GovukForm):
+class RoundForm(SubmissionMixin, GovukForm):
     name = forms.CharField(label="Name of the review round", max_length=120)
     cycle: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label="Self-assessment cycle it builds on (optional)", queryset=None, required=False, empty_label="None"
@@ -64,7 +65,7 @@ SECTOR_FIELDS = [
 ]
 
 
-class PeerReviewPlanForm(GovukForm):
+class PeerReviewPlanForm(SubmissionMixin, GovukForm):
     title = forms.CharField(label="Title", max_length=200, help_text="For example ‘Meeting 3: Lambeth and Southwark’.")
     partnerships: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label="Partnerships being reviewed",
@@ -169,7 +170,7 @@ class NoteChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return f"{obj.review.title} — {obj.get_area_display()}: {excerpt}"
 
 
-class FindingForm(GovukForm):
+class FindingForm(SubmissionMixin, GovukForm):
     theme = forms.ChoiceField(label="Theme", choices=Theme.choices, widget=forms.RadioSelect)
     title = forms.CharField(label="Finding", max_length=200, help_text="One sentence.")
     summary = forms.CharField(label="What the review found", widget=textarea(5))
@@ -234,7 +235,7 @@ class FindingEditForm(VersionedFormMixin, FindingForm):
     pass
 
 
-class RecommendationForm(GovukForm):
+class RecommendationForm(SubmissionMixin, GovukForm):
     reference = forms.CharField(label="Reference", max_length=10, help_text="For example ‘R4’.")
     title = forms.CharField(label="Recommendation", max_length=200)
     detail = forms.CharField(label="Detail (optional)", required=False, widget=textarea(4))
@@ -316,7 +317,7 @@ class RecommendationEditForm(VersionedFormMixin, RecommendationForm):
     pass
 
 
-class ActionForm(GovukForm):
+class ActionForm(SubmissionMixin, GovukForm):
     title = forms.CharField(label="Action", max_length=200)
     description = forms.CharField(label="What will be done (optional)", required=False, widget=textarea(4))
     lead = PersonChoiceField(
@@ -344,16 +345,16 @@ class ActionEditForm(VersionedFormMixin, ActionForm):
     pass
 
 
-class MilestoneAddForm(GovukForm):
+class MilestoneAddForm(SubmissionMixin, GovukForm):
     title = forms.CharField(label="Milestone", max_length=200)
     due_date = GovukDateField(label="Due date", min_year=2000)
 
 
 class MilestoneDoneForm(GovukForm):
-    completed_on = GovukDateField(label="Date it was done", min_year=2000)
+    completed_on = GovukDateField(past=True, label="Date it was done", min_year=2000)
 
 
-class ProgressForm(VersionedFormMixin, GovukForm):
+class ProgressForm(SubmissionMixin, VersionedFormMixin, GovukForm):
     text = forms.CharField(label="What has happened since the last update", widget=textarea(5))
     status = forms.ChoiceField(
         label="Status now",

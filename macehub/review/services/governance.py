@@ -12,7 +12,7 @@ from macehub.audit.services import record
 from macehub.core.services import field_changes, snapshot, update_versioned
 
 from ..models import DirectoryListing, GovernanceGroup, GroupMeeting, GroupMembership, Milestone, NewsItem
-from ..policies import forget_review_profile
+from ..policies import forget_review_profile, policy
 from .common import require
 
 GROUP_FIELDS = ["name", "kind", "purpose", "terms_of_reference", "workstream", "is_active"]
@@ -68,13 +68,17 @@ def group_member_add(
     *, actor: Any, group: GovernanceGroup, user: Any, role: str, represents: str = ""
 ) -> GroupMembership:
     require(actor, "manage_review")
+    membership = GroupMembership(
+        group=group, user=user, role=role, represents=represents, created_by=actor, updated_by=actor
+    )
+    if not policy.can(actor, "add_group_member", membership):
+        raise ValidationError(
+            {"user": "You cannot add yourself to a group. Ask someone else in the London project team to add you."}
+        )
     if GroupMembership.objects.filter(group=group, user=user).exists():
         raise ValidationError({"user": f"{user} is already a member of this group."})
     if not user.is_active:
         raise ValidationError({"user": "Choose someone whose account is active."})
-    membership = GroupMembership(
-        group=group, user=user, role=role, represents=represents, created_by=actor, updated_by=actor
-    )
     membership.full_clean()
     with transaction.atomic():
         membership.save()
@@ -169,16 +173,22 @@ def news_publish(*, actor: Any, title: str, body: str, published_on: Any) -> New
 def directory_listing_save(*, actor: Any, listed: bool, note: str) -> DirectoryListing:
     """A member opts in to (or out of) the directory; nobody else can do it for them."""
     require(actor, "use_members_area")
-    listing = DirectoryListing.objects.filter(user=actor).first()
-    creating = listing is None
-    target = listing or DirectoryListing(user=actor, created_by=actor, updated_by=actor)
-    result: DirectoryListing = _save(
-        actor=actor,
-        target=target,
-        creating=creating,
-        fields=["listed", "note"],
-        values={"listed": listed, "note": note.strip()},
-        expected_version=None if creating else target.version,
-        detail={"event": "directory_opt_in" if listed else "directory_opt_out"},
-    )
+    from django.contrib.auth import get_user_model
+
+    with transaction.atomic():
+        # One save per person at a time: the same form sent twice at once must not create
+        # two listings (the second waits here, then finds the first and updates it).
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).values_list("pk", flat=True).first()
+        listing = DirectoryListing.objects.filter(user=actor).first()
+        creating = listing is None
+        target = listing or DirectoryListing(user=actor, created_by=actor, updated_by=actor)
+        result: DirectoryListing = _save(
+            actor=actor,
+            target=target,
+            creating=creating,
+            fields=["listed", "note"],
+            values={"listed": listed, "note": note.strip()},
+            expected_version=None if creating else target.version,
+            detail={"event": "directory_opt_in" if listed else "directory_opt_out"},
+        )
     return result

@@ -26,6 +26,7 @@ from ..models import (
     Recommendation,
     ReviewRound,
 )
+from ..policies import closure_approver_is_chair, closure_conflicted
 from .common import require
 
 RECOMMENDATION_FIELDS = [
@@ -260,10 +261,12 @@ def action_request_closure(
             detail={"event": "closure_requested", "update": update.pk, "evidence": bool(update.evidence_id)},
         )
         recommendation = action.recommendation
-        if recommendation.owner_kind == OwnerKind.GROUP:
+        conflicted = closure_conflicted(action)
+        if closure_approver_is_chair(recommendation, excluding=conflicted):
             chairs = list(
                 GroupMembership.objects.filter(group_id=recommendation.owner_group_id, role=GroupMembership.Role.CHAIR)
                 .filter(user__is_active=True)
+                .exclude(user_id__in=conflicted)
                 .values_list("user__email", flat=True)
             )
             if chairs:

@@ -47,8 +47,9 @@ def round_save(
 
 
 def round_publish(*, actor: Any, review_round: ReviewRound, expected_version: int) -> ReviewRound:
-    """Publish the findings: every member can then read the report, findings and recommendations."""
-    require(actor, "manage_review")
+    """Publish the findings: every member can then read the report, findings and recommendations.
+    Not by someone who reviewed in the round (C32)."""
+    require(actor, "publish_round", review_round)
     if review_round.is_published:
         raise ValidationError("These findings are already published.")
     if not review_round.findings.exists():

@@ -16,6 +16,7 @@ from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.exports import xlsx_response
 from macehub.core.selectors import get_visible_or_404
+from macehub.core.submissions import once
 from macehub.organisations.models import LocalAuthority, Partnership
 
 from .. import analysis, selectors
@@ -42,6 +43,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def cycle_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     partnerships = Partnership.objects.filter(is_active=True).order_by("short_name")

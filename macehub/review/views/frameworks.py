@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.selectors import get_visible_or_404
+from macehub.core.submissions import once
 
 from .. import selectors
 from ..forms.common import ConfirmForm
@@ -137,6 +138,7 @@ def version_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     version = _draft(_version(request, pk))
     form = SectionForm(request.POST or None)
@@ -183,6 +185,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
     _draft(section.framework_version)

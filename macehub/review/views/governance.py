@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.core.submissions import once
+
 from .. import selectors
 from ..forms.common import ConfirmForm
 from ..forms.governance import (
@@ -42,6 +44,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def group_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = GroupForm(request.POST or None)
@@ -112,6 +115,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     group = selectors.get_group_for(request.user, pk)
@@ -154,6 +158,7 @@ def group_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def group_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     group = selectors.get_group_for(request.user, pk)
     policy.require(request.user, "record_group_meeting", group)
@@ -222,6 +227,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def milestone_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = MilestoneForm(request.POST or None, initial={"status": Milestone.Status.PLANNED})

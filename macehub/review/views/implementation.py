@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from macehub.core import uploads
 from macehub.core.selectors import get_visible_or_404
+from macehub.core.submissions import once
 from macehub.organisations.models import Agency, Partnership
 
 from .. import selectors
@@ -28,7 +29,7 @@ from ..forms.peer import (
     RecommendationForm,
 )
 from ..models import ActionMilestone, GovernanceGroup, ImplementationAction, Recommendation, ReviewRound
-from ..policies import closure_approver_is_chair, policy
+from ..policies import closure_approver_is_chair, closure_conflicted, policy
 from ..services import implementation as services
 from .common import handle, rebind
 
@@ -69,6 +70,7 @@ def _recommendation_form_kwargs(review_round: ReviewRound) -> dict[str, Any]:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review_round = selectors.get_round_for(request.user, pk)
@@ -154,6 +156,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.get_recommendation_for(request.user, pk)
     policy.require(request.user, "plan_actions", recommendation)
@@ -194,7 +197,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": policy.can(request.user, "approve_closure", action),
             "approver": (
                 f"the chair of {recommendation.owner_group}"
-                if closure_approver_is_chair(recommendation)
+                if closure_approver_is_chair(recommendation, excluding=closure_conflicted(action))
                 else "the London project team"
             ),
         },
@@ -226,6 +229,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     policy.require(request.user, "update_action", action)
@@ -256,6 +260,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def action_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     policy.require(request.user, "update_action", action)

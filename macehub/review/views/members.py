@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.core.submissions import once
+
 from .. import selectors
 from ..forms.governance import DirectoryForm, NewsForm
 from ..models import Cycle
@@ -94,6 +96,7 @@ def directory_me(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def news_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = NewsForm(request.POST or None, initial={"published_on": timezone.localdate()})

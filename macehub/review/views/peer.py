@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.pdf import pdf_response
+from macehub.core.submissions import once
 from macehub.organisations.models import Partnership
 
 from .. import report, selectors
@@ -50,6 +51,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def round_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = RoundForm(request.POST or None, cycles=Cycle.objects.all())
@@ -89,6 +91,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recommendations": recommendations,
             "can_manage": policy.can(request.user, "manage_review") and not review_round.is_published,
             "can_work": policy.can(request.user, "work_on_round", review_round),
+            "can_publish": policy.can(request.user, "publish_round", review_round),
         },
     )
 
@@ -128,6 +131,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review_round = selectors.get_round_for(request.user, pk)
+    policy.require(request.user, "publish_round", review_round)
     form = ConfirmForm(request.POST or None, initial={"version": review_round.version})
     return handle(
         request,
@@ -176,6 +180,7 @@ def _partnership_choices(request: HttpRequest) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review_round = selectors.get_round_for(request.user, pk)
@@ -349,6 +354,7 @@ def _evidence_answers(review_round: ReviewRound, data: dict[str, Any], allowed: 
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     policy.require(request.user, "work_on_round", review_round)
