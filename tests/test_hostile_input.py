@@ -50,19 +50,7 @@ CODE_PARAMS = sorted(names_read_in_code(Path(__file__).resolve().parents[1] / "m
 #: Server errors another change is fixing, each with why; ``always``: the walk fails once it
 #: stops happening (remove it here). The others are races only PostgreSQL shows (SQLite runs
 #: one writer at a time), so they may or may not happen in a run.
-KNOWN: dict[str, tuple[str, bool]] = {
-    # Release preparation parses ?threshold= with int(); the disclosure-control work (issue
-    # #10) owns the release and London views in macehub/oversight/views.py and services.py.
-    "GET /oversight/partnerships/N/releases/prepare/?words": ("int() of ?threshold=abc (issue #10)", True),
-    "POST /oversight/partnerships/N/releases/prepare/ as the page stands (twice at once)": (
-        "two releases numbered at once collide on their unique number (issue #10)",
-        False,
-    ),
-    "POST /oversight/london/publish/ as the page stands (twice at once)": (
-        "two London datasets numbered at once collide on their unique number (issue #10)",
-        False,
-    ),
-}
+KNOWN: dict[str, tuple[str, bool]] = {}
 #: Posting these would end the walker's own session: it would see only sign-in pages after.
 SESSION_ENDING = ("/account/logout/", "/account/sessions/")
 #: Personas tried first when several may use a URL: those with the widest reach in the world.

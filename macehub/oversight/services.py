@@ -10,7 +10,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from macehub.audit.models import Action
@@ -103,6 +102,9 @@ def prepare_release(
     if threshold not in ALLOWED_THRESHOLDS:
         raise ValidationError({"threshold": "Choose a threshold from the list"})
     with transaction.atomic():
+        # The partnership's row is the lock: with no release yet there is no release row to lock,
+        # and two preparations at once (a double click) would both number theirs 1.
+        Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
         existing = list(Release.objects.select_for_update().filter(partnership=partnership, period_start=period.start))
         draft = next((r for r in existing if r.status == ReleaseStatus.DRAFT), None)
         signed = [r for r in existing if r.status != ReleaseStatus.DRAFT]
@@ -220,7 +222,19 @@ def publish_london_dataset(*, actor: Any, period: Period, note: str = "") -> Lon
         raise DisclosureRiskError(result)
     thresholds = sorted({r.threshold for r in releases})
     with transaction.atomic():
-        number = (LondonDataset.objects.filter(period_start=quarter.start).aggregate(n=Max("number"))["n"] or 0) + 1
+        # Publishing locks the releases it is made from, so two publications at once (a double
+        # click) run one after the other; the second finds the first and returns it.
+        list(Release.objects.select_for_update().filter(pk__in=[r.pk for r in releases]))
+        latest = LondonDataset.objects.filter(period_start=quarter.start).order_by("-number").first()
+        if (
+            latest is not None
+            and latest.withdrawn_at is None
+            and latest.published_by_id == actor.pk
+            and latest.tables == tables
+            and {s["release"] for s in latest.sources} == {r.pk for r in releases}
+        ):
+            return latest
+        number = (latest.number if latest is not None else 0) + 1
         dataset = LondonDataset(
             period_start=quarter.start,
             period_end=quarter.end,
