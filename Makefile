@@ -8,7 +8,7 @@ MANAGE := $(PY) manage.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 # The suite runs on every core (pytest-xdist); override with PYTEST_ARGS="-n 0 -x" to debug.
-PYTEST_ARGS ?= -n auto
+PYTEST_ARGS ?= -n auto --durations=15
 
 .PHONY: help run test lint typecheck pytest check-deploy assets system-packages codes worker lock clean benchmark
 
@@ -63,7 +63,11 @@ worker: $(VENV)/.installed
 
 # --- Test --------------------------------------------------------------------------------------
 
-test: system-packages $(VENV)/.installed-dev assets lint typecheck check-deploy pytest
+# The static checks do not depend on the database: .ci/run runs them once (STATIC_CHECKS= on the
+# second database).
+STATIC_CHECKS ?= lint typecheck check-deploy
+
+test: system-packages $(VENV)/.installed-dev assets $(STATIC_CHECKS) pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
