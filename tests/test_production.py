@@ -7,6 +7,7 @@ the settings are read from the environment once, at start-up.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
@@ -190,3 +191,29 @@ def test_json_log_lines_cannot_be_forged() -> None:
     line = JsonFormatter().format(record)
     assert "\n" not in line and "\r" not in line and "\x1b" not in line
     assert json.loads(line)["message"] == 'typed evil\r\n{"level": "fake"}\x1b[31m'
+
+
+# --- The demo on the production configuration -------------------------------------------------
+
+
+def test_the_demo_runs_in_production_only_on_a_demo_site(db: None) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.test import override_settings
+
+    with override_settings(PRODUCTION=True, DEMO_SITE=False):
+        with pytest.raises(CommandError, match="MACEHUB_DEMO_SITE"):
+            call_command("demo_logins", stdout=io.StringIO())
+        with pytest.raises(CommandError, match="MACEHUB_DEMO_SITE"):
+            call_command("seed_demo", stdout=io.StringIO())
+    with override_settings(PRODUCTION=True, DEMO_SITE=True):
+        out = io.StringIO()
+        call_command("demo_logins", stdout=out)
+        assert "There are no demo accounts" in out.getvalue()
+
+
+def test_the_demo_site_switch_is_off_unless_set(tmp_path: Path) -> None:
+    code = "import django; from django.conf import settings; django.setup(); print(settings.DEMO_SITE)"
+    assert _run(["-c", code], _production_env(tmp_path)).stdout.strip() == "False"
+    on = _run(["-c", code], _production_env(tmp_path, MACEHUB_DEMO_SITE="true"))
+    assert on.stdout.strip() == "True", on.stderr
