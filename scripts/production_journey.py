@@ -308,14 +308,13 @@ def wait_for_mail(folder: Path, seconds: int = 60) -> None:
     """The workers sent the journey's e-mails (the referral's notices) to the local mail server."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        sent = sorted(folder.glob("*.eml"))
-        if sent:
-            subjects = {re.search(rb"^Subject: (.*)$", m.read_bytes(), re.M) for m in sent}
-            names = sorted(s.group(1).decode(errors="replace").strip() for s in subjects if s)
-            print(f"   e-mail: the workers delivered {len(sent)} message(s): {'; '.join(names)[:200]}")
+        subjects = [re.search(rb"^Subject: (.*)$", m.read_bytes(), re.M) for m in sorted(folder.glob("*.eml"))]
+        names = [s.group(1).decode(errors="replace").strip() for s in subjects if s]
+        if any(re.search(r"Referral R-\d+ is waiting for screening", name) for name in names):
+            print(f"   e-mail: the workers delivered {len(names)} message(s): {'; '.join(names)[:200]}")
             return
         time.sleep(0.5)
-    raise SmokeError(f"no e-mail reached the local mail server within {seconds}s: are the workers running?")
+    raise SmokeError(f"the referral's e-mail did not reach the local mail server within {seconds}s (workers down?)")
 
 
 def main() -> int:
