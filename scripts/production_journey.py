@@ -73,10 +73,11 @@ def totp(key: str, offset: int = 0) -> str:
 # --- In the browser --------------------------------------------------------------------------
 
 
-def sign_in(browser: Any, base: str, key: str) -> Any:
+def sign_in(browser: Any, base: str, key: str, seen: list[tuple[str, dict[str, str]]]) -> Any:
     context = browser.new_context(ignore_https_errors=True, locale="en-GB", viewport={"width": 1200, "height": 900})
     context.set_default_timeout(20_000)
     page = context.new_page()
+    watch_headers(page, base, seen)
     page.goto(f"{base}/account/login/")
     page.get_by_label("E-mail address").fill(f"{key}@{DEMO_DOMAIN}")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
@@ -94,7 +95,10 @@ def sign_in(browser: Any, base: str, key: str) -> Any:
 
 def watch_headers(page: Any, base: str, seen: list[tuple[str, dict[str, str]]]) -> None:
     def record(response: Any) -> None:
-        if response.url.startswith(base) and response.request.resource_type == "document":
+        if not response.url.startswith(base):
+            return
+        kind = response.request.resource_type
+        if kind == "document" or (kind == "stylesheet" and response.status == 200):
             seen.append((response.url, response.all_headers()))
 
     page.on("response", record)
@@ -122,8 +126,7 @@ def journey(base: str, screenshots: Path) -> None:
         )
         try:
             # 1. Amara makes a referral and adds a place to the next meeting's agenda.
-            amara = sign_in(browser, base, "amara")
-            watch_headers(amara, base, seen)
+            amara = sign_in(browser, base, "amara", seen)
             check_cookies(amara)
             amara.get_by_role("link", name="Make a referral").first.click()
             amara.get_by_label("An individual child or young person").check()
@@ -152,8 +155,7 @@ def journey(base: str, screenshots: Path) -> None:
             amara.screenshot(path=str(screenshots / "2-agenda.png"), full_page=True)
 
             # 2. Kwame previews the quarter's release to London.
-            kwame = sign_in(browser, base, "kwame")
-            watch_headers(kwame, base, seen)
+            kwame = sign_in(browser, base, "kwame", seen)
             kwame.get_by_role("link", name="Oversight data").first.click()
             kwame.get_by_role("link", name="Prepare this quarter's release to London").click()
             expect(kwame.get_by_role("button", name="Prepare the release for sign-off")).to_be_visible()
@@ -162,14 +164,24 @@ def journey(base: str, screenshots: Path) -> None:
         finally:
             browser.close()
 
-    # 3. Every page came over HTTPS with the security headers.
-    check(len(seen) >= 6, f"expected to have seen at least 6 pages, saw {len(seen)}")
-    for url, headers in seen:
+    # 3. The stylesheet came from the collected files under its hashed name, cached for long.
+    styles = [(url, headers) for url, headers in seen if "/static/" in url]
+    check(styles, "no stylesheet was loaded from /static/")
+    for url, headers in styles:
+        check(re.search(r"/static/css/application\.[0-9a-f]{12}\.css$", url), f"{url} is not the hashed stylesheet")
+        check(
+            "max-age=315360000" in headers.get("cache-control", ""),
+            f"{url}: cache-control {headers.get('cache-control')}",
+        )
+    pages = [(url, headers) for url, headers in seen if "/static/" not in url]
+    # 4. Every page came over HTTPS with the security headers.
+    check(len(pages) >= 6, f"expected to have seen at least 6 pages, saw {len(pages)}")
+    for url, headers in pages:
         check(url.startswith("https://"), f"{url} was not served over HTTPS")
         for name, pattern in SECURITY_HEADERS.items():
             check(pattern.search(headers.get(name, "")), f"{url}: {name} is {headers.get(name)!r}")
         check(re.fullmatch(r"[0-9a-f]{32}", headers.get("x-request-id", "")), f"{url}: no request id from nginx")
-    print(f"   journey: referral made, agenda item added, release previewed; {len(seen)} pages had the headers")
+    print(f"   journey: referral made, agenda item added, release previewed; {len(pages)} pages had the headers")
 
 
 # --- Straight to the nodes: the lockout ----------------------------------------------------------
