@@ -176,17 +176,25 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in lockouts, rate limits (allauth's, the API's, registration's) and used one-time
+# codes are counted in this cache, so it must be shared by every process on every app server:
+# the database by default (`createcachetable`), or Redis when REDIS_URL (or CACHE_URL) is set,
+# which production should use. Never per-process memory, except in the test suite below.
+CACHE_URL = (os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or "").strip()
 CACHES: dict[str, dict[str, object]] = {
     "default": {
-        # Shared by every web worker (rate limits must count across processes).
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "macehub_cache",
     }
 }
-if os.environ.get("REDIS_URL"):
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("REDIS_URL (or CACHE_URL) must be a redis://, rediss:// or unix:// address.")
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["REDIS_URL"],
+        "LOCATION": CACHE_URL,
+        # Several services (or two MACE Hubs) may share one Redis: keep our keys apart.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "macehub"),
     }
 
 # --- Background jobs --------------------------------------------------------------------------
@@ -371,10 +379,10 @@ SHORT_DATE_FORMAT = "j M Y"
 # --- Static files and uploads -----------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("MACEHUB_STATIC_ROOT", BASE_DIR / "staticfiles"))
 if not PRODUCTION:
     # WhiteNoise serves from the finders in development; the empty folder stops its warning.
-    STATIC_ROOT.mkdir(exist_ok=True)
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     WHITENOISE_USE_FINDERS = True
 STATICFILES_DIRS = [BASE_DIR / "assets" / "build"]
 STORAGES = {
@@ -400,6 +408,11 @@ MACEHUB_MAX_REQUEST_BYTES = int(os.environ.get("MACEHUB_MAX_REQUEST_BYTES", str(
 
 # --- Logging ----------------------------------------------------------------------------------
 
+# One JSON object per line in production (LOG_FORMAT=json), for the log store to index;
+# readable lines on a developer's machine. Both carry the request id (X-Request-ID).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -408,13 +421,14 @@ LOGGING = {
         "plain": {
             "()": "macehub.core.logging.SafeFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
-        }
+        },
+        "json": {"()": "macehub.core.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_context"],
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
@@ -451,6 +465,10 @@ def _retention_years(text: str) -> dict[str, int]:
 MACEHUB_RETENTION_YEARS = _retention_years(os.environ.get("MACEHUB_RETENTION_YEARS", ""))
 # Key for encrypting authenticator secrets at rest; defaults to one derived from SECRET_KEY.
 MFA_SECRET_ENCRYPTION_KEY = os.environ.get("MFA_SECRET_ENCRYPTION_KEY", "")
+# A demonstration site on the production configuration (docs/deployment.md, "The demo on the
+# production configuration"): lets seed_demo and demo_logins run there. The demo accounts share
+# a published password, so never set it where real people or real records are.
+DEMO_SITE = env_bool("MACEHUB_DEMO_SITE", False)
 # Key for the audit trail's hash chain (HMAC); defaults to one derived from SECRET_KEY.
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
 

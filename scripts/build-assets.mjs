@@ -43,4 +43,29 @@ copy(join(chart, "chart.umd.min.js"), join(out, "js", "chart.umd.min.js"));
 copy(join(chart, "chart.umd.min.js.map"), join(out, "js", "chart.umd.min.js.map"));
 copy(join(modules, "cytoscape", "dist", "cytoscape.min.js"), join(out, "js", "cytoscape.min.js"));
 
+// Every url() in the CSS must name a file in the build: collectstatic's manifest storage
+// refuses to run otherwise, and production would answer 500 on every page. Files under
+// /static/govuk/ ($govuk-assets-path) are copied from GOV.UK Frontend's assets, only those
+// the CSS uses (today the crest); its GDS Transport fonts are never referenced, since only
+// GOV.UK services may use them ($govuk-include-default-font-face is false).
+const missing = [];
+for (const match of css.css.matchAll(/url\(\s*["']?([^"')]+)["']?\s*\)/g)) {
+  const url = match[1].split(/[?#]/)[0];
+  if (url.startsWith("data:")) continue;
+  if (!url.startsWith("/static/")) {
+    missing.push(`${url} (not under /static/)`);
+    continue;
+  }
+  const relative = url.slice("/static/".length);
+  const source = join(govuk, "assets", relative.slice("govuk/".length));
+  if (relative.startsWith("govuk/") && existsSync(source)) {
+    copy(source, join(out, relative));
+  }
+  if (!existsSync(join(out, relative))) missing.push(url);
+}
+if (missing.length) {
+  console.error(`The CSS refers to files the build does not produce:\n  ${missing.join("\n  ")}`);
+  process.exit(1);
+}
+
 console.log(`Front-end assets built in ${out}`);

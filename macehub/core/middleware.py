@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -11,10 +13,18 @@ from django.http import HttpRequest, HttpResponse
 from . import context
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+request_log = logging.getLogger("macehub.request")
 
 
 class RequestContextMiddleware:
-    """Gives every request a correlation id (echoed in X-Request-ID and error pages)."""
+    """Gives every request a correlation id (echoed in X-Request-ID and error pages).
+
+    A well-formed X-Request-ID from the proxy is kept, so one id follows a request from the
+    proxy's log to ours. Each request is logged once: method, view name, status and time
+    taken. The view's name (``account_confirm_email``), not the path: paths can carry
+    sign-in and reset tokens, and what someone typed into a mistaken address; the query
+    string can carry search terms such as a name.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -30,8 +40,18 @@ class RequestContextMiddleware:
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:200],
             )
         )
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            match = getattr(request, "resolver_match", None)
+            request_log.info(
+                "%s %s %s %dms",
+                request.method,
+                (match.view_name or match.route) if match is not None else "(no match)",
+                response.status_code,
+                round((time.monotonic() - started) * 1000),
+                extra={"request_id": request_id},
+            )
         finally:
             context.deactivate(token)
         response["X-Request-ID"] = request_id

@@ -23,8 +23,10 @@ class Command(BaseCommand):
     help = "Print the demo sign-in e-mail addresses, the demo password and a current one-time code for each."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.PRODUCTION:
-            raise CommandError("Demo sign-in codes are never printed in production.")
+        if settings.PRODUCTION and not settings.DEMO_SITE:
+            raise CommandError(
+                "Demo sign-in codes are never printed in production (unless MACEHUB_DEMO_SITE is set for a demonstration site)."
+            )
         users = User.objects.filter(is_demo=True, is_active=True).prefetch_related("memberships").order_by("pk")
         if not users:
             self.stdout.write("There are no demo accounts. Run: python manage.py seed_demo")

@@ -20,8 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if any partnership exists already.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if settings.PRODUCTION:
-            raise CommandError("Demo data is never loaded in production.")
+        if settings.PRODUCTION and not settings.DEMO_SITE:
+            raise CommandError(
+                "Demo data is never loaded in production (unless MACEHUB_DEMO_SITE is set for a demonstration site)."
+            )
         partnership = apps.get_model("organisations", "Partnership")
         if options["if_empty"] and partnership.objects.exists():
             self.stdout.write("Demo data not loaded: the database already has partnerships.")
