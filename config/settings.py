@@ -405,6 +405,10 @@ STORAGES = {
 }
 # Uploaded files live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MACEHUB_UPLOAD_ROOT", BASE_DIR / "var" / "uploads"))
+# Backups (manage.py backup; docs/restore.md): where archives go, and the age public keys
+# they are encrypted to (comma-separated; the private keys are kept off the server).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest request body accepted (a 10 MB upload and its form with room to spare); larger
