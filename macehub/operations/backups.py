@@ -183,7 +183,7 @@ def make_backup(output_dir: Path, *, recipients: list[str] | None = None) -> Bac
     """Write ``macehub-<UTC time>.tar.age`` to ``output_dir``; returns what it holds."""
     age = _require("age")
     keys = age_recipients(recipients)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     final = output_dir / f"macehub-{stamp}.tar.age"
     partial = output_dir / f".macehub-{stamp}.tar.age.partial"
