@@ -10,6 +10,7 @@ many raw re-sends there were."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -36,8 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EMAILS = 60
 KILLS = 10
 WORKERS = 4
-LEASE = 3.0
-SMTP_DELAY = 0.4  # seconds the server takes to accept a message, so kills land mid-job
+LEASE = 2.0
+SMTP_DELAY = 0.3  # seconds the server takes to accept a message, so kills land mid-job
 
 
 class Recorder:
@@ -61,6 +62,7 @@ def _free_port() -> int:
 def smtp_server() -> Any:
     from aiosmtpd.controller import Controller
 
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
     recorder = Recorder()
     controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
     controller.start()
@@ -87,7 +89,7 @@ def _worker_env(smtp_port: int) -> dict[str, str]:
         EMAIL_PORT=str(smtp_port),
         EMAIL_USE_TLS="false",
         TASKS_LEASE_SECONDS=str(LEASE),
-        TASKS_HEARTBEAT_SECONDS="0.5",
+        TASKS_HEARTBEAT_SECONDS="0.4",
     )
     return env
 
