@@ -50,6 +50,17 @@ def test_an_email_is_written_with_the_change_and_sent_with_a_message_id_from_its
     assert message.message_id == f"<outbox.{message.pk}@127.0.0.1>"
 
 
+def test_with_the_database_queue_the_delivery_task_commits_with_the_change(db) -> None:
+    """So a web process killed just after commit loses nothing: no on-commit hook to miss."""
+    from django_tasks_db.models import DBTaskResult
+
+    with DB_TASKS, transaction.atomic():
+        enqueue_email(subject="Hello", body="Body", to=["a@test.invalid"])
+        message = OutboxMessage.objects.get()
+        task = DBTaskResult.objects.get()  # already written, inside the same transaction
+    assert task.args_kwargs["kwargs"] == {"message_id": str(message.pk)} and task.status == "READY"
+
+
 def test_a_rolled_back_change_writes_and_sends_nothing(db, django_capture_on_commit_callbacks) -> None:
     def change() -> None:
         with transaction.atomic():
