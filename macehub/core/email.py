@@ -3,9 +3,11 @@ transaction, delivered by the task worker (see macehub/operations/outbox.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 
 
@@ -24,7 +26,17 @@ def send_later(*, template: str, to: list[str], context: dict[str, Any]) -> None
     enqueue_email(subject=f"{settings.MACEHUB_SERVICE_NAME}: {subject}", body=body, to=to)
 
 
-def enqueue_email(*, subject: str, body: str, to: list[str], html_body: str = "") -> None:
-    from macehub.operations import outbox
+#: Writes one e-mail to the outbox; registered by the operations app in ``AppConfig.ready``
+#: (``core`` never imports the apps above it).
+_outbox_writer: Callable[..., Any] | None = None
 
-    outbox.write(subject=subject, body=body, to=to, html_body=html_body)
+
+def register_outbox(writer: Callable[..., Any]) -> None:
+    global _outbox_writer
+    _outbox_writer = writer
+
+
+def enqueue_email(*, subject: str, body: str, to: list[str], html_body: str = "") -> None:
+    if _outbox_writer is None:
+        raise ImproperlyConfigured("No e-mail outbox: add macehub.operations to INSTALLED_APPS.")
+    _outbox_writer(subject=subject, body=body, to=to, html_body=html_body)

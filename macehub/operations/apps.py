@@ -10,10 +10,12 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from macehub.core import navigation
+        from macehub.core import email, navigation
 
+        from . import outbox
         from .policies import policy
 
+        email.register_outbox(outbox.write)
         navigation.register(
             navigation.NavItem(
                 "Jobs",
