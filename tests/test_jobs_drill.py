@@ -146,7 +146,8 @@ def test_killed_workers_lose_no_email_and_leave_no_task_running(transactional_db
         for _ in range(WORKERS):
             start()
         while WorkerHeartbeat.objects.count() < WORKERS:
-            assert time.monotonic() - started < 30, (tmp_path / "workers.log").read_text()[-3000:]
+            # Generous: a loaded CI machine can take a while to start four Django processes.
+            assert time.monotonic() - started < 120, (tmp_path / "workers.log").read_text()[-3000:]
             time.sleep(0.2)
 
         # The real service: each reminder's e-mail is written with its "reminded" flag.
@@ -156,7 +157,8 @@ def test_killed_workers_lose_no_email_and_leave_no_task_running(transactional_db
         assert len(expected) == EMAILS
 
         kills_mid_job = 0
-        deadline = time.monotonic() + 50
+        queued = time.monotonic()
+        deadline = queued + 150
         while time.monotonic() < deadline:
             if kills_mid_job < KILLS:
                 busy = DBTaskResult.objects.running().values_list("worker_ids", flat=True)
@@ -171,7 +173,7 @@ def test_killed_workers_lose_no_email_and_leave_no_task_running(transactional_db
             if kills_mid_job >= KILLS and unsent == 0 and unfinished == 0:
                 break
             time.sleep(0.25)
-        elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - queued
     finally:
         for proc in workers.values():
             proc.send_signal(signal.SIGTERM)
@@ -188,7 +190,7 @@ def test_killed_workers_lose_no_email_and_leave_no_task_running(transactional_db
     resent = sum(received.values()) - len(received)
     print(
         f"\nDrill: {EMAILS} e-mails, {kills_mid_job} workers killed mid-job, {len(received)} distinct delivered, "
-        f"{resent} re-sent with the same Message-ID, {len(lost)} lost, {elapsed:.1f}s"
+        f"{resent} re-sent with the same Message-ID, {len(lost)} lost, {elapsed:.1f}s from queueing to the last delivery"
     )
     assert kills_mid_job == KILLS
     assert lost == set() and strangers == set()
