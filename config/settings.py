@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.usersessions",
     "django_htmx",
+    # Before django_tasks_db: its `db_worker` command adds worker heartbeats and task leases.
+    "macehub.operations",
     "django_tasks_db",
     # Our apps, lowest layer first (core <- audit <- organisations <- everything else).
     "macehub.core",
@@ -337,6 +339,13 @@ else:
 # for the client address recorded in audit events. 0 means use the socket address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
+# A worker beats every TASKS_HEARTBEAT_SECONDS; a task left RUNNING by a worker that has not
+# beaten for TASKS_LEASE_SECONDS is run again (see docs/configuration.md).
+TASKS_HEARTBEAT_SECONDS = float(os.environ.get("TASKS_HEARTBEAT_SECONDS", "10"))
+TASKS_LEASE_SECONDS = float(os.environ.get("TASKS_LEASE_SECONDS", "60"))
+# GET /health/ answers 503 when no worker has beaten for this long.
+HEALTH_WORKER_MAX_AGE_SECONDS = float(os.environ.get("HEALTH_WORKER_MAX_AGE_SECONDS", "120"))
+
 # --- E-mail -----------------------------------------------------------------------------------
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "MACE Hub <no-reply@macehub.invalid>")
@@ -362,6 +371,13 @@ else:
     MAILERS = {
         "default": {"BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
     }
+# The outbox: a failed delivery is retried after OUTBOX_RETRY_SECONDS, doubling each time, up to
+# OUTBOX_MAX_ATTEMPTS; a message unsent for OUTBOX_STALL_SECONDS with no delivery queued is
+# queued again; sent messages are deleted after OUTBOX_KEEP_SENT_DAYS.
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_STALL_SECONDS = int(os.environ.get("OUTBOX_STALL_SECONDS", "600"))
+OUTBOX_KEEP_SENT_DAYS = int(os.environ.get("OUTBOX_KEEP_SENT_DAYS", "7"))
 # Error reports by e-mail could carry personal data; errors are logged instead.
 ADMINS: list[tuple[str, str]] = []
 MANAGERS: list[tuple[str, str]] = []
@@ -397,6 +413,10 @@ STORAGES = {
 }
 # Uploaded files live outside the web root and are served only through permission-checked views.
 MEDIA_ROOT = Path(os.environ.get("MACEHUB_UPLOAD_ROOT", BASE_DIR / "var" / "uploads"))
+# Backups (manage.py backup; docs/restore.md): where archives go, and the age public keys
+# they are encrypted to (comma-separated; the private keys are kept off the server).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+BACKUP_AGE_RECIPIENTS = env_list("BACKUP_AGE_RECIPIENTS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest request body accepted (a 10 MB upload and its form with room to spare); larger

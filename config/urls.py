@@ -3,10 +3,13 @@
 from django.urls import include, path
 
 from macehub.core import views as core_views
+from macehub.operations import views as operations_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("macehub.core.urls")),
+    path("health/", operations_views.health, name="health"),
+    path("operations/", include("macehub.operations.urls")),
     path("", include("macehub.accounts.urls")),
     path("account/", include("allauth.urls")),
     path("", include("macehub.organisations.urls")),

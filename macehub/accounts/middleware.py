@@ -66,6 +66,7 @@ MFA_SETUP_VIEWS = frozenset(
         "core:accessibility",
         "core:privacy",
         "core:healthz",
+        "health",
         "core:favicon",
     }
 )

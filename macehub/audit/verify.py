@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+
+from django.db import connection, transaction
 
 from . import chain
 from .models import AuditEvent, ChainHead
@@ -14,9 +18,36 @@ class VerifyResult:
     checked: int
     problem: str = ""
     seq: int | None = None
+    head_hash: str = ""
+
+
+@contextmanager
+def snapshot() -> Iterator[None]:
+    """One consistent read of the whole chain.
+
+    On PostgreSQL a read-only REPEATABLE READ transaction: every query inside sees the database
+    as it was at the first one, so events audited while the check runs (and the chain head
+    they move) are simply not seen, and cannot be mistaken for missing ones. On SQLite the
+    transaction holds the database's lock for the duration, which has the same effect. Inside
+    an outer transaction (a test, a caller's own block) the caller's transaction is used as is."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
 
 
 def verify_chain(batch_size: int = 2000) -> VerifyResult:
+    """Check the chain in one consistent snapshot (see :func:`snapshot`)."""
+    with snapshot():
+        return _verify_chain(batch_size)
+
+
+def _verify_chain(batch_size: int) -> VerifyResult:
     """Recompute every event's hash in order; report the first break.
 
     Detects: a changed field (hash mismatch), a removed or re-ordered event (a gap in the
@@ -48,4 +79,4 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
             f"the chain head expects {last_seq} events but {checked} are stored",
             checked + 1,
         )
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, head_hash=head.last_hash if head else "")

@@ -1,20 +1,21 @@
-"""Sending e-mail from services: rendered now, delivered by the task worker after commit."""
+"""Sending e-mail from services: rendered now, written to the outbox in the caller's
+transaction, delivered by the task worker (see macehub/operations/outbox.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
-
-from .tasks import send_email
 
 
 def send_later(*, template: str, to: list[str], context: dict[str, Any]) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_message.txt`` and queue the e-mail.
 
-    Queued on commit, so a rolled-back change never e-mails anyone."""
+    Written with the change, so a rolled-back change never e-mails anyone and a committed
+    one always does."""
     full_context = {
         "site_url": settings.SITE_URL,
         "service_name": settings.MACEHUB_SERVICE_NAME,
@@ -25,5 +26,17 @@ def send_later(*, template: str, to: list[str], context: dict[str, Any]) -> None
     enqueue_email(subject=f"{settings.MACEHUB_SERVICE_NAME}: {subject}", body=body, to=to)
 
 
+#: Writes one e-mail to the outbox; registered by the operations app in ``AppConfig.ready``
+#: (``core`` never imports the apps above it).
+_outbox_writer: Callable[..., Any] | None = None
+
+
+def register_outbox(writer: Callable[..., Any]) -> None:
+    global _outbox_writer
+    _outbox_writer = writer
+
+
 def enqueue_email(*, subject: str, body: str, to: list[str], html_body: str = "") -> None:
-    transaction.on_commit(lambda: send_email.enqueue(subject=subject, body=body, to=to, html_body=html_body))
+    if _outbox_writer is None:
+        raise ImproperlyConfigured("No e-mail outbox: add macehub.operations to INSTALLED_APPS.")
+    _outbox_writer(subject=subject, body=body, to=to, html_body=html_body)

@@ -13,7 +13,8 @@ logger = logging.getLogger(__name__)
 
 @task()
 def send_email(subject: str, body: str, to: list[str], html_body: str = "") -> int:
-    """Deliver one e-mail. Queued by :func:`macehub.core.email.send_later` after commit."""
+    """Deliver one e-mail. No longer queued (e-mail goes through the outbox,
+    macehub/operations/outbox.py); kept so tasks queued before the upgrade still run."""
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")

@@ -311,6 +311,19 @@ def test_reminders_are_sent_by_the_worker_to_late_partnerships_only(rw, client_a
     assert AuditEvent.objects.filter(detail__event="reminders_sent", detail__returns=1).exists()
 
 
+def test_a_reminder_task_run_twice_reminds_nobody_twice(rw) -> None:
+    """A worker killed after the task committed is re-run after its lease (issue #11)."""
+    from macehub.operations.models import OutboxMessage
+    from macehub.review.services.cycles import send_reminders
+
+    before = OutboxMessage.objects.count()
+    requested_at = timezone.now()
+    assert send_reminders(cycle_id=rw.cycle.pk, requested_at=requested_at) == 1
+    assert send_reminders(cycle_id=rw.cycle.pk, requested_at=requested_at) == 0
+    assert OutboxMessage.objects.count() == before + 1
+    assert Assessment.objects.get(pk=rw.return_a.pk).reminders_sent == 1
+
+
 def test_the_reminder_command_queues_reminders_for_cycles_due_soon(rw, django_capture_on_commit_callbacks) -> None:
     from io import StringIO
 

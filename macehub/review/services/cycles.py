@@ -3,7 +3,7 @@ forward, submit, reopen, remind."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -159,19 +159,27 @@ def cycle_request_reminders(*, actor: Any, cycle: Cycle) -> int:
 
 
 def enqueue_reminders(*, cycle_id: int) -> None:
-    """Hand the reminders to the background worker once the request's transaction commits."""
+    """Hand the reminders to the background worker, queued with the request's change."""
+    from macehub.operations.queueing import enqueue_with_change
+
     from ..tasks import send_return_reminders
 
-    transaction.on_commit(lambda: send_return_reminders.enqueue(cycle_id=cycle_id))
+    # The request time makes the task safe to run twice (a worker killed after it committed is
+    # re-run after its lease): returns reminded since the request are not reminded again.
+    enqueue_with_change(send_return_reminders, cycle_id=cycle_id, requested_at=timezone.now().isoformat())
 
 
-def send_reminders(*, cycle_id: int, today: date | None = None) -> int:
-    """Run by the worker: e-mail the leads of each partnership that has not submitted."""
+def send_reminders(*, cycle_id: int, today: date | None = None, requested_at: datetime | None = None) -> int:
+    """Run by the worker: e-mail the leads of each partnership that has not submitted (and has
+    not been reminded since ``requested_at``, so a task run twice reminds nobody twice)."""
     today = today or timezone.localdate()
     cycle = Cycle.objects.get(pk=cycle_id)
     if cycle.status != Cycle.Status.OPEN:
         return 0
-    outstanding = list(cycle.assessments.exclude(status=Assessment.Status.SUBMITTED).select_related("partnership"))
+    pending = cycle.assessments.exclude(status=Assessment.Status.SUBMITTED)
+    if requested_at is not None:
+        pending = pending.exclude(last_reminded_at__gte=requested_at)
+    outstanding = list(pending.select_related("partnership"))
     emails = lead_emails([a.partnership_id for a in outstanding])
     sent = 0
     with transaction.atomic():

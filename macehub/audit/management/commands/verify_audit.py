@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from macehub.audit.models import ChainHead
 from macehub.audit.verify import verify_chain
 
 
@@ -17,7 +16,6 @@ class Command(BaseCommand):
         result = verify_chain()
         if not result.ok:
             raise CommandError(f"Audit chain broken: {result.problem} ({result.checked} events verified before it).")
-        head = ChainHead.objects.filter(pk=1).first()
-        head_hash = head.last_hash if head else "(empty)"
+        head_hash = result.head_hash or "(empty)"
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.checked} events. Head hash {head_hash}."))
         self.stdout.write("Keep a copy of the head hash outside this database to detect a rewritten chain.")
