@@ -8,7 +8,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("", include("macehub.core.urls")),
     path("", include("macehub.accounts.urls")),
-    path("account/", include("allauth.urls")),
+    path("account/", include("macehub.accounts.allauth_urls")),
     path("", include("macehub.organisations.urls")),
     path("audit/", include("macehub.audit.urls")),
     path("", include("macehub.subjects.urls")),
