@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,12 +60,39 @@ class AccessChoiceMixin(GovukForm):
         panels = [(p.partnership.short_name, p.pk, p.name) for p in org_selectors.registration_panels()]
         self.fields["panel"].choices = _grouped(panels, "Choose a panel")  # type: ignore[attr-defined]
         agencies = [
-            (partnership.short_name, agency.pk, agency.name)
+            (partnership, agency.pk, agency.name)
             for agency in org_selectors.registration_agencies()
             for partnership in agency.partnerships.all()
             if partnership.is_active
         ]
-        self.fields["agency"].choices = _grouped(agencies, "Choose an agency")  # type: ignore[attr-defined]
+        by_partnership: dict[str, list[int]] = {}
+        for partnership, pk, _name in agencies:
+            by_partnership.setdefault(str(partnership.pk), []).append(pk)
+        chosen = self._chosen_partnership_pk()
+        agency_field = self.fields["agency"]
+        if chosen is not None and chosen in by_partnership:
+            # The list is filtered by the partnership chosen, on the server too: an agency from
+            # elsewhere is not a choice, and the error says why (the page's script does the
+            # same as soon as a partnership is picked; without it the grouped list is shown).
+            in_partnership = sorted(
+                ((str(pk), name) for partnership, pk, name in agencies if str(partnership.pk) == chosen),
+                key=lambda choice: choice[1],
+            )
+            agency_field.choices = [("", "Choose an agency"), *in_partnership]  # type: ignore[attr-defined]
+        else:
+            agency_field.choices = _grouped(  # type: ignore[attr-defined]
+                [(partnership.short_name, pk, name) for partnership, pk, name in agencies], "Choose an agency"
+            )
+        agency_field.error_messages["invalid_choice"] = "Choose an agency that works in the partnership you selected."
+        agency_field.widget.attrs["data-agencies-by-partnership"] = json.dumps(by_partnership, separators=(",", ":"))
+        self.fields["partnership"].widget.attrs["data-filters-agencies"] = "true"
+
+    def _chosen_partnership_pk(self) -> str | None:
+        value = self.data.get(self.add_prefix("partnership")) if self.is_bound else self.initial.get("partnership")
+        if value in (None, ""):
+            return None
+        value = str(getattr(value, "pk", value))
+        return value if value.isdigit() else None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
