@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.socialaccount.models import SocialApp, SocialLogin
 from cryptography.fernet import Fernet, InvalidToken
@@ -53,6 +54,17 @@ def provider_for_email(email: str) -> SignInProvider | None:
         if domain in config.domain_list:
             return config
     return None
+
+
+def provider_origins() -> list[str]:
+    """The origins (scheme://host:port) of the turned-on providers, for the sign-in page's CSP."""
+    origins = []
+    for url in SignInProvider.objects.filter(is_enabled=True).values_list("server_url", flat=True):
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.scheme in ("http", "https") and parts.netloc and origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 def provider_for_id(provider_id: str) -> SignInProvider | None:

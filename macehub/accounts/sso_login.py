@@ -11,8 +11,11 @@ from . import forms  # noqa: F401
 from allauth.account.utils import get_next_redirect_url
 from allauth.account.views import LoginView as AllauthLoginView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.decorators import method_decorator
 
 from . import sso
 
@@ -20,6 +23,18 @@ from . import sso
 class LoginView(AllauthLoginView):  # type: ignore[misc]  # allauth is untyped
     """allauth's sign-in page. An address whose domain has its own provider goes there
     (the password box is ignored): the organisation's provider is the only way in for it."""
+
+    @method_decorator(login_not_required)
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        origins = sso.provider_origins()
+        if origins:
+            # The sign-in form's answer may be a redirect to a provider: browsers check that
+            # against this page's form-action, so the providers' own origins are added to it.
+            policy: dict[str, Any] = dict(settings.SECURE_CSP)
+            policy["form-action"] = [*list(policy.get("form-action", [])), *origins]
+            response._csp_config = policy  # type: ignore[attr-defined]
+        return response
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         email = str(request.POST.get("login", "")).strip().lower()
