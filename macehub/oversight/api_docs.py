@@ -18,7 +18,7 @@ from .policies import policy
 
 def _inline(text: str) -> SafeString:
     """The schema's descriptions use a little Markdown: **bold** and `code`. Escaped first."""
-    html = escape(text)
+    html = str(escape(text))
     html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
     html = re.sub(r"`(.+?)`", r"<code>\1</code>", html)
     return mark_safe(html)  # noqa: S308 - built from escaped text
@@ -51,7 +51,7 @@ def operations() -> list[dict[str, Any]]:
         for method, op in methods.items():
             result.append(
                 {
-                    "anchor": op["operationId"].rsplit("_", 1)[-1].replace("_", "-"),
+                    "anchor": op["operationId"].removeprefix("macehub_oversight_api_").replace("_", "-"),
                     "method": method.upper(),
                     "path": path,
                     "tag": (op.get("tags") or ["API"])[0],
