@@ -5,6 +5,7 @@ whether it is approved, and whether their second factor counts (the ID token's a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -199,6 +200,10 @@ def test_system_admin_sets_up_a_provider_and_the_secret_is_never_shown(world: Wo
     page = admin.get(f"/sign-in-providers/{provider.pk}/").content.decode()
     assert CLIENT_SECRET not in page
     assert f"/account/oidc/sso-{provider.pk}/login/callback/" in page
+    # The form shows what is stored (except the secret).
+    assert 'value="Example Council"' in page and "sso.example.test\nsecond.example.test" in page
+    assert f'value="{issuer}"' in page
+    assert re.search(r'<input[^>]*name="trust_provider_mfa"[^>]*checked', page)
     created = AuditEvent.objects.get(action=Action.CREATE, object_type="accounts.signinprovider")
     assert CLIENT_SECRET not in str(created.changes) and created.changes["client_secret"] == "set"
     # Saving without a new secret keeps the old one; the change is audited.

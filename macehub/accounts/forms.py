@@ -366,7 +366,8 @@ class SignInProviderForm(SubmissionMixin, GovukForm):
 
     def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
         self.instance = instance
-        if instance is not None and not kwargs.get("data") and not args:
+        bound = (args and args[0] is not None) or kwargs.get("data") is not None
+        if instance is not None and not bound:
             kwargs["initial"] = {
                 "name": instance.name,
                 "domains": "\n".join(instance.domain_list),

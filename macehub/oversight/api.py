@@ -352,7 +352,9 @@ def london_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_london_summary(d) for d in selectors.published_datasets()[:200]]
 
 
-@api.get("/london/{dataset_id}", response=_responses(LondonOut, 403, 404, 422), url_name="london_dataset", tags=["London"])
+@api.get(
+    "/london/{dataset_id}", response=_responses(LondonOut, 403, 404, 422), url_name="london_dataset", tags=["London"]
+)
 def london_detail(request: HttpRequest, dataset_id: int) -> dict[str, Any]:
     """One published pan-London dataset: partnerships' released figures, London totals, suppression applied."""
     caller = _caller(request)
