@@ -20,7 +20,8 @@ def _inline(text: str) -> SafeString:
     """The schema's descriptions use a little Markdown: **bold** and `code`. Escaped first."""
     html = str(escape(text))
     html = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html)
-    html = re.sub(r"`(.+?)`", r"<code>\1</code>", html)
+    html = re.sub(r"``(.+?)``", r"<code>\1</code>", html)
+    html = re.sub(r"`([^`]+?)`", r"<code>\1</code>", html)
     return mark_safe(html)  # noqa: S308 - built from escaped text
 
 

@@ -16,10 +16,13 @@
   // The full grouped list, kept so that clearing the partnership brings it back.
   var original = agency.innerHTML;
   var hint = document.createElement("p");
-  hint.className = "govuk-body-s govuk-!-margin-bottom-2";
+  hint.className = "govuk-hint";
   hint.setAttribute("aria-live", "polite");
   hint.id = agency.id + "-filtered";
   agency.parentNode.insertBefore(hint, agency);
+  var describedBy = (agency.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  describedBy.push(hint.id);
+  agency.setAttribute("aria-describedby", describedBy.join(" "));
 
   function filter() {
     var chosen = partnership.value;
