@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     # Before django_tasks_db: its `db_worker` command adds worker heartbeats and task leases.
     "macehub.operations",
@@ -279,6 +281,17 @@ MFA_TOTP_ISSUER = "MACE Hub"
 MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+# Single sign-on (docs/security.md): providers are configured by system admins in the app, not
+# here. A provider never creates an account or grants access; the client secret is stored
+# encrypted with MFA_SECRET_ENCRYPTION_KEY (or SECRET_KEY).
+SOCIALACCOUNT_ADAPTER = "macehub.accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 # People holding these roles must sign in with a passkey or security key (phishing-resistant),
 # not an authenticator app: they can change who sees what. On by default in production only,
 # so the demo's admins can sign in with the codes `make run` prints.

@@ -11,7 +11,7 @@ urlpatterns = [
     path("health/", operations_views.health, name="health"),
     path("operations/", include("macehub.operations.urls")),
     path("", include("macehub.accounts.urls")),
-    path("account/", include("allauth.urls")),
+    path("account/", include("macehub.accounts.allauth_urls")),
     path("", include("macehub.organisations.urls")),
     path("audit/", include("macehub.audit.urls")),
     path("", include("macehub.subjects.urls")),

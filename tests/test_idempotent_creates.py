@@ -49,6 +49,12 @@ FILL: dict[str, Callable[[World, Form], dict[str, str]]] = {
         _named(f, "owner_agency"): str(w.agencies["police_a"].pk),
         _named(f, "owner"): str(w.user("member_a").pk),
     },
+    # Single sign-on: a real domain, an https issuer and a secret.
+    "accounts:sign_in_provider_new": lambda w, f: {
+        "domains": "idempotent.example.test",
+        "server_url": "https://idp.example.test",
+        "client_secret": "written-secret",
+    },
     # A different reviewer for each sector.
     "review:review_create": lambda w, f: dict(
         zip(

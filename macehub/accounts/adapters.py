@@ -6,18 +6,21 @@ import base64
 import hashlib
 import time
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import render
 
 from macehub.audit.models import Action
 from macehub.audit.services import record
@@ -74,6 +77,14 @@ class AccountAdapter(DefaultAccountAdapter):
             return True
         return bool(time.time() - records[-1]["at"] >= settings.ACCOUNT_REAUTHENTICATION_TIMEOUT)
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with a second-factor stage that accepts a trusted provider's MFA."""
+        stages: list[str] = super().get_login_stages()
+        return [
+            "macehub.accounts.stages.AuthenticateStage" if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+            for stage in stages
+        ]
+
 
 def _fernet() -> Fernet:
     material = settings.MFA_SECRET_ENCRYPTION_KEY or f"macehub-mfa-secrets:{settings.SECRET_KEY}"
@@ -102,3 +113,81 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def get_totp_label(self, user: Any) -> str:
         return str(user.email)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on (see sso.py): providers come from MACE Hub's own configuration, and a
+    provider only ever proves who someone is — never what they may see."""
+
+    def list_apps(self, request: HttpRequest | None, provider: Any = None, client_id: Any = None) -> list[Any]:
+        from .models import SignInProvider
+        from .sso import social_app
+
+        apps = [social_app(config) for config in SignInProvider.objects.filter(is_enabled=True)]
+        if provider:
+            apps = [app for app in apps if provider in (app.provider, app.provider_id)]
+        if client_id:
+            apps = [app for app in apps if app.client_id == client_id]
+        return apps
+
+    def is_open_for_signup(self, request: HttpRequest, sociallogin: Any) -> bool:
+        """Signing in through a provider never creates an account: people register here."""
+        return False
+
+    def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
+        from .models import User
+        from .sso import domain_of, email_of, provider_for_id
+
+        config = provider_for_id(sociallogin.account.provider)
+        email = email_of(sociallogin)
+        if config is None or not config.is_enabled:
+            self._refuse(request, email, None, "provider_off")
+        if not email or domain_of(email) not in config.domain_list:
+            self._refuse(request, email, config, "domain")
+        if sociallogin.is_existing:
+            if sociallogin.user.email != email:
+                self._refuse(request, email, config, "address_changed")
+            return
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            self._refuse(request, email, config, "no_account")
+        # The provider is the authority for its domains: link its identity to the account
+        # with that address. Access still needs MACE Hub's approval (memberships).
+        sociallogin.connect(request, user)
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: Any = None,
+    ) -> None:
+        from .sso import provider_for_id
+
+        config = provider_for_id(getattr(getattr(provider, "app", None), "provider_id", "") or "")
+        detail = {
+            "method": "single sign-on",
+            "provider": config.name if config else "",
+            "reason": "provider_error",
+            "error": str(request.GET.get("error") or error or "")[:100],
+        }
+        record(action=Action.LOGIN_FAILED, detail=detail)
+        # A provider answers "access_denied" both when someone stops and when their account
+        # is disabled there: one plain page for both, never a sign-in.
+        raise ImmediateHttpResponse(render(request, "socialaccount/authentication_error.html", status=401))
+
+    @staticmethod
+    def _refuse(request: HttpRequest, email: str, config: Any, reason: str) -> NoReturn:
+        record(
+            action=Action.LOGIN_FAILED,
+            actor_label=email[:254],
+            detail={"method": "single sign-on", "provider": config.name if config else "", "reason": reason},
+        )
+        response = render(
+            request,
+            "socialaccount/sso_refused.html",
+            {"reason": reason, "email": email, "provider_name": config.name if config else ""},
+            status=403,
+        )
+        raise ImmediateHttpResponse(response)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -57,12 +60,39 @@ class AccessChoiceMixin(GovukForm):
         panels = [(p.partnership.short_name, p.pk, p.name) for p in org_selectors.registration_panels()]
         self.fields["panel"].choices = _grouped(panels, "Choose a panel")  # type: ignore[attr-defined]
         agencies = [
-            (partnership.short_name, agency.pk, agency.name)
+            (partnership, agency.pk, agency.name)
             for agency in org_selectors.registration_agencies()
             for partnership in agency.partnerships.all()
             if partnership.is_active
         ]
-        self.fields["agency"].choices = _grouped(agencies, "Choose an agency")  # type: ignore[attr-defined]
+        by_partnership: dict[str, list[int]] = {}
+        for partnership, pk, _name in agencies:
+            by_partnership.setdefault(str(partnership.pk), []).append(pk)
+        chosen = self._chosen_partnership_pk()
+        agency_field = self.fields["agency"]
+        if chosen is not None and chosen in by_partnership:
+            # The list is filtered by the partnership chosen, on the server too: an agency from
+            # elsewhere is not a choice, and the error says why (the page's script does the
+            # same as soon as a partnership is picked; without it the grouped list is shown).
+            in_partnership = sorted(
+                ((str(pk), name) for partnership, pk, name in agencies if str(partnership.pk) == chosen),
+                key=lambda choice: choice[1],
+            )
+            agency_field.choices = [("", "Choose an agency"), *in_partnership]  # type: ignore[attr-defined]
+        else:
+            agency_field.choices = _grouped(  # type: ignore[attr-defined]
+                [(partnership.short_name, pk, name) for partnership, pk, name in agencies], "Choose an agency"
+            )
+        agency_field.error_messages["invalid_choice"] = "Choose an agency that works in the partnership you selected."
+        agency_field.widget.attrs["data-agencies-by-partnership"] = json.dumps(by_partnership, separators=(",", ":"))
+        self.fields["partnership"].widget.attrs["data-filters-agencies"] = "true"
+
+    def _chosen_partnership_pk(self) -> str | None:
+        value = self.data.get(self.add_prefix("partnership")) if self.is_bound else self.initial.get("partnership")
+        if value in (None, ""):
+            return None
+        value = str(getattr(value, "pk", value))
+        return value if value.isdigit() else None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -261,3 +291,147 @@ class GovukResetPasswordForm(ResetPasswordForm):  # type: ignore[misc]  # allaut
         self.fields[
             "email"
         ].help_text = "If it belongs to a MACE Hub account, we will send a link to reset your password."
+
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+class SignInProviderForm(SubmissionMixin, GovukForm):
+    """A system admin sets up (or changes) an organisation's OpenID Connect provider."""
+
+    name = forms.CharField(
+        label="Name people will see",
+        max_length=100,
+        help_text='For example "Metropolitan Police". The sign-in page sends people to "Continue to" this name.',
+        error_messages={"required": "Enter the name people will see."},
+    )
+    domains = forms.CharField(
+        label="E-mail domains",
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        max_length=2000,
+        help_text="One per line, for example met.police.uk. Everyone whose work address ends in one of these "
+        "signs in through this provider.",
+        error_messages={"required": "Enter at least one e-mail domain."},
+    )
+    server_url = forms.URLField(
+        label="Issuer address",
+        max_length=300,
+        assume_scheme="https",
+        help_text="Your provider's issuer URL, for example https://login.microsoftonline.com/<tenant id>/v2.0. "
+        "MACE Hub reads its settings from /.well-known/openid-configuration under it.",
+        error_messages={
+            "required": "Enter the issuer address.",
+            "invalid": "Enter the issuer address as a web address.",
+        },
+    )
+    client_id = forms.CharField(
+        label="Client ID",
+        max_length=200,
+        help_text="From the app registration your identity team made for MACE Hub.",
+        error_messages={"required": "Enter the client ID."},
+    )
+    client_secret = forms.CharField(
+        label="Client secret",
+        max_length=500,
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text="Stored encrypted and never shown again.",
+    )
+    trust_provider_mfa = forms.BooleanField(
+        label="Accept the provider's two-factor authentication when its ID token says it was done",
+        required=False,
+        help_text="MACE Hub checks the ID token's amr and acr claims at every sign-in. If they do not say two-factor "
+        "was done, MACE Hub asks for its own code.",
+    )
+    mfa_amr_values = forms.CharField(
+        label="amr values that mean two-factor was done",
+        max_length=200,
+        required=False,
+        help_text='Separated by spaces. "mfa" is the standard value and Microsoft Entra ID sends it.',
+    )
+    mfa_acr_values = forms.CharField(
+        label="acr values that mean two-factor was done",
+        max_length=300,
+        required=False,
+        help_text="Separated by spaces. Leave empty unless your provider documents one.",
+    )
+    is_enabled = forms.BooleanField(
+        label="Turned on",
+        required=False,
+        help_text="When off, people from these domains sign in with their MACE Hub password and code again.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, instance: Any = None, **kwargs: Any) -> None:
+        self.instance = instance
+        bound = (args and args[0] is not None) or kwargs.get("data") is not None
+        if instance is not None and not bound:
+            kwargs["initial"] = {
+                "name": instance.name,
+                "domains": "\n".join(instance.domain_list),
+                "server_url": instance.server_url,
+                "client_id": instance.client_id,
+                "trust_provider_mfa": instance.trust_provider_mfa,
+                "mfa_amr_values": instance.mfa_amr_values,
+                "mfa_acr_values": instance.mfa_acr_values,
+                "is_enabled": instance.is_enabled,
+                "version": instance.version,
+            }
+        super().__init__(*args, **kwargs)
+        if instance is None:
+            self.fields["client_secret"].required = True
+            self.fields["client_secret"].error_messages["required"] = "Enter the client secret."
+            self.initial.setdefault("is_enabled", True)
+            self.initial.setdefault("mfa_amr_values", "mfa")
+        else:
+            self.fields["client_secret"].help_text = "Leave empty to keep the secret already stored. " + str(
+                self.fields["client_secret"].help_text
+            )
+
+    def clean_domains(self) -> str:
+        from .models import SignInProvider
+
+        raw = self.cleaned_data["domains"]
+        domains: list[str] = []
+        for item in raw.replace(",", " ").split():
+            domain = item.strip().lower().lstrip("@")
+            if not _DOMAIN.match(domain):
+                raise ValidationError(f"“{item[:60]}” is not an e-mail domain. Enter domains like met.police.uk.")
+            if domain not in domains:
+                domains.append(domain)
+        if not domains:
+            raise ValidationError("Enter at least one e-mail domain.")
+        others = SignInProvider.objects.filter(is_enabled=True)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        for other in others:
+            taken = sorted(set(domains) & set(other.domain_list))
+            if taken:
+                raise ValidationError(f"{', '.join(taken)} already signs in through {other.name}.")
+        return "\n".join(domains)
+
+    def clean_server_url(self) -> str:
+        url = str(self.cleaned_data["server_url"]).rstrip("/")
+        parts = urlsplit(url)
+        if parts.scheme != "https" and parts.hostname not in _LOOPBACK:
+            raise ValidationError("Enter an issuer address that starts with https://.")
+        if parts.query or parts.fragment:
+            raise ValidationError("Enter the issuer address without anything after ? or #.")
+        return url
+
+    def clean_mfa_amr_values(self) -> str:
+        return " ".join(self.cleaned_data["mfa_amr_values"].split())
+
+    def clean_mfa_acr_values(self) -> str:
+        return " ".join(self.cleaned_data["mfa_acr_values"].split())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if data.get("trust_provider_mfa") and not (data.get("mfa_amr_values") or data.get("mfa_acr_values")):
+            self.add_error(
+                "mfa_amr_values",
+                "Enter the amr or acr values that mean two-factor was done, or do not accept the provider's two-factor.",
+            )
+        return data

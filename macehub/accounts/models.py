@@ -241,3 +241,68 @@ class AccessRequest(TrackedModel):
     @property
     def audit_label(self) -> str:
         return f"request #{self.pk} by {self.user.email}"
+
+
+class SignInProvider(TrackedModel):
+    """An organisation's own identity provider (OpenID Connect), used for the e-mail domains
+    listed. It proves who someone is; what they may see still comes only from MACE Hub's own
+    approved memberships. The client secret is stored encrypted and never shown again."""
+
+    name = models.CharField(
+        "Name people will see",
+        max_length=100,
+        help_text='For example "Metropolitan Police". The sign-in page says "Continue to …" with this name.',
+    )
+    domains = models.TextField(
+        "E-mail domains",
+        help_text="One per line, for example met.police.uk. Everyone whose address ends in one of these signs in here.",
+    )
+    server_url = models.URLField(
+        "Issuer address",
+        max_length=300,
+        help_text="The provider's issuer URL: MACE Hub reads /.well-known/openid-configuration under it.",
+    )
+    client_id = models.CharField("Client ID", max_length=200)
+    client_secret_encrypted = models.TextField(blank=True, editable=False)
+    trust_provider_mfa = models.BooleanField(
+        "Accept the provider's two-factor authentication",
+        default=False,
+        help_text="Only when the ID token says it was done (the amr or acr claim). Otherwise MACE Hub asks for its own code.",
+    )
+    mfa_amr_values = models.CharField(
+        "amr values that mean two-factor was done",
+        max_length=200,
+        blank=True,
+        default="mfa",
+        help_text='Separated by spaces. "mfa" is the standard value (RFC 8176); Microsoft Entra ID sends it too.',
+    )
+    mfa_acr_values = models.CharField(
+        "acr values that mean two-factor was done",
+        max_length=300,
+        blank=True,
+        help_text="Separated by spaces. Leave blank unless your provider documents an acr value for two-factor.",
+    )
+    is_enabled = models.BooleanField("Turned on", default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's id for this provider, used in the callback address."""
+        return f"sso-{self.pk}"
+
+    @property
+    def domain_list(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.domains.split() if d.strip()]
+
+    @property
+    def audit_partnership_id(self) -> None:
+        return None
+
+    @property
+    def audit_label(self) -> str:
+        return f"sign-in provider {self.name}"

@@ -80,6 +80,8 @@ class AccountsPolicy(Policy):
         self.rule("deactivate_person", may_deactivate)
         self.rule("withdraw_request", may_withdraw)
         self.rule("request_access", is_authenticated)
+        # Single sign-on decides who may sign in for whole organisations: system admins only.
+        self.rule("manage_sign_in_providers", is_system_admin)
 
 
 policy = AccountsPolicy()

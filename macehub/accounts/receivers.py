@@ -28,7 +28,40 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         now = timezone.now().timestamp()
         request.session[AUTH_AT] = now
         request.session[SEEN_AT] = now
-    record(action=Action.LOGIN, actor=user, obj=user)
+    record(action=Action.LOGIN, actor=user, obj=user, detail=_single_sign_on_detail(request, user))
+
+
+def _single_sign_on_detail(request: HttpRequest | None, user: Any) -> dict[str, Any]:
+    """Says so in the sign-in event when someone came through their organisation's provider."""
+    if request is None or not hasattr(request, "session"):
+        return {}
+    from allauth.account.internal.flows.login import get_authentication_records
+
+    from .sso import provider_for_id
+
+    for entry in reversed(get_authentication_records(request, user) or []):
+        if entry.get("method") == "socialaccount":
+            config = provider_for_id(str(entry.get("provider", "")))
+            return {"method": "single sign-on", "provider": config.name if config else ""}
+    return {}
+
+
+@receiver(account_signals.user_logged_in)
+def on_allauth_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A provider's two-factor authentication counts only when the ID token says it was done
+    and a system admin accepts that provider's word (sso.provider_did_mfa)."""
+    from .sso import provider_for_id, sociallogin_did_mfa
+
+    sociallogin = kwargs.get("sociallogin")
+    if sociallogin is not None and sociallogin_did_mfa(sociallogin):
+        _mark_mfa(request)
+        config = provider_for_id(sociallogin.account.provider)
+        record(
+            action=Action.MFA_USED,
+            actor=user,
+            obj=user,
+            detail={"type": "identity provider", "provider": config.name if config else ""},
+        )
 
 
 @receiver(auth_signals.user_logged_out)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sso_views, views
 
 app_name = "accounts"
 
@@ -21,4 +21,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("memberships/<int:pk>/end/", views.membership_end, name="membership_end"),
+    path("sign-in-providers/", sso_views.providers, name="sign_in_providers"),
+    path("sign-in-providers/new/", sso_views.provider_new, name="sign_in_provider_new"),
+    path("sign-in-providers/<int:pk>/", sso_views.provider_edit, name="sign_in_provider"),
 ]

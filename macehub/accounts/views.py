@@ -188,7 +188,11 @@ def people(request: HttpRequest) -> HttpResponse:
     visible_memberships = selectors.memberships_in_scope(request.user).filter(ended_at__isnull=True)
     qs = qs.prefetch_related(Prefetch("memberships", queryset=visible_memberships, to_attr="visible_memberships"))
     page = Paginator(qs.order_by("full_name", "email"), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people.html", {"form": form, "page": page})
+    return render(
+        request,
+        "accounts/people.html",
+        {"form": form, "page": page, "can_manage_sign_in": policy.can(request.user, "manage_sign_in_providers")},
+    )
 
 
 @require_GET

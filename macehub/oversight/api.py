@@ -141,7 +141,52 @@ RATE_LIMITS = (
 )
 
 
-api = NinjaAPI(
+# What each status means, in the schema and on the documentation page (/oversight/api/).
+STATUS_MEANINGS = {
+    200: "OK: the figures or definitions asked for.",
+    400: "Bad request: a period or quarter was not understood. The detail says the form it must take.",
+    401: "Unauthorised: no token, or one that is unknown, revoked or expired (or no signed-in session).",
+    403: "Forbidden: this caller may not read this kind of data (for example a partnership token asking for London datasets).",
+    404: "Not found: there is no such record, or this caller may not see it. The two look the same on purpose.",
+    405: "Method not allowed: the API only answers GET.",
+    413: "Content too large: the request body is larger than the service accepts.",
+    422: "Unprocessable: a parameter has the wrong type (for example published=maybe). The detail lists each problem.",
+    429: "Too many requests: over the rate limit. Wait the number of seconds in the Retry-After header.",
+}
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+# Every endpoint can answer these, whatever it does: the caller, the method, the size, the rate.
+ALWAYS = (401, 405, 413, 429)
+
+
+def _responses(ok: Any, *codes: int) -> dict[int, Any]:
+    """The response models of an endpoint: its 200, the errors every endpoint can give, and its own."""
+    result: dict[int, Any] = {200: ok}
+    for code in sorted({*ALWAYS, *codes}):
+        result[code] = ValidationErrorOut if code == 422 else ErrorOut
+    return result
+
+
+class DocumentedAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Each status is described in plain words (django-ninja only gives its HTTP name)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for code, response in operation.get("responses", {}).items():
+                    response["description"] = STATUS_MEANINGS.get(int(code), response.get("description", ""))
+        return schema
+
+
+api = DocumentedAPI(
     title="MACE Hub oversight API",
     version="1",
     description=(
@@ -259,7 +304,7 @@ def _london_summary(d: LondonDataset) -> dict[str, Any]:
 # --- Endpoints -----------------------------------------------------------------------------------
 
 
-@api.get("/measures", response=list[MeasureOut], url_name="measures", tags=["Definitions"])
+@api.get("/measures", response=_responses(list[MeasureOut]), url_name="measures", tags=["Definitions"])
 def measure_definitions(request: HttpRequest) -> list[dict[str, Any]]:
     """Every table of the agreed dataset and what it counts."""
     order = {s.key: i for i, s in enumerate(SECTIONS)}
@@ -276,7 +321,7 @@ def measure_definitions(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@api.get("/releases", response=list[ReleaseSummary], url_name="releases", tags=["Releases"])
+@api.get("/releases", response=_responses(list[ReleaseSummary], 400), url_name="releases", tags=["Releases"])
 def release_list(request: HttpRequest, quarter: str | None = None) -> list[dict[str, Any]]:
     """Signed-off releases this caller may read, newest first (``quarter`` like ``2025-q1``)."""
     releases = _caller(request).releases().order_by("-period_start", "partnership__short_name", "-number")
@@ -288,7 +333,7 @@ def release_list(request: HttpRequest, quarter: str | None = None) -> list[dict[
     return [_release_summary(r) for r in releases[:1000]]
 
 
-@api.get("/releases/{release_id}", response=ReleaseOut, url_name="release", tags=["Releases"])
+@api.get("/releases/{release_id}", response=_responses(ReleaseOut, 404, 422), url_name="release", tags=["Releases"])
 def release_detail(request: HttpRequest, release_id: int) -> dict[str, Any]:
     """One signed-off release: its disclosure-controlled tables and the method applied."""
     caller = _caller(request)
@@ -299,7 +344,7 @@ def release_detail(request: HttpRequest, release_id: int) -> dict[str, Any]:
     return {**_release_summary(release), "method": release.method, "tables": release.tables}
 
 
-@api.get("/london", response=list[LondonSummary], url_name="london_datasets", tags=["London"])
+@api.get("/london", response=_responses(list[LondonSummary], 403), url_name="london_datasets", tags=["London"])
 def london_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Published pan-London datasets, newest first."""
     if not _caller(request).reads_london():
@@ -307,7 +352,9 @@ def london_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_london_summary(d) for d in selectors.published_datasets()[:200]]
 
 
-@api.get("/london/{dataset_id}", response=LondonOut, url_name="london_dataset", tags=["London"])
+@api.get(
+    "/london/{dataset_id}", response=_responses(LondonOut, 403, 404, 422), url_name="london_dataset", tags=["London"]
+)
 def london_detail(request: HttpRequest, dataset_id: int) -> dict[str, Any]:
     """One published pan-London dataset: partnerships' released figures, London totals, suppression applied."""
     caller = _caller(request)
@@ -321,7 +368,10 @@ def london_detail(request: HttpRequest, dataset_id: int) -> dict[str, Any]:
 
 
 @api.get(
-    "/partnerships/{partnership_id}/measures", response=MeasuresOut, url_name="partnership_measures", tags=["Measures"]
+    "/partnerships/{partnership_id}/measures",
+    response=_responses(MeasuresOut, 400, 403, 404, 422),
+    url_name="partnership_measures",
+    tags=["Measures"],
 )
 def partnership_measures(
     request: HttpRequest,

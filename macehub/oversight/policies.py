@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from macehub.core.access import PARTNERSHIP_ROLES, Role, access_for
-from macehub.core.policies import Policy, predicate
+from macehub.core.policies import Policy, is_authenticated, predicate
 
 #: Who sees a partnership's dashboards.
 DASHBOARD_ROLES = (*PARTNERSHIP_ROLES, Role.PANEL_CHAIR, Role.COORDINATOR)
@@ -114,6 +114,8 @@ class OversightPolicy(Policy):
         self.rule("withdraw", london_team)
         self.rule("view_published_london", london_layer | sees_releases)
         self.rule("manage_tokens", borough_admin | london_team)
+        # The API's documentation describes an interface, not data: anyone signed in may read it.
+        self.rule("view_api_docs", is_authenticated)
         self.rule("issue_partnership_token", borough_admin_of)
         self.rule("issue_london_token", london_team)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import api_docs, views
 
 app_name = "oversight"
 
@@ -30,5 +30,6 @@ urlpatterns: list[URLPattern] = [
     path("london/published/<int:pk>/withdraw/", views.london_withdraw, name="london_withdraw"),
     path("london/published/<int:pk>/export.<str:fmt>", views.london_published_export, name="london_published_export"),
     path("tokens/", views.tokens, name="tokens"),
+    path("api/", api_docs.api_docs, name="api_docs"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

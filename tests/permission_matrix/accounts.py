@@ -3,7 +3,7 @@
 from macehub.core.access import Role
 from macehub.core.testing import World
 
-from .outcomes import DENIED, HIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case, signed_in
+from .outcomes import DENIED, HIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case, only, signed_in
 
 ADMINS = ("borough_admin_a", "borough_admin_b", "system_admin")
 
@@ -21,6 +21,17 @@ def pending_request_for_a(w: World) -> int:
         defaults={"reason": "Joining the panel"},
     )
     return request.pk
+
+
+def sign_in_provider(w: World) -> int:
+    """A single sign-on provider (nothing answers at its address: the pages never call it)."""
+    from macehub.accounts.models import SignInProvider
+
+    provider, _ = SignInProvider.objects.get_or_create(
+        name="Matrix Council",
+        defaults={"domains": "matrix.example.test", "server_url": "https://idp.invalid", "client_id": "x"},
+    )
+    return provider.pk
 
 
 def membership_of_member_a(w: World) -> int:
@@ -62,5 +73,11 @@ CASES = {
     ),
     "accounts:membership_end": Case(
         lambda w: f"/memberships/{membership_of_member_a(w)}/end/", A_ADMIN_ONLY, post=True
+    ),
+    # Single sign-on decides how whole organisations sign in: system admins only.
+    "accounts:sign_in_providers": Case(lambda w: "/sign-in-providers/", only(["system_admin"])),
+    "accounts:sign_in_provider_new": Case(lambda w: "/sign-in-providers/new/", only(["system_admin"]), post=True),
+    "accounts:sign_in_provider": Case(
+        lambda w: f"/sign-in-providers/{sign_in_provider(w)}/", only(["system_admin"]), post=True
     ),
 }

@@ -64,4 +64,18 @@ CASES = {
     # Passkey sign-in accepts only a POST from the sign-in page.
     "mfa_login_webauthn": Case(lambda w: "/account/2fa/webauthn/login/", signed_in(REDIRECT)),
     "usersessions_list": Case(lambda w: "/account/sessions/", signed_in(OK)),
+    # Single sign-on (allauth's OpenID Connect provider). Starting a sign-in needs a POST; the
+    # callback needs the provider's answer. A provider id that is not set up does not exist.
+    "openid_connect_login": Case(
+        lambda w: "/account/oidc/sso-999999/login/", {**everyone(HIDDEN), "password_only": MFA}
+    ),
+    "openid_connect_callback": Case(
+        lambda w: "/account/oidc/sso-999999/login/callback/", {**everyone(HIDDEN), "password_only": MFA}
+    ),
+    "socialaccount_login_cancelled": Case(
+        lambda w: "/account/3rdparty/login/cancelled/", {**everyone(OK), "password_only": MFA}
+    ),
+    # allauth's own error page (401). MACE Hub's provider errors render their own page instead
+    # (adapters.SocialAccountAdapter.on_authentication_error), so nothing links here.
+    "socialaccount_login_error": Case(lambda w: "/account/3rdparty/login/error/", signed_in("401")),
 }

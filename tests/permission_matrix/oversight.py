@@ -167,6 +167,8 @@ CASES: dict[str, Case] = {
         signed_in(DENIED, **dict.fromkeys(("borough_admin_a", "borough_admin_b", *LONDON), OK)),
         post=True,
     ),
+    # The API's documentation describes the interface, not data: anyone signed in.
+    "oversight:api_docs": Case(lambda w: "/oversight/api/", signed_in(OK)),
     "oversight:token_revoke": Case(
         _with("/oversight/tokens/{pk}/revoke/", _token),
         signed_in(NOT_ALLOWED),
