@@ -29,10 +29,10 @@ from django.db.models import Max, ProtectedError, Q
 from django.utils import timezone
 
 from macehub.audit.models import Action
-from macehub.audit.services import record
+from macehub.audit.services import record, record_many
 from macehub.core.services import snapshot
 
-from .matching import possible_duplicates
+from .matching import possible_duplicates_many
 from .models import (
     PLURAL,
     ImportStatus,
@@ -61,9 +61,6 @@ from .taxonomy import (
 UNDO_WINDOW = timedelta(hours=24)
 #: The most rows one spreadsheet may bring in.
 MAX_ROWS = 10_000
-#: Previews are recomputed on every page view; duplicates are looked for in at most this many rows
-#: beyond the first page (a full 10,000-row check runs when the coordinator confirms).
-DUPLICATE_CHECK_ROWS = MAX_ROWS
 LIST_SEPARATOR = ";"
 
 
@@ -389,7 +386,11 @@ def check_row(panel: Any, kind: str, number: int, cells: list[str], mapping: dic
     subject = Subject(panel=panel, kind=kind, number=1, **values)
     try:
         _check_kind_rules(subject)
-        subject.full_clean(exclude=["number", "panel", "created_by", "updated_by", "search_key"])
+        subject.full_clean(
+            exclude=["number", "panel", "created_by", "updated_by", "search_key"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
     except ValidationError as exc:
         for name, errors in exc.message_dict.items():
             for error in errors:
@@ -437,22 +438,9 @@ def preview(actor: Any, imported: RegisterImport, *, duplicates: bool = True) ->
         elif key:
             seen[key] = check.number
     if duplicates and not problems:
-        for check in checks[:DUPLICATE_CHECK_ROWS]:
-            if not check.values:
-                continue
-            lookup = {k: check.values.get(k) for k in ("given_names", "family_name", "date_of_birth", "name")}
-            matches = possible_duplicates(
-                actor,
-                panel=panel,
-                kind=kind,
-                given_names=lookup["given_names"] or "",
-                family_name=lookup["family_name"] or "",
-                date_of_birth=lookup["date_of_birth"],
-                aliases=check.values.get("aliases") or [],
-                agency_references=check.values.get("agency_references") or [],
-                name=lookup["name"] or "",
-                limit=3,
-            )
+        looked_up = [c for c in checks if c.values]
+        found = possible_duplicates_many(actor, panel=panel, kind=kind, queries=[c.values for c in looked_up])
+        for check, matches in zip(looked_up, found, strict=True):
             for match in matches:
                 check.duplicates.append(
                     f"May already be on the register as {match.subject.reference}: " + ", ".join(match.reasons)
@@ -542,14 +530,19 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
         imported.updated_by = actor
         imported.save()
         fields = FIELDS_BY_KIND[kind]
-        for subject in created:
-            record(
-                action=Action.CREATE,
-                actor=actor,
-                obj=subject,
-                changes=_audit_changes(kind, {}, snapshot(subject, fields)),
-                detail={"import": imported.pk},
-            )
+        record_many(
+            [
+                {
+                    "action": Action.CREATE,
+                    "obj": subject,
+                    "changes": _audit_changes(kind, {}, snapshot(subject, fields)),
+                    "detail": {"import": imported.pk},
+                    "partnership_id": panel.partnership_id,
+                }
+                for subject in created
+            ],
+            actor=actor,
+        )
         record(
             action=Action.CREATE,
             actor=actor,
@@ -605,8 +598,18 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
         if blockers:
             raise ImportRefused(" ".join(blockers))
         records = list(Subject.objects.filter(pk__in=imported.record_ids).select_related("panel"))
-        for subject in records:
-            record(action=Action.DELETE, actor=actor, obj=subject, detail={"import": imported.pk, "undo": True})
+        record_many(
+            [
+                {
+                    "action": Action.DELETE,
+                    "obj": subject,
+                    "detail": {"import": imported.pk, "undo": True},
+                    "partnership_id": imported.panel.partnership_id,
+                }
+                for subject in records
+            ],
+            actor=actor,
+        )
         try:
             with transaction.atomic():
                 for subject in records:

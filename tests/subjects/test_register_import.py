@@ -156,6 +156,9 @@ def test_good_rows_are_written_exactly_as_in_the_spreadsheet_with_audit_events(
     assert creates.filter(object_id__in=[str(i) for i in imported.record_ids]).count() == 3
     event = AuditEvent.objects.get(object_type="subjects.registerimport", action=Action.CREATE)
     assert event.detail["records"] == 3
+    from macehub.audit.verify import verify_chain
+
+    assert verify_chain().ok  # the events written in bulk are chained like any others
     assert "Farrowdale" not in str(list(AuditEvent.objects.values_list("changes", "detail", "object_label")))
 
 
