@@ -87,6 +87,10 @@ def _get_import(request: HttpRequest, pk: int) -> RegisterImport:
     if imported is None or (imported.kind == Kind.PERSON and imported.panel_id not in poc_panel_ids(request.user)):
         raise Http404
     policy.require(request.user, imports.import_action(imported.kind), imported)
+    if imported.status == ImportStatus.PREVIEW and imported.created_by_id != request.user.pk:
+        # The spreadsheet's own cells (names, dates of birth) are shown only to the person who
+        # uploaded them, until they are imported as records.
+        raise Http404
     return imported
 
 

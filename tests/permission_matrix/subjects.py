@@ -106,6 +106,7 @@ def _import_pk(w: World) -> int:
             rows=[["Station car park"]],
             mapping={"0": "name"},
             row_count=1,
+            created_by=w.user("coordinator_a"),
         )
         w._register_import = cached  # type: ignore[attr-defined]
     return int(cached.pk)

@@ -305,6 +305,24 @@ def test_bad_files_get_a_clear_error_next_to_the_field(world: World, client_as: 
     assert not RegisterImport.objects.exists()
 
 
+def test_an_unconfirmed_spreadsheet_is_seen_only_by_the_person_who_uploaded_it(
+    world: World, client_as: Any, register: Any
+) -> None:
+    from macehub.core.testing import grant, make_user
+
+    _upload(client_as("coordinator_a"), world, "location", _csv(["Name"], [["Station car park"]]))
+    imported = _latest()
+    other = make_user("coordinator.two@test.invalid", "Colin Two")
+    grant(other, "coordinator", panel=world.panel_a, agency=world.agencies["csc_a"])
+    second = Client()
+    from macehub.core.testing import sign_in
+
+    sign_in(second, other)
+    assert second.get(f"/register/imports/{imported.pk}/").status_code == 404
+    _confirm(client_as("coordinator_a"), imported)
+    assert second.get(f"/register/imports/{imported.pk}/").status_code == 200  # the records, not the cells
+
+
 def test_only_the_panels_coordinators_import(world: World, client_as: Any, register: Any) -> None:
     for persona in ("member_a", "chair_a", "analyst_a"):
         response = _upload(client_as(persona), world, "location", _csv(["Name"], [["Somewhere"]]))
