@@ -21,7 +21,7 @@ from macehub.core.uploads import UploadField
 from macehub.organisations.selectors import get_panel_for
 
 from . import imports
-from .models import PLURAL, ImportStatus, Kind, RegisterImport
+from .models import ACTION_IMPORT, IMPORT_KINDS, ImportStatus, Kind, RegisterImport
 from .policies import poc_panel_ids, policy, register_panel_ids
 
 
@@ -36,7 +36,7 @@ class UploadForm(GovukForm):
         super().__init__(*args, **kwargs)
         kind_field = self.fields["kind"]
         assert isinstance(kind_field, forms.ChoiceField)  # noqa: S101 - narrows the type
-        kind_field.choices = [(k, PLURAL[Kind(k)]) for k in kinds]
+        kind_field.choices = [(k, IMPORT_KINDS[k]) for k in kinds]
         self.fields["kind"].error_messages["required"] = "Choose which register is in the file"
 
     def clean_spreadsheet(self) -> Any:
@@ -69,7 +69,7 @@ class ConfirmForm(SubmissionMixin, GovukForm):
 
 
 def _kinds_for(request: HttpRequest, panel: Any) -> list[str]:
-    return [k for k in Kind.values if policy.can(request.user, imports.import_action(k), panel)]
+    return [k for k in IMPORT_KINDS if policy.can(request.user, imports.import_action(k), panel)]
 
 
 def _import_panel(request: HttpRequest, panel_pk: int) -> Any:
@@ -122,7 +122,7 @@ def import_start(request: HttpRequest, panel_pk: int) -> HttpResponse:
         {
             "panel": panel,
             "form": form,
-            "templates": [(k, PLURAL[Kind(k)]) for k in kinds],
+            "templates": [(k, IMPORT_KINDS[k]) for k in kinds],
             "recent": recent,
             "undo_hours": int(imports.UNDO_WINDOW.total_seconds() // 3600),
         },
@@ -132,11 +132,11 @@ def import_start(request: HttpRequest, panel_pk: int) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest, panel_pk: int, kind: str) -> HttpResponse:
     panel = _import_panel(request, panel_pk)
-    if kind not in Kind.values:
+    if kind not in IMPORT_KINDS:
         raise Http404
     policy.require(request.user, imports.import_action(kind), panel)
-    headers, rows = imports.template_rows(kind)
-    name = f"macehub-{PLURAL[Kind(kind)].lower().replace(' ', '-')}-template.xlsx"
+    headers, rows = imports.template_rows(kind, panel)
+    name = f"macehub-{IMPORT_KINDS[kind].lower().replace(' ', '-')}-template.xlsx"
     guidance = [
         [c.label, c.hint or ("required" if c.required else ""), "; ".join(label for _, label in c.choices)]
         for c in imports.COLUMNS[kind]
@@ -144,7 +144,7 @@ def import_template(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespo
     return xlsx_response(
         name,
         [
-            (PLURAL[Kind(kind)], headers, rows),
+            (IMPORT_KINDS[kind], headers, rows),
             ("How to fill it in", ["Column", "How to write it", "Choices (the words or their codes)"], guidance),
         ],
     )
@@ -205,7 +205,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_preview(request, imported, MappingForm(imported=imported), form)
     count = len(done.record_ids)
     messages.success(
-        request, f"{count} record{'s' if count != 1 else ''} added to the {PLURAL[Kind(done.kind)].lower()} register"
+        request,
+        f"{count} record{'s' if count != 1 else ''} added to the {IMPORT_KINDS[done.kind].lower()}{'' if done.kind == ACTION_IMPORT else ' register'}",
     )
     return HttpResponseRedirect(preview_url(done))
 
@@ -216,7 +217,9 @@ def _done_context(imported: RegisterImport) -> dict[str, Any]:
         "imported": imported,
         "blockers": imports.undo_blockers(imported),
         "undo_until": imported.imported_at + imports.UNDO_WINDOW if imported.imported_at else None,
-        "list_url": reverse(f"subjects:{imported.kind}_list", args=[imported.panel_id]),
+        "list_url": reverse("meetings:panel_actions", args=[imported.panel_id])
+        if imported.kind == ACTION_IMPORT
+        else reverse(f"subjects:{imported.kind}_list", args=[imported.panel_id]),
         "now": timezone.now(),
     }
 

@@ -34,7 +34,8 @@ from macehub.core.services import snapshot
 
 from .matching import possible_duplicates_many
 from .models import (
-    PLURAL,
+    ACTION_IMPORT,
+    IMPORT_KINDS,
     ImportStatus,
     Kind,
     Link,
@@ -163,6 +164,28 @@ COLUMNS: dict[str, list[Column]] = {
         Column("period_end", "Period end", "date", alternatives=("end", "to"), hint="DD/MM/YYYY"),
         Column("evidence", "Evidence"),
         _DESCRIPTION,
+    ],
+    ACTION_IMPORT: [
+        Column("description", "What needs to be done", required=True, alternatives=("action", "description", "task")),
+        Column(
+            "owner_agency",
+            "Agency",
+            "agency",
+            required=True,
+            alternatives=("owner agency", "owning agency", "agency responsible", "lead agency"),
+            hint="the agency's name as in MACE Hub",
+        ),
+        Column("owner", "Owner's e-mail", "email", alternatives=("owner", "owner email", "email", "person")),
+        Column(
+            "due_date", "Due date", "date", required=True, alternatives=("due", "deadline", "due by"), hint="DD/MM/YYYY"
+        ),
+        Column(
+            "subject",
+            "Record reference",
+            "reference",
+            alternatives=("reference", "record", "ref", "child reference"),
+            hint="C-0042, L-0003 (optional)",
+        ),
     ],
 }
 
@@ -294,7 +317,11 @@ def mapping_problems(kind: str, mapping: dict[str, str]) -> list[str]:
     names = columns_for(kind)
     for name in sorted({f for f in chosen if chosen.count(f) > 1}):
         problems.append(f"More than one column is matched to “{names[name].label}”: choose one")
-    if kind in (Kind.CHILD, Kind.PERSON):
+    if kind == ACTION_IMPORT:
+        for column in COLUMNS[kind]:
+            if column.required and column.name not in chosen:
+                problems.append(f"Match a column to “{column.label}”: every action needs it")
+    elif kind in (Kind.CHILD, Kind.PERSON):
         if not {"given_names", "family_name", "aliases"} & set(chosen):
             problems.append("Match a column to given names, family name or other names: every record needs a name")
     elif "name" not in chosen:
@@ -369,10 +396,13 @@ def _field_label(kind: str, name: str) -> str:
     return column.label if column else name.replace("_", " ").capitalize()
 
 
-def check_row(panel: Any, kind: str, number: int, cells: list[str], mapping: dict[str, str]) -> RowCheck:
+def _cells(
+    kind: str, cells: list[str], mapping: dict[str, str], lookups: Lookups | None
+) -> tuple[dict[str, Any], list[str], set[str]]:
     columns = columns_for(kind)
     values: dict[str, Any] = {}
     problems: list[str] = []
+    failed: set[str] = set()
     for position, name in mapping.items():
         if not name:
             continue
@@ -380,9 +410,99 @@ def check_row(panel: Any, kind: str, number: int, cells: list[str], mapping: dic
         if not text:
             continue
         try:
-            values[name] = _convert(columns[name], text)
+            column = columns[name]
+            if column.kind in ("agency", "email", "reference"):
+                assert lookups is not None  # noqa: S101 - set for action imports
+                values[name] = lookups.find(column, text)
+            else:
+                values[name] = _convert(column, text)
         except ValueError as exc:
             problems.append(str(exc))
+            failed.add(name)
+    return values, problems, failed
+
+
+@dataclass
+class Lookups:
+    """Names in an action spreadsheet resolved to the panel's agencies, people and records."""
+
+    agencies: dict[str, Any]
+    people: dict[str, Any]
+    records: dict[str, Subject]
+
+    @classmethod
+    def for_panel(cls, actor: Any, panel: Any) -> Lookups:
+        from macehub.meetings.selectors import panel_people
+        from macehub.organisations.models import Agency
+
+        from .selectors import subjects_visible_to
+
+        agencies = {normalise(a.name): a for a in Agency.objects.filter(partnerships=panel.partnership_id)}
+        people = {m.user.email.lower(): m.user for m in panel_people(panel)}
+        records = {
+            s.reference: s
+            for s in subjects_visible_to(actor)
+            .filter(panel=panel)
+            .exclude(status="merged")
+            .only("id", "kind", "number", "panel")
+        }
+        return cls(agencies=agencies, people=people, records=records)
+
+    def find(self, column: Column, text: str) -> Any:
+        if column.kind == "agency":
+            found = self.agencies.get(normalise(text))
+            if found is None:
+                raise ValueError(f"{column.label} “{text}” is not an agency of this partnership in MACE Hub")
+            return found
+        if column.kind == "email":
+            found = self.people.get(text.lower())
+            if found is None:
+                raise ValueError(f"{column.label} “{text}” is not someone on this panel")
+            return found
+        found = self.records.get(text.upper().replace(" ", ""))
+        if found is None:
+            raise ValueError(f"{column.label} “{text}” is not a record on this panel's register")
+        return found
+
+
+def _check_action(panel: Any, number: int, values: dict[str, Any], problems: list[str], failed: set[str]) -> RowCheck:
+    from macehub.meetings.models import Action
+    from macehub.meetings.services.actions import _check_owner
+
+    action = Action(panel=panel, number=1, **values)
+    if action.owner_agency_id is not None:
+        try:
+            _check_owner(action)
+        except ValidationError as exc:
+            problems.extend(
+                f"{_field_label(ACTION_IMPORT, n)}: {e}" for n, errs in exc.message_dict.items() for e in errs
+            )
+    try:
+        action.full_clean(
+            exclude=["number", "panel", "created_by", "updated_by", "meeting", "item"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for name, errors in exc.message_dict.items():
+            if name in failed:
+                continue
+            if name in values or columns_for(ACTION_IMPORT).get(name, Column("", "")).required:
+                problems.extend(
+                    f"{_field_label(ACTION_IMPORT, name)}: {'Enter it' if 'blank' in e or 'null' in e else e}"
+                    for e in errors
+                )
+    return RowCheck(
+        number=number, values=values, problems=sorted(set(problems), key=problems.index), label=action.description[:80]
+    )
+
+
+def check_row(
+    panel: Any, kind: str, number: int, cells: list[str], mapping: dict[str, str], lookups: Lookups | None = None
+) -> RowCheck:
+    values, problems, failed = _cells(kind, cells, mapping, lookups)
+    if kind == ACTION_IMPORT:
+        return _check_action(panel, number, values, problems, failed)
     subject = Subject(panel=panel, kind=kind, number=1, **values)
     try:
         _check_kind_rules(subject)
@@ -419,6 +539,8 @@ class Preview:
 
 
 def _within_file_key(kind: str, values: dict[str, Any]) -> str:
+    if kind == ACTION_IMPORT:
+        return f"{normalise(str(values.get('description', '')))}|{values.get('due_date') or ''}"
     if kind in (Kind.CHILD, Kind.PERSON):
         name = normalise(" ".join(str(values.get(k, "")) for k in ("given_names", "family_name")))
         return f"{name}|{values.get('date_of_birth') or ''}" if name else ""
@@ -429,7 +551,10 @@ def preview(actor: Any, imported: RegisterImport, *, duplicates: bool = True) ->
     """Every row checked: its problems in words, and the records it may duplicate."""
     kind, panel = imported.kind, imported.panel
     problems = mapping_problems(kind, imported.mapping)
-    checks = [check_row(panel, kind, index + 2, cells, imported.mapping) for index, cells in enumerate(imported.rows)]
+    lookups = Lookups.for_panel(actor, panel) if kind == ACTION_IMPORT else None
+    checks = [
+        check_row(panel, kind, index + 2, cells, imported.mapping, lookups) for index, cells in enumerate(imported.rows)
+    ]
     seen: dict[str, int] = {}
     for check in checks:
         key = _within_file_key(kind, check.values)
@@ -437,7 +562,7 @@ def preview(actor: Any, imported: RegisterImport, *, duplicates: bool = True) ->
             check.duplicates.append(f"Same as row {seen[key]} of this file")
         elif key:
             seen[key] = check.number
-    if duplicates and not problems:
+    if duplicates and not problems and kind != ACTION_IMPORT:
         looked_up = [c for c in checks if c.values]
         found = possible_duplicates_many(actor, panel=panel, kind=kind, queries=[c.values for c in looked_up])
         for check, matches in zip(looked_up, found, strict=True):
@@ -489,6 +614,14 @@ def set_mapping(*, actor: Any, imported: RegisterImport, mapping: dict[str, str]
     imported.save(update_fields=["mapping", "updated_by", "updated_at"])
 
 
+def _model_for(kind: str) -> Any:
+    if kind == ACTION_IMPORT:
+        from macehub.meetings.models import Action as MeetingAction
+
+        return MeetingAction
+    return Subject
+
+
 def _next_number(panel: Any, kind: str) -> int:
     last = Subject.objects.filter(panel=panel, kind=kind).aggregate(last=Max("number"))["last"]
     return int(last or 0) + 1
@@ -512,16 +645,30 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
             )
         rows = [r for r in checked.rows if not (leave_out_duplicates and r.duplicates)]
         panel, kind = imported.panel, imported.kind
-        Subject.objects.select_for_update().filter(panel=panel, kind=kind).exists()  # serialise numbering
-        number = _next_number(panel, kind)
-        subjects = []
-        for offset, row in enumerate(rows):
-            subject = Subject(
-                panel=panel, kind=kind, number=number + offset, created_by=actor, updated_by=actor, **row.values
+        model = _model_for(kind)
+        model.objects.select_for_update().filter(panel=panel).exists()  # serialise numbering
+        created: list[Any]
+        if kind == ACTION_IMPORT:
+            from macehub.meetings.services.actions import _next_number as next_action_number
+
+            number = next_action_number(panel.pk)
+            created = model.objects.bulk_create(
+                [
+                    model(panel=panel, number=number + offset, created_by=actor, updated_by=actor, **row.values)
+                    for offset, row in enumerate(rows)
+                ],
+                batch_size=500,
             )
-            subject.search_key = subject.compute_search_key()
-            subjects.append(subject)
-        created = Subject.objects.bulk_create(subjects, batch_size=500)
+        else:
+            number = _next_number(panel, kind)
+            subjects = []
+            for offset, row in enumerate(rows):
+                subject = Subject(
+                    panel=panel, kind=kind, number=number + offset, created_by=actor, updated_by=actor, **row.values
+                )
+                subject.search_key = subject.compute_search_key()
+                subjects.append(subject)
+            created = Subject.objects.bulk_create(subjects, batch_size=500)
         now = timezone.now()
         imported.status = ImportStatus.IMPORTED
         imported.imported_at = now
@@ -529,9 +676,23 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
         imported.rows = []
         imported.updated_by = actor
         imported.save()
-        fields = FIELDS_BY_KIND[kind]
-        record_many(
-            [
+        if kind == ACTION_IMPORT:
+            events = [
+                {
+                    "action": Action.CREATE,
+                    "obj": action,
+                    "changes": snapshot(action, ["owner_agency", "owner", "due_date"]),
+                    "detail": {
+                        "import": imported.pk,
+                        "subject": getattr(getattr(action, "subject", None), "reference", ""),
+                    },
+                    "partnership_id": panel.partnership_id,
+                }
+                for action in created
+            ]
+        else:
+            fields = FIELDS_BY_KIND[kind]
+            events = [
                 {
                     "action": Action.CREATE,
                     "obj": subject,
@@ -540,9 +701,8 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
                     "partnership_id": panel.partnership_id,
                 }
                 for subject in created
-            ],
-            actor=actor,
-        )
+            ]
+        record_many(events, actor=actor)
         record(
             action=Action.CREATE,
             actor=actor,
@@ -568,7 +728,7 @@ def undo_blockers(imported: RegisterImport, *, now: datetime | None = None) -> l
         hours = int(UNDO_WINDOW.total_seconds() // 3600)
         return [f"An import can be undone only within {hours} hours. Remove or merge the records one by one instead."]
     ids = imported.record_ids
-    records = Subject.objects.filter(pk__in=ids)
+    records = _model_for(imported.kind).objects.filter(pk__in=ids)
     blockers = []
     changed = list(
         records.filter(Q(version__gt=1) | Q(updated_at__gt=imported.imported_at + timedelta(seconds=5))).order_by(
@@ -578,6 +738,12 @@ def undo_blockers(imported: RegisterImport, *, now: datetime | None = None) -> l
     if changed:
         refs = ", ".join(s.reference for s in changed)
         blockers.append(f"Records have been changed since they were imported ({refs}). Undoing would lose that work.")
+    if imported.kind == ACTION_IMPORT:
+        if records.exclude(status="open").exists() or records.filter(reviews__isnull=False).exists():
+            blockers.append("Imported actions have been completed or reviewed at a meeting since.")
+        if len(ids) != records.count():
+            blockers.append("Some imported actions are no longer on the log.")
+        return blockers
     linked = Link.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids)).count()
     if linked:
         blockers.append(f"{linked} link{'s have' if linked != 1 else ' has'} been added to imported records since.")
@@ -597,7 +763,8 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
         blockers = undo_blockers(imported)
         if blockers:
             raise ImportRefused(" ".join(blockers))
-        records = list(Subject.objects.filter(pk__in=imported.record_ids).select_related("panel"))
+        model = _model_for(imported.kind)
+        records = list(model.objects.filter(pk__in=imported.record_ids).select_related("panel"))
         record_many(
             [
                 {
@@ -612,9 +779,10 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
         )
         try:
             with transaction.atomic():
-                for subject in records:
-                    subject.harm_types.clear()
-                Subject.objects.filter(pk__in=imported.record_ids).delete()
+                if model is Subject:
+                    for subject in records:
+                        subject.harm_types.clear()
+                model.objects.filter(pk__in=imported.record_ids).delete()
         except ProtectedError as exc:
             raise ImportRefused("Other records now refer to imported records, so the import cannot be undone.") from exc
         imported.status = ImportStatus.UNDONE
@@ -625,9 +793,18 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
     return imported
 
 
-def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
-    """The template's header row and one example row (a fictional record)."""
+def template_rows(kind: str, panel: Any = None) -> tuple[list[str], list[list[str]]]:
+    """The template's header row and one example row (a fictional record; for actions, one of
+    the partnership's own agencies)."""
     columns = COLUMNS[kind]
+    if kind == ACTION_IMPORT:
+        from macehub.organisations.models import Agency
+
+        agency = Agency.objects.filter(partnerships=panel.partnership_id).order_by("name").first() if panel else None
+        due = (timezone.localdate() + timedelta(days=28)).strftime("%d/%m/%Y")
+        return [c.label for c in columns], [
+            ["Check school attendance weekly", agency.name if agency else "", "", due, ""]
+        ]
     names: dict[str, str] = {"location": "Example Park", "group": "Example Road crew", "theme": "Summer county lines"}
     examples = {
         "given_names": "Jordan",
@@ -649,4 +826,4 @@ def template_rows(kind: str) -> tuple[list[str], list[list[str]]]:
 
 
 def kind_label(kind: str) -> str:
-    return PLURAL[Kind(kind)]
+    return IMPORT_KINDS[kind]

@@ -533,6 +533,11 @@ class AlertReview(TrackedModel):
         return self.panel.partnership_id
 
 
+#: What a spreadsheet can bring in: the five registers, and the panel's open actions.
+ACTION_IMPORT = "action"
+IMPORT_KINDS: dict[str, str] = {**{k.value: PLURAL[k] for k in Kind}, ACTION_IMPORT: "Open actions"}
+
+
 class ImportStatus(models.TextChoices):
     PREVIEW = "preview", "Checked, not yet imported"
     IMPORTED = "imported", "Imported"
@@ -547,7 +552,7 @@ class RegisterImport(TrackedModel):
     imported (or undone) the records themselves are the data, and ``rows`` is emptied."""
 
     panel = models.ForeignKey("organisations.Panel", on_delete=models.PROTECT, related_name="imports")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=[*Kind.choices, (ACTION_IMPORT, "Open action")])
     file_name = models.CharField(max_length=255)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list)
@@ -570,7 +575,7 @@ class RegisterImport(TrackedModel):
 
     @property
     def audit_label(self) -> str:
-        return f"Register import {self.pk} ({PLURAL[Kind(self.kind)].lower()})"
+        return f"Register import {self.pk} ({IMPORT_KINDS[self.kind].lower()})"
 
     @property
     def audit_partnership_id(self) -> int:
@@ -578,4 +583,4 @@ class RegisterImport(TrackedModel):
 
     @property
     def kind_plural(self) -> str:
-        return PLURAL[Kind(self.kind)]
+        return IMPORT_KINDS[self.kind]

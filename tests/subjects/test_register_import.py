@@ -267,7 +267,7 @@ def test_each_template_downloads_and_its_example_row_imports_cleanly(
     world.panel_a.poc_visible_roles = [*world.panel_a.poc_visible_roles, "coordinator"]
     world.panel_a.save()
     client = client_as("coordinator_a")
-    for kind in Kind.values:
+    for kind in [*Kind.values, "action"]:
         response = client.get(f"/register/{world.panel_a.pk}/import/{kind}/template/")
         assert response.status_code == 200, kind
         content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -282,10 +282,12 @@ def test_each_template_downloads_and_its_example_row_imports_cleanly(
 
 
 def test_every_column_is_a_field_of_its_kind() -> None:
+    from macehub.meetings.models import Action as MeetingAction
     from macehub.subjects.services import FIELDS_BY_KIND
 
     for kind, columns in imports.COLUMNS.items():
-        assert {c.name for c in columns} <= set(FIELDS_BY_KIND[kind]), kind
+        fields = {f.name for f in MeetingAction._meta.fields} if kind == "action" else set(FIELDS_BY_KIND[kind])
+        assert {c.name for c in columns} <= fields, kind
 
 
 def test_bad_files_get_a_clear_error_next_to_the_field(world: World, client_as: Any) -> None:
@@ -332,3 +334,51 @@ def test_only_the_panels_coordinators_import(world: World, client_as: Any, regis
     response = _upload(client_as("coordinator_a"), world, "person", _csv(["Given names"], [["Dean"]]))
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     assert not RegisterImport.objects.exists()
+
+
+ACTION_HEADERS = ["Action", "Owner agency", "Owner", "Due", "Ref"]
+
+
+def test_open_actions_are_imported_with_their_agencies_owners_and_records(
+    world: World, client_as: Any, register: Any
+) -> None:
+    from macehub.meetings.models import Action as MeetingAction
+
+    client = client_as("coordinator_a")
+    police, school = world.agencies["police_a"].name, world.agencies["education_a"].name
+    due = (timezone.localdate() + timedelta(days=14)).strftime("%d/%m/%Y")
+    rows = [
+        ["Check school attendance weekly", school, "", due, "C-0001"],
+        ["Visit the car park with the safer neighbourhood team", police, world.user("member_a").email, due, "L-0001"],
+        ["Nobody owns this", "Department of Nothing", "", due, ""],
+        ["The wrong person", police, world.user("member_a_education").email, due, ""],
+        ["No such record", police, "", due, "C-9999"],
+        ["", police, "", "", ""],
+    ]
+    _upload(client, world, "action", _csv(ACTION_HEADERS, rows))
+    imported = _latest()
+    assert imported.mapping == {"0": "description", "1": "owner_agency", "2": "owner", "3": "due_date", "4": "subject"}
+    page = client.get(f"/register/imports/{imported.pk}/").content.decode()
+    assert "Row 4" in page and "Agency “Department of Nothing” is not an agency of this partnership" in page
+    assert "Row 5" in page and "Choose someone who represents the owning agency on this panel" in page
+    assert "Row 6" in page and "Record reference “C-9999” is not a record on this panel" in page
+    assert "Row 7" in page and "What needs to be done: Enter it" in page and "Due date: Enter it" in page
+
+    _upload(client, world, "action", _csv(ACTION_HEADERS, rows[:2]))
+    imported = _latest()
+    assert _confirm(client, imported).status_code == 302
+    imported.refresh_from_db()
+    written = list(
+        MeetingAction.objects.filter(pk__in=imported.record_ids)
+        .order_by("number")
+        .values_list("description", "owner_agency__name", "owner__email", "due_date", "subject__number", "status")
+    )
+    due_date = timezone.localdate() + timedelta(days=14)
+    assert written == [
+        ("Check school attendance weekly", school, None, due_date, 1, "open"),
+        (rows[1][0], police, world.user("member_a").email, due_date, 1, "open"),
+    ]
+    assert "Open actions" in client.get(f"/register/{world.panel_a.pk}/import/").content.decode()
+    # Undone while nobody has touched them.
+    assert client.post(f"/register/imports/{imported.pk}/undo/").status_code == 302
+    assert not MeetingAction.objects.filter(pk__in=imported.record_ids).exists()
