@@ -72,6 +72,10 @@ def test_a_register_imported_from_a_spreadsheet_with_problems_fixed_confirmed_an
     ).to_be_visible()
     expect(cora.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
     assert_accessible(cora, "import-preview-problems")
+    cora.set_viewport_size({"width": 390, "height": 844})  # a phone: tables scroll, nothing is cut off
+    assert_accessible(cora, "import-preview-problems-phone")
+    assert cora.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    cora.set_viewport_size({"width": 1200, "height": 900})
     assert Subject.objects.filter(kind=Kind.CHILD).count() == 1, "nothing written before confirming"
 
     # 3. Fixed in the spreadsheet and uploaded again (matches are remembered only from imports that
