@@ -382,3 +382,41 @@ def test_open_actions_are_imported_with_their_agencies_owners_and_records(
     # Undone while nobody has touched them.
     assert client.post(f"/register/imports/{imported.pk}/undo/").status_code == 302
     assert not MeetingAction.objects.filter(pk__in=imported.record_ids).exists()
+
+
+def test_persons_of_concern_are_imported_by_a_coordinator_the_panel_lets_see_them(
+    world: World, client_as: Any, register: Any
+) -> None:
+    world.panel_a.poc_visible_roles = [*world.panel_a.poc_visible_roles, "coordinator"]
+    world.panel_a.save()
+    client = client_as("coordinator_a")
+    headers = ["Given names", "Family name", "Adult or child", "Other names"]
+    rows = [["Dwayne", "Okonjo", "Adult (18 or over)", "Big D"], ["Marcus", "Tellwright", "adult", ""]]
+    _upload(client, world, "person", _csv(headers, rows))
+    imported = _latest()
+    page = client.get(f"/register/imports/{imported.pk}/").content.decode()
+    assert "May already be on the register as P-0001" in page  # Dwayne Okonjo is P1
+    _confirm(client, imported)
+    imported.refresh_from_db()
+    written = list(
+        Subject.objects.filter(pk__in=imported.record_ids)
+        .order_by("number")
+        .values_list("kind", "number", "family_name", "person_age_group", "aliases")
+    )
+    assert written == [("person", 2, "Okonjo", "adult", ["Big D"]), ("person", 3, "Tellwright", "adult", [])]
+
+
+def test_a_link_added_since_blocks_undo(world: World, client_as: Any, register: Any) -> None:
+    from .factories import make_link
+
+    client = client_as("coordinator_a")
+    _upload(client, world, "child", _xlsx(CHILD_HEADERS, _good_rows()))
+    imported = _latest()
+    _confirm(client, imported)
+    imported.refresh_from_db()
+    make_link(Subject.objects.get(pk=imported.record_ids[0]), register["l1"], "seen_at")
+    response = client.post(f"/register/imports/{imported.pk}/undo/")
+    assert (
+        response.status_code == 409 and "1 link has been added to imported records since" in response.content.decode()
+    )
+    assert Subject.objects.filter(pk__in=imported.record_ids).count() == 3
