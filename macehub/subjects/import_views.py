@@ -21,7 +21,7 @@ from macehub.core.uploads import UploadField
 from macehub.organisations.selectors import get_panel_for
 
 from . import imports
-from .models import ACTION_IMPORT, IMPORT_KINDS, ImportStatus, Kind, RegisterImport
+from .models import ACTION_IMPORT, ATTENDANCE_IMPORT, IMPORT_KINDS, ImportStatus, Kind, RegisterImport
 from .policies import poc_panel_ids, policy, register_panel_ids
 
 
@@ -206,9 +206,26 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     count = len(done.record_ids)
     messages.success(
         request,
-        f"{count} record{'s' if count != 1 else ''} added to the {IMPORT_KINDS[done.kind].lower()}{'' if done.kind == ACTION_IMPORT else ' register'}",
+        _added(done.kind, count),
     )
     return HttpResponseRedirect(preview_url(done))
+
+
+def _added(kind: str, count: int) -> str:
+    plural = "s" if count != 1 else ""
+    if kind == ACTION_IMPORT:
+        return f"{count} open action{plural} added to the action log"
+    if kind == ATTENDANCE_IMPORT:
+        return f"{count} attendance record{plural} added to the panel's past meetings"
+    return f"{count} record{plural} added to the {IMPORT_KINDS[kind].lower()} register"
+
+
+def _list_url(imported: RegisterImport) -> str:
+    if imported.kind == ACTION_IMPORT:
+        return reverse("meetings:panel_actions", args=[imported.panel_id])
+    if imported.kind == ATTENDANCE_IMPORT:
+        return reverse("meetings:panel_meetings", args=[imported.panel_id])
+    return reverse(f"subjects:{imported.kind}_list", args=[imported.panel_id])
 
 
 def _done_context(imported: RegisterImport) -> dict[str, Any]:
@@ -217,9 +234,7 @@ def _done_context(imported: RegisterImport) -> dict[str, Any]:
         "imported": imported,
         "blockers": imports.undo_blockers(imported),
         "undo_until": imported.imported_at + imports.UNDO_WINDOW if imported.imported_at else None,
-        "list_url": reverse("meetings:panel_actions", args=[imported.panel_id])
-        if imported.kind == ACTION_IMPORT
-        else reverse(f"subjects:{imported.kind}_list", args=[imported.panel_id]),
+        "list_url": _list_url(imported),
         "now": timezone.now(),
     }
 

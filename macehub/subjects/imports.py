@@ -35,6 +35,7 @@ from macehub.core.services import snapshot
 from .matching import possible_duplicates_many
 from .models import (
     ACTION_IMPORT,
+    ATTENDANCE_IMPORT,
     IMPORT_KINDS,
     ImportStatus,
     Kind,
@@ -164,6 +165,33 @@ COLUMNS: dict[str, list[Column]] = {
         Column("period_end", "Period end", "date", alternatives=("end", "to"), hint="DD/MM/YYYY"),
         Column("evidence", "Evidence"),
         _DESCRIPTION,
+    ],
+    ATTENDANCE_IMPORT: [
+        Column(
+            "meeting_date",
+            "Meeting date",
+            "date",
+            required=True,
+            alternatives=("date", "meeting", "panel date"),
+            hint="DD/MM/YYYY",
+        ),
+        Column(
+            "agency",
+            "Agency",
+            "agency",
+            required=True,
+            alternatives=("organisation",),
+            hint="the agency's name as in MACE Hub",
+        ),
+        Column(
+            "status",
+            "Attendance",
+            "choice",
+            (("attended", "Attended"), ("deputy", "Sent a deputy"), ("apologies", "Apologies"), ("absent", "Absent")),
+            required=True,
+            alternatives=("attended", "present", "status"),
+        ),
+        Column("representative", "Representative", alternatives=("name", "attendee", "who")),
     ],
     ACTION_IMPORT: [
         Column("description", "What needs to be done", required=True, alternatives=("action", "description", "task")),
@@ -317,10 +345,10 @@ def mapping_problems(kind: str, mapping: dict[str, str]) -> list[str]:
     names = columns_for(kind)
     for name in sorted({f for f in chosen if chosen.count(f) > 1}):
         problems.append(f"More than one column is matched to “{names[name].label}”: choose one")
-    if kind == ACTION_IMPORT:
+    if kind in (ACTION_IMPORT, ATTENDANCE_IMPORT):
         for column in COLUMNS[kind]:
             if column.required and column.name not in chosen:
-                problems.append(f"Match a column to “{column.label}”: every action needs it")
+                problems.append(f"Match a column to “{column.label}”: every row needs it")
     elif kind in (Kind.CHILD, Kind.PERSON):
         if not {"given_names", "family_name", "aliases"} & set(chosen):
             problems.append("Match a column to given names, family name or other names: every record needs a name")
@@ -429,6 +457,9 @@ class Lookups:
     agencies: dict[str, Any]
     people: dict[str, Any]
     records: dict[str, Subject]
+    #: Attendance imports: the panel's meetings by date, and the (meeting, agency) pairs already recorded.
+    meetings: dict[date, Any] = field(default_factory=dict)
+    recorded: set[tuple[int, int]] = field(default_factory=set)
 
     @classmethod
     def for_panel(cls, actor: Any, panel: Any) -> Lookups:
@@ -446,7 +477,11 @@ class Lookups:
             .exclude(status="merged")
             .only("id", "kind", "number", "panel")
         }
-        return cls(agencies=agencies, people=people, records=records)
+        from macehub.meetings.models import Attendance, Meeting
+
+        meetings = {m.date: m for m in Meeting.objects.filter(panel=panel).exclude(status="cancelled").order_by("-pk")}
+        recorded = set(Attendance.objects.filter(meeting__panel=panel).values_list("meeting_id", "agency_id"))
+        return cls(agencies=agencies, people=people, records=records, meetings=meetings, recorded=recorded)
 
     def find(self, column: Column, text: str) -> Any:
         if column.kind == "agency":
@@ -497,10 +532,29 @@ def _check_action(panel: Any, number: int, values: dict[str, Any], problems: lis
     )
 
 
+def _check_attendance(number: int, values: dict[str, Any], problems: list[str], lookups: Lookups) -> RowCheck:
+    for column in COLUMNS[ATTENDANCE_IMPORT]:
+        if column.required and column.name not in values and not any(p.startswith(column.label) for p in problems):
+            problems.append(f"{column.label}: Enter it")
+    day, agency = values.get("meeting_date"), values.get("agency")
+    if day is not None and day > timezone.localdate():
+        problems.append(f"Meeting date {day:%d/%m/%Y} is in the future: import attendance of past meetings only")
+    if len(values.get("representative", "")) > 150:
+        problems.append("Representative: Enter at most 150 characters")
+    meeting = lookups.meetings.get(day) if day is not None else None
+    if meeting is not None and agency is not None and (meeting.pk, agency.pk) in lookups.recorded:
+        problems.append(f"{agency.name}'s attendance at the meeting on {day:%d/%m/%Y} is already recorded")
+    label = f"{day:%d/%m/%Y} {agency.name}" if day is not None and agency is not None else ""
+    return RowCheck(number=number, values=values, problems=problems, label=label)
+
+
 def check_row(
     panel: Any, kind: str, number: int, cells: list[str], mapping: dict[str, str], lookups: Lookups | None = None
 ) -> RowCheck:
     values, problems, failed = _cells(kind, cells, mapping, lookups)
+    if kind == ATTENDANCE_IMPORT:
+        assert lookups is not None  # noqa: S101 - preview always passes them
+        return _check_attendance(number, values, problems, lookups)
     if kind == ACTION_IMPORT:
         return _check_action(panel, number, values, problems, failed)
     subject = Subject(panel=panel, kind=kind, number=1, **values)
@@ -539,6 +593,9 @@ class Preview:
 
 
 def _within_file_key(kind: str, values: dict[str, Any]) -> str:
+    if kind == ATTENDANCE_IMPORT:
+        agency = values.get("agency")
+        return f"{values.get('meeting_date') or ''}|{agency.pk if agency else ''}"
     if kind == ACTION_IMPORT:
         return f"{normalise(str(values.get('description', '')))}|{values.get('due_date') or ''}"
     if kind in (Kind.CHILD, Kind.PERSON):
@@ -551,18 +608,20 @@ def preview(actor: Any, imported: RegisterImport, *, duplicates: bool = True) ->
     """Every row checked: its problems in words, and the records it may duplicate."""
     kind, panel = imported.kind, imported.panel
     problems = mapping_problems(kind, imported.mapping)
-    lookups = Lookups.for_panel(actor, panel) if kind == ACTION_IMPORT else None
+    lookups = Lookups.for_panel(actor, panel) if kind in (ACTION_IMPORT, ATTENDANCE_IMPORT) else None
     checks = [
         check_row(panel, kind, index + 2, cells, imported.mapping, lookups) for index, cells in enumerate(imported.rows)
     ]
     seen: dict[str, int] = {}
     for check in checks:
         key = _within_file_key(kind, check.values)
-        if key and key in seen:
+        if key and key in seen and kind == ATTENDANCE_IMPORT:
+            check.problems.append(f"The same agency and meeting date as row {seen[key]}: keep one of them")
+        elif key and key in seen:
             check.duplicates.append(f"Same as row {seen[key]} of this file")
         elif key:
             seen[key] = check.number
-    if duplicates and not problems and kind != ACTION_IMPORT:
+    if duplicates and not problems and kind in Kind.values:
         looked_up = [c for c in checks if c.values]
         found = possible_duplicates_many(actor, panel=panel, kind=kind, queries=[c.values for c in looked_up])
         for check, matches in zip(looked_up, found, strict=True):
@@ -615,6 +674,10 @@ def set_mapping(*, actor: Any, imported: RegisterImport, mapping: dict[str, str]
 
 
 def _model_for(kind: str) -> Any:
+    if kind == ATTENDANCE_IMPORT:
+        from macehub.meetings.models import Attendance
+
+        return Attendance
     if kind == ACTION_IMPORT:
         from macehub.meetings.models import Action as MeetingAction
 
@@ -646,9 +709,13 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
         rows = [r for r in checked.rows if not (leave_out_duplicates and r.duplicates)]
         panel, kind = imported.panel, imported.kind
         model = _model_for(kind)
-        model.objects.select_for_update().filter(panel=panel).exists()  # serialise numbering
+        if kind != ATTENDANCE_IMPORT:
+            model.objects.select_for_update().filter(panel=panel).exists()  # serialise numbering
         created: list[Any]
-        if kind == ACTION_IMPORT:
+        new_meetings: list[Any] = []
+        if kind == ATTENDANCE_IMPORT:
+            created, new_meetings = _write_attendance(actor, panel, rows)
+        elif kind == ACTION_IMPORT:
             from macehub.meetings.services.actions import _next_number as next_action_number
 
             number = next_action_number(panel.pk)
@@ -673,10 +740,25 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
         imported.status = ImportStatus.IMPORTED
         imported.imported_at = now
         imported.record_ids = [s.pk for s in created]
+        imported.created_meeting_ids = [m.pk for m in new_meetings]
         imported.rows = []
         imported.updated_by = actor
         imported.save()
-        if kind == ACTION_IMPORT:
+        if kind == ATTENDANCE_IMPORT:
+            events = [
+                {"action": Action.CREATE, "obj": m, "detail": {"import": imported.pk, "past_meeting": True}}
+                for m in new_meetings
+            ] + [
+                {
+                    "action": Action.CREATE,
+                    "obj": a,
+                    "changes": snapshot(a, ["agency", "status"]),
+                    "detail": {"import": imported.pk, "meeting": getattr(a, "meeting_id", None)},
+                    "partnership_id": panel.partnership_id,
+                }
+                for a in created
+            ]
+        elif kind == ACTION_IMPORT:
             events = [
                 {
                     "action": Action.CREATE,
@@ -717,6 +799,46 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
     return imported
 
 
+def _write_attendance(actor: Any, panel: Any, rows: list[RowCheck]) -> tuple[list[Any], list[Any]]:
+    """Attendance rows for the panel's meetings on those dates; a date with no meeting becomes a
+    past meeting (held, venue "Not recorded") so the history counts in attendance measures."""
+    from datetime import time as clock
+
+    from macehub.meetings.models import Attendance, Meeting
+
+    meetings = {m.date: m for m in Meeting.objects.filter(panel=panel).exclude(status="cancelled").order_by("-pk")}
+    new_meetings = []
+    now = timezone.now()
+    for day in sorted({r.values["meeting_date"] for r in rows}):
+        if day not in meetings:
+            meeting = Meeting.objects.create(
+                panel=panel,
+                date=day,
+                start_time=clock(10, 0),
+                venue="Not recorded (imported from a spreadsheet)",
+                status="held",
+                closed_at=now,
+                created_by=actor,
+                updated_by=actor,
+            )
+            meetings[day] = meeting
+            new_meetings.append(meeting)
+    created = Attendance.objects.bulk_create(
+        [
+            Attendance(
+                meeting=meetings[r.values["meeting_date"]],
+                agency=r.values["agency"],
+                status=r.values["status"],
+                representative=r.values.get("representative", ""),
+                created_by=actor,
+                updated_by=actor,
+            )
+            for r in rows
+        ]
+    )
+    return created, new_meetings
+
+
 def undo_blockers(imported: RegisterImport, *, now: datetime | None = None) -> list[str]:
     """Why this import can no longer be undone, in words (empty when it can)."""
     now = now or timezone.now()
@@ -730,6 +852,19 @@ def undo_blockers(imported: RegisterImport, *, now: datetime | None = None) -> l
     ids = imported.record_ids
     records = _model_for(imported.kind).objects.filter(pk__in=ids)
     blockers = []
+    if imported.kind == ATTENDANCE_IMPORT:
+        from macehub.meetings.models import Attendance, Meeting
+
+        changed_rows = records.filter(Q(version__gt=1) | Q(updated_at__gt=imported.imported_at + timedelta(seconds=5)))
+        if changed_rows.exists():
+            blockers.append("Imported attendance has been changed since.")
+        created = Meeting.objects.filter(pk__in=imported.created_meeting_ids)
+        others = Attendance.objects.filter(meeting__in=created).exclude(pk__in=ids).exists()
+        if others or created.filter(Q(items__isnull=False) | Q(invitations__isnull=False)).exists():
+            blockers.append("Meetings this import added have had more recorded on them since.")
+        if len(ids) != records.count():
+            blockers.append("Some imported attendance is no longer recorded.")
+        return blockers
     changed = list(
         records.filter(Q(version__gt=1) | Q(updated_at__gt=imported.imported_at + timedelta(seconds=5))).order_by(
             "number"
@@ -764,7 +899,8 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
         if blockers:
             raise ImportRefused(" ".join(blockers))
         model = _model_for(imported.kind)
-        records = list(model.objects.filter(pk__in=imported.record_ids).select_related("panel"))
+        related = "agency" if imported.kind == ATTENDANCE_IMPORT else "panel"
+        records = list(model.objects.filter(pk__in=imported.record_ids).select_related(related))
         record_many(
             [
                 {
@@ -783,6 +919,18 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
                     for subject in records:
                         subject.harm_types.clear()
                 model.objects.filter(pk__in=imported.record_ids).delete()
+                if imported.created_meeting_ids:
+                    from macehub.meetings.models import Meeting
+
+                    meetings = list(Meeting.objects.filter(pk__in=imported.created_meeting_ids))
+                    record_many(
+                        [
+                            {"action": Action.DELETE, "obj": m, "detail": {"import": imported.pk, "undo": True}}
+                            for m in meetings
+                        ],
+                        actor=actor,
+                    )
+                    Meeting.objects.filter(pk__in=imported.created_meeting_ids).delete()
         except ProtectedError as exc:
             raise ImportRefused("Other records now refer to imported records, so the import cannot be undone.") from exc
         imported.status = ImportStatus.UNDONE
@@ -797,6 +945,11 @@ def template_rows(kind: str, panel: Any = None) -> tuple[list[str], list[list[st
     """The template's header row and one example row (a fictional record; for actions, one of
     the partnership's own agencies)."""
     columns = COLUMNS[kind]
+    if kind == ATTENDANCE_IMPORT:
+        from macehub.organisations.models import Agency
+
+        agency = Agency.objects.filter(partnerships=panel.partnership_id).order_by("name").first() if panel else None
+        return [c.label for c in columns], [["15/01/2025", agency.name if agency else "", "Attended", "A. Example"]]
     if kind == ACTION_IMPORT:
         from macehub.organisations.models import Agency
 

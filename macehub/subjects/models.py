@@ -535,7 +535,12 @@ class AlertReview(TrackedModel):
 
 #: What a spreadsheet can bring in: the five registers, and the panel's open actions.
 ACTION_IMPORT = "action"
-IMPORT_KINDS: dict[str, str] = {**{k.value: PLURAL[k] for k in Kind}, ACTION_IMPORT: "Open actions"}
+ATTENDANCE_IMPORT = "attendance"
+IMPORT_KINDS: dict[str, str] = {
+    **{k.value: PLURAL[k] for k in Kind},
+    ACTION_IMPORT: "Open actions",
+    ATTENDANCE_IMPORT: "Past meetings' attendance",
+}
 
 
 class ImportStatus(models.TextChoices):
@@ -552,7 +557,10 @@ class RegisterImport(TrackedModel):
     imported (or undone) the records themselves are the data, and ``rows`` is emptied."""
 
     panel = models.ForeignKey("organisations.Panel", on_delete=models.PROTECT, related_name="imports")
-    kind = models.CharField(max_length=10, choices=[*Kind.choices, (ACTION_IMPORT, "Open action")])
+    kind = models.CharField(
+        max_length=10,
+        choices=[*Kind.choices, (ACTION_IMPORT, "Open action"), (ATTENDANCE_IMPORT, "Past meeting attendance")],
+    )
     file_name = models.CharField(max_length=255)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list)
@@ -562,6 +570,8 @@ class RegisterImport(TrackedModel):
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
     imported_at = models.DateTimeField(null=True, blank=True)
     record_ids = models.JSONField(default=list, blank=True)
+    #: Past meetings an attendance import created (undo removes them too).
+    created_meeting_ids = models.JSONField(default=list, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

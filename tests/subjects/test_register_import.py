@@ -286,7 +286,12 @@ def test_every_column_is_a_field_of_its_kind() -> None:
     from macehub.subjects.services import FIELDS_BY_KIND
 
     for kind, columns in imports.COLUMNS.items():
-        fields = {f.name for f in MeetingAction._meta.fields} if kind == "action" else set(FIELDS_BY_KIND[kind])
+        from macehub.meetings.models import Attendance
+
+        fields = {
+            "action": {f.name for f in MeetingAction._meta.fields},
+            "attendance": {f.name for f in Attendance._meta.fields} | {"meeting_date"},
+        }.get(kind) or set(FIELDS_BY_KIND[kind])
         assert {c.name for c in columns} <= fields, kind
 
 
@@ -420,3 +425,62 @@ def test_a_link_added_since_blocks_undo(world: World, client_as: Any, register: 
         response.status_code == 409 and "1 link has been added to imported records since" in response.content.decode()
     )
     assert Subject.objects.filter(pk__in=imported.record_ids).count() == 3
+
+
+def test_past_meetings_attendance_is_imported_onto_meetings_by_date(
+    world: World, client_as: Any, register: Any
+) -> None:
+    from macehub.meetings.models import Attendance, Meeting
+    from macehub.meetings.testing import make_meeting
+
+    existing = make_meeting(world.panel_a, days=-30, status="held", closed_at=timezone.now())
+    police, csc = world.agencies["police_a"], world.agencies["csc_a"]
+    Attendance.objects.create(meeting=existing, agency=police, status="attended")
+    client = client_as("coordinator_a")
+    old = existing.date.strftime("%d/%m/%Y")
+    earlier = (existing.date - timedelta(days=28)).strftime("%d/%m/%Y")
+    future = (timezone.localdate() + timedelta(days=5)).strftime("%d/%m/%Y")
+    headers = ["Meeting date", "Agency", "Attendance", "Representative"]
+    bad = [
+        [old, police.name, "Attended", ""],  # already recorded
+        [future, csc.name, "Attended", ""],
+        [earlier, csc.name, "Maybe", ""],
+        [earlier, police.name, "Absent", ""],
+        [earlier, police.name, "Apologies", ""],  # twice in the file
+    ]
+    _upload(client, world, "attendance", _csv(headers, bad))
+    page = client.get(f"/register/imports/{_latest().pk}/").content.decode()
+    assert "attendance at the meeting on " + old + " is already recorded" in page
+    assert "is in the future: import attendance of past meetings only" in page
+    assert "Attendance “Maybe” is not one of the choices" in page
+    assert "The same agency and meeting date as row 5: keep one of them" in page
+
+    good = [
+        [old, csc.name, "Apologies", "R. Obi"],
+        [earlier, police.name, "attended", ""],
+        [earlier, csc.name, "Sent a deputy", ""],
+    ]
+    before = set(Meeting.objects.values_list("pk", flat=True))
+    _upload(client, world, "attendance", _csv(headers, good))
+    imported = _latest()
+    assert _confirm(client, imported).status_code == 302
+    imported.refresh_from_db()
+    new_meeting = Meeting.objects.exclude(pk__in=before).get()
+    assert imported.created_meeting_ids == [new_meeting.pk]
+    assert new_meeting.status == "held" and new_meeting.date == existing.date - timedelta(days=28)
+    written = sorted(
+        Attendance.objects.filter(pk__in=imported.record_ids).values_list(
+            "meeting__date", "agency_id", "status", "representative"
+        )
+    )
+    assert written == sorted(
+        [
+            (existing.date, csc.pk, "apologies", "R. Obi"),
+            (new_meeting.date, police.pk, "attended", ""),
+            (new_meeting.date, csc.pk, "deputy", ""),
+        ]
+    )
+    assert client.post(f"/register/imports/{imported.pk}/undo/").status_code == 302
+    assert not Attendance.objects.filter(pk__in=imported.record_ids).exists()
+    assert not Meeting.objects.filter(pk=new_meeting.pk).exists()
+    assert Attendance.objects.filter(meeting=existing).count() == 1  # the police's own record stays
