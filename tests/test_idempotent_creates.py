@@ -68,6 +68,8 @@ FILL: dict[str, Callable[[World, Form], dict[str, str]]] = {
 FORM_ON: dict[str, tuple[Callable[[World], str], str]] = {
     "meetings:action_create": (lambda w: CASES["meetings:record"].path(w), "coordinator_a"),
     "subjects:alert_review": (lambda w: _fresh_alert(w) and CASES["subjects:alerts"].path(w), "coordinator_a"),
+    # Confirming an import: the button is on the import's preview page.
+    "subjects:import_confirm": (lambda w: CASES["subjects:import_preview"].path(w), "coordinator_a"),
 }
 
 

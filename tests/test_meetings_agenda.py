@@ -283,3 +283,44 @@ def test_the_agenda_and_the_meeting_page_explain_the_same_total_time(client_as: 
     assert f"{items} minutes, plus 10 minutes for the actions from earlier meetings ({items + 10} minutes in all)" in (
         detail
     )
+
+
+def _overrun_text(page: str) -> str:
+    import re
+
+    match = re.search(r'data-testid="agenda-overrun">(.*?)</div>', page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match.group(1))).strip() if match else ""
+
+
+def test_an_agenda_that_overruns_the_meeting_says_by_how_much(
+    world: World, register: dict[str, Any], client_as: Any
+) -> None:
+    from datetime import time
+
+    from macehub.meetings.testing import add_item, make_meeting
+
+    meeting = make_meeting(
+        world.panel_a, days=7, start_time=time(10, 0), end_time=time(12, 0), chair=world.user("chair_a")
+    )
+    first = add_item(meeting, register["c1"], minutes_allowed=60)
+    add_item(meeting, register["c2"], minutes_allowed=60)
+    add_item(meeting, register["l1"], minutes_allowed=45)
+    client = client_as("chair_a")
+    page = client.get(f"/meetings/{meeting.pk}/agenda/").content.decode()
+    assert "165 minutes" in page and "10:00 to 12:00" in page
+    text = _overrun_text(page)
+    assert text.startswith("! Warning The agenda runs 45 minutes over: 165 minutes are planned but the meeting is 120")
+    assert "Shorten items, move some to another meeting or change the meeting's end time." in text
+
+    # An item about a person of concern the coordinator cannot see still counts towards the time.
+    add_item(meeting, register["p1"], minutes_allowed=15)
+    coordinator_text = _overrun_text(client_as("coordinator_a").get(f"/meetings/{meeting.pk}/agenda/").content.decode())
+    assert "runs 60 minutes over: 180 minutes are planned (including items you cannot see)" in coordinator_text
+
+    # Fitting the time (exactly) removes the warning; so does a meeting with no end time.
+    AgendaItem.objects.filter(pk=first.pk).update(minutes_allowed=1)
+    AgendaItem.objects.filter(meeting=meeting, subject=register["p1"]).update(minutes_allowed=14)
+    assert _overrun_text(client.get(f"/meetings/{meeting.pk}/agenda/").content.decode()) == ""
+    type(meeting).objects.filter(pk=meeting.pk).update(end_time=None)
+    AgendaItem.objects.filter(pk=first.pk).update(minutes_allowed=120)
+    assert _overrun_text(client.get(f"/meetings/{meeting.pk}/agenda/").content.decode()) == ""

@@ -11,11 +11,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 
 
-def send_later(*, template: str, to: list[str], context: dict[str, Any]) -> None:
+def send_later(
+    *, template: str, to: list[str], context: dict[str, Any], attachments: list[list[str]] | None = None
+) -> None:
     """Render ``<template>_subject.txt`` and ``<template>_message.txt`` and queue the e-mail.
 
     Written with the change, so a rolled-back change never e-mails anyone and a committed
-    one always does."""
+    one always does. ``attachments`` are ``[file name, text, MIME type]`` (a calendar invitation)."""
     full_context = {
         "site_url": settings.SITE_URL,
         "service_name": settings.MACEHUB_SERVICE_NAME,
@@ -23,7 +25,9 @@ def send_later(*, template: str, to: list[str], context: dict[str, Any]) -> None
     }
     subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
     body = render_to_string(f"{template}_message.txt", full_context)
-    enqueue_email(subject=f"{settings.MACEHUB_SERVICE_NAME}: {subject}", body=body, to=to)
+    enqueue_email(
+        subject=f"{settings.MACEHUB_SERVICE_NAME}: {subject}", body=body, to=to, attachments=attachments or []
+    )
 
 
 #: Writes one e-mail to the outbox; registered by the operations app in ``AppConfig.ready``
@@ -36,7 +40,9 @@ def register_outbox(writer: Callable[..., Any]) -> None:
     _outbox_writer = writer
 
 
-def enqueue_email(*, subject: str, body: str, to: list[str], html_body: str = "") -> None:
+def enqueue_email(
+    *, subject: str, body: str, to: list[str], html_body: str = "", attachments: list[list[str]] | None = None
+) -> None:
     if _outbox_writer is None:
         raise ImproperlyConfigured("No e-mail outbox: add macehub.operations to INSTALLED_APPS.")
-    _outbox_writer(subject=subject, body=body, to=to, html_body=html_body)
+    _outbox_writer(subject=subject, body=body, to=to, html_body=html_body, attachments=attachments or [])

@@ -12,12 +12,16 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def send_email(subject: str, body: str, to: list[str], html_body: str = "") -> int:
+def send_email(
+    subject: str, body: str, to: list[str], html_body: str = "", attachments: list[list[str]] | None = None
+) -> int:
     """Deliver one e-mail. No longer queued (e-mail goes through the outbox,
     macehub/operations/outbox.py); kept so tasks queued before the upgrade still run."""
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=to)
     if html_body:
         message.attach_alternative(html_body, "text/html")
+    for filename, content, mimetype in attachments or []:
+        message.attach(filename, content, mimetype)
     sent = message.send()
     logger.info("Sent e-mail %r to %d recipient(s)", subject, len(to))
     return sent

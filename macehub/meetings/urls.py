@@ -24,6 +24,7 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:pk>/acknowledge/", meetings.acknowledge, name="acknowledge"),
     path("meetings/<int:pk>/pack/", meetings.pack, name="pack"),
     path("meetings/<int:pk>/pack.pdf", meetings.pack_pdf, name="pack_pdf"),
+    path("meetings/<int:pk>/meeting.ics", meetings.calendar_file, name="calendar_file"),
     path("meetings/<int:pk>/feedback/", meetings.feedback, name="feedback"),
     # The agenda
     path("meetings/<int:pk>/agenda/", agenda.agenda, name="agenda"),

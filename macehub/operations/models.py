@@ -41,6 +41,8 @@ class OutboxMessage(models.Model):
     body = models.TextField()
     html_body = models.TextField(blank=True)
     to = models.JSONField(default=list)
+    #: ``[[file name, text, MIME type], ...]``: text attachments only (calendar invitations).
+    attachments = models.JSONField(default=list, blank=True)
     from_email = models.CharField(max_length=320)
     sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0)

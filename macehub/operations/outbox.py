@@ -30,12 +30,20 @@ class DeliveryError(Exception):
     """The mail server refused or could not be reached; the attempt is recorded and retried."""
 
 
-def write(*, subject: str, body: str, to: list[str], html_body: str = "") -> OutboxMessage:
+def write(
+    *, subject: str, body: str, to: list[str], html_body: str = "", attachments: list[list[str]] | None = None
+) -> OutboxMessage:
+    """``attachments`` are ``[file name, text, MIME type]`` (a calendar invitation)."""
     from .tasks import deliver_outbox
 
     with transaction.atomic():
         message = OutboxMessage.objects.create(
-            subject=subject, body=body, html_body=html_body, to=list(to), from_email=settings.DEFAULT_FROM_EMAIL
+            subject=subject,
+            body=body,
+            html_body=html_body,
+            to=list(to),
+            attachments=[list(attachment) for attachment in attachments or []],
+            from_email=settings.DEFAULT_FROM_EMAIL,
         )
         enqueue_with_change(deliver_outbox, message_id=str(message.pk))
     return message
@@ -51,6 +59,8 @@ def build(message: OutboxMessage) -> EmailMultiAlternatives:
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    for filename, content, mimetype in message.attachments:
+        email.attach(filename, content, mimetype)
     return email
 
 

@@ -135,3 +135,66 @@ def _score(
         return None
     score = name_score + (30 if shared_reference else 0) + (20 if same_dob else 10 if similar_dob else 0)
     return Match(subject=other, score=min(score, 100), reasons=reasons)
+
+
+def possible_duplicates_many(
+    user: Any, *, panel: Any, kind: str, queries: list[dict[str, Any]], limit: int = 3
+) -> list[list[Match]]:
+    """:func:`possible_duplicates` for many would-be records at once (an import): the panel's
+    register of that kind is read once and indexed by word start, date of birth and agency
+    reference, and each query's candidates are scored by the same rules."""
+    register = list(
+        subjects_visible_to(user)
+        .filter(panel=panel, kind=kind)
+        .exclude(status=Status.MERGED)
+        .only(
+            "id",
+            "panel",
+            "kind",
+            "number",
+            "given_names",
+            "family_name",
+            "name",
+            "aliases",
+            "agency_references",
+            "date_of_birth",
+            "status",
+            "search_key",
+        )
+    )
+    by_start: dict[str, set[int]] = {}
+    by_dob: dict[date, set[int]] = {}
+    by_ref: dict[str, set[int]] = {}
+    for index, other in enumerate(register):
+        for word in other.search_key.replace("|", " ").split():
+            by_start.setdefault(word[:4], set()).add(index)
+        if other.date_of_birth is not None:
+            by_dob.setdefault(other.date_of_birth, set()).add(index)
+        for ref in other.agency_references:
+            by_ref.setdefault(normalise(ref), set()).add(index)
+    people = kind in (Kind.CHILD, Kind.PERSON)
+    results: list[list[Match]] = []
+    for query in queries:
+        mine = _names(
+            query.get("given_names") or "",
+            query.get("family_name") or "",
+            query.get("aliases") or [],
+            query.get("name") or "",
+        )
+        references = [normalise(r) for r in query.get("agency_references") or [] if normalise(r)]
+        dob = query.get("date_of_birth")
+        found: set[int] = set()
+        for word in {w for n in mine for w in n.split() if len(w) >= 3}:
+            found |= by_start.get(word[:4], set())
+        for ref in references:
+            found |= by_ref.get(ref, set())
+        if dob is not None:
+            found |= by_dob.get(dob, set())
+        matches = []
+        for index in sorted(found)[:CANDIDATE_LIMIT]:
+            match = _score(register[index], mine, references, dob, people=people)
+            if match is not None:
+                matches.append(match)
+        matches.sort(key=lambda m: (-m.score, m.subject.number))
+        results.append(matches[:limit])
+    return results

@@ -531,3 +531,66 @@ class AlertReview(TrackedModel):
     @property
     def audit_partnership_id(self) -> int:
         return self.panel.partnership_id
+
+
+#: What a spreadsheet can bring in: the five registers, and the panel's open actions.
+ACTION_IMPORT = "action"
+ATTENDANCE_IMPORT = "attendance"
+IMPORT_KINDS: dict[str, str] = {
+    **{k.value: PLURAL[k] for k in Kind},
+    ACTION_IMPORT: "Open actions",
+    ATTENDANCE_IMPORT: "Past meetings' attendance",
+}
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", "Checked, not yet imported"
+    IMPORTED = "imported", "Imported"
+    UNDONE = "undone", "Undone"
+
+
+class RegisterImport(TrackedModel):
+    """A spreadsheet brought into a panel's register: read and checked (``preview``), written
+    when the coordinator confirms (``imported``), and possibly undone as a whole (``undone``).
+
+    The spreadsheet's cells are kept only while the import waits for confirmation: once it is
+    imported (or undone) the records themselves are the data, and ``rows`` is emptied."""
+
+    panel = models.ForeignKey("organisations.Panel", on_delete=models.PROTECT, related_name="imports")
+    kind = models.CharField(
+        max_length=10,
+        choices=[*Kind.choices, (ACTION_IMPORT, "Open action"), (ATTENDANCE_IMPORT, "Past meeting attendance")],
+    )
+    file_name = models.CharField(max_length=255)
+    headers = models.JSONField(default=list)
+    rows = models.JSONField(default=list)
+    #: Column position (as text) → field name, "" for a column left out.
+    mapping = models.JSONField(default=dict)
+    row_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEW)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    record_ids = models.JSONField(default=list, blank=True)
+    #: Past meetings an attendance import created (undo removes them too).
+    created_meeting_ids = models.JSONField(default=list, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.audit_label
+
+    @property
+    def audit_label(self) -> str:
+        return f"Register import {self.pk} ({IMPORT_KINDS[self.kind].lower()})"
+
+    @property
+    def audit_partnership_id(self) -> int:
+        return self.panel.partnership_id
+
+    @property
+    def kind_plural(self) -> str:
+        return IMPORT_KINDS[self.kind]

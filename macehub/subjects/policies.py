@@ -11,6 +11,7 @@
 * Any panel role may add records and links and edit details; decisions — status, risk level,
   opening a context as a case — are for coordinators and chairs; merging duplicates is for
   coordinators. Legal holds and subject access exports are for coordinators and chairs.
+* Importing a spreadsheet register (and undoing an import) is for the panel's coordinators.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from django.apps import apps
 from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
 from macehub.core.policies import Policy, predicate
 
-from .models import Kind, Subject
+from .models import Kind, RegisterImport, Subject
 
 DECIDING_ROLES = (Role.COORDINATOR, Role.PANEL_CHAIR)
 
@@ -67,7 +68,7 @@ def deciding_panel_ids(user: Any) -> frozenset[int]:
 def _panel_id(obj: Any) -> int | None:
     if obj is None:
         return None
-    if isinstance(obj, Subject):
+    if isinstance(obj, Subject | RegisterImport):
         return obj.panel_id
     return getattr(obj, "pk", None)
 
@@ -137,6 +138,10 @@ class SubjectsPolicy(Policy):
         self.rule("review_alerts", on_the_panel & decides_for_panel)
         self.rule("export_register", on_the_panel & decides_for_panel)
         self.rule("view_summary", sees_panel_aggregates)
+        # Bringing a spreadsheet register in (and undoing it): the panel's coordinators; persons
+        # of concern only by a coordinator the panel allows to see them.
+        self.rule("import_register", on_the_panel & coordinates_panel)
+        self.rule("import_persons", on_the_panel & coordinates_panel & may_see_persons)
 
 
 policy = SubjectsPolicy()

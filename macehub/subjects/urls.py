@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from . import record_views, retention_views, views
+from . import import_views, record_views, retention_views, views
 from .common import KIND_PATHS
 from .models import Kind
 
@@ -59,3 +59,11 @@ for kind, segment in KIND_PATHS.items():
         urlpatterns.append(
             path(f"register/{segment}/<int:pk>/case/", record_views.subject_case, extra, name=f"{kind}_case")
         )
+
+urlpatterns += [
+    path("register/<int:panel_pk>/import/", import_views.import_start, name="import_start"),
+    path("register/<int:panel_pk>/import/<str:kind>/template/", import_views.import_template, name="import_template"),
+    path("register/imports/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("register/imports/<int:pk>/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("register/imports/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
+]

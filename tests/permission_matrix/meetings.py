@@ -75,6 +75,9 @@ CASES: dict[str, Case] = {
     "meetings:panel_actions": Case(_panel("actions/"), RUNNERS_PANEL_PAGE),
     # One meeting
     "meetings:detail": Case(_meeting("planned"), PLANNED),
+    "meetings:calendar_file": Case(
+        _meeting("planned", "meeting.ics"), PLANNED, notes="The calendar entry: whoever may see the meeting."
+    ),
     "meetings:edit": Case(_meeting("planned", "edit/"), RUNNERS_PLANNED, post=True),
     "meetings:cancel": Case(_meeting("planned", "cancel/"), RUNNERS_PLANNED, post=True),
     "meetings:invitations": Case(_meeting("planned", "invitations/"), RUNNERS_PLANNED, post=True),

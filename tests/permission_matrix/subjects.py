@@ -92,6 +92,31 @@ def _record_cases() -> dict[str, Case]:
     return cases
 
 
+def _import_pk(w: World) -> int:
+    """A spreadsheet of one location waiting for panel A's coordinator to confirm it."""
+    from macehub.subjects.models import RegisterImport
+
+    cached = getattr(w, "_register_import", None)
+    if cached is None:
+        cached = RegisterImport.objects.create(
+            panel=w.panel_a,
+            kind="location",
+            file_name="locations.csv",
+            headers=["Name"],
+            rows=[["Station car park"]],
+            mapping={"0": "name"},
+            row_count=1,
+            created_by=w.user("coordinator_a"),
+        )
+        w._register_import = cached  # type: ignore[attr-defined]
+    return int(cached.pk)
+
+
+#: Importing a spreadsheet register: panel A's coordinator only.
+IMPORT_PANEL = {**REGISTER, **dict.fromkeys(PANEL_A_ROLES, DENIED), "coordinator_a": OK}
+#: One import: hidden from everyone off the panel, refused to its other roles.
+IMPORT_RECORD = {**RECORD, **dict.fromkeys(PANEL_A_ROLES, DENIED), "coordinator_a": OK}
+
 ALERT_REVIEW_POST: dict[str, Any] = {
     **REGISTER,
     "member_a": DENIED,
@@ -127,4 +152,22 @@ CASES: dict[str, Case] = {
     "subjects:export": Case(_panel("export/"), {**REGISTER, "member_a": DENIED, "member_a_education": DENIED}),
     "subjects:link_end": Case(lambda w: f"/register/links/{register_for(w)['link_c1_l1'].pk}/end/", RECORD, post=True),
     **_record_cases(),
+    "subjects:import_start": Case(
+        _panel("import/"), IMPORT_PANEL, post=True, notes="Coordinators bring a spreadsheet register in."
+    ),
+    "subjects:import_template": Case(_panel("import/location/template/"), IMPORT_PANEL),
+    "subjects:import_preview": Case(lambda w: f"/register/imports/{_import_pk(w)}/", IMPORT_RECORD, post=True),
+    "subjects:import_confirm": Case(
+        lambda w: f"/register/imports/{_import_pk(w)}/confirm/",
+        signed_in(NOT_ALLOWED),
+        post=True,
+        extra={"post_expect": {**IMPORT_RECORD, "coordinator_a": REDIRECT}},
+        notes="POST only; writes the checked rows once.",
+    ),
+    "subjects:import_undo": Case(
+        lambda w: f"/register/imports/{_import_pk(w)}/undo/",
+        IMPORT_RECORD,
+        post=True,
+        notes="Undo of a whole import within 24 hours, by the panel's coordinators.",
+    ),
 }

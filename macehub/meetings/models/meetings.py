@@ -55,6 +55,8 @@ class Meeting(TrackedModel):
     series = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     cancel_reason = models.TextField(blank=True)
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
+    #: The calendar invitation's SEQUENCE (RFC 5545): goes up when the meeting moves or is cancelled.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

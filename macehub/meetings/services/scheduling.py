@@ -36,6 +36,8 @@ MEETING_FIELDS = [
     "contributions_due",
 ]
 MAX_REPEATS = 26
+#: A change to any of these moves the meeting in people's calendars: an update is sent.
+CALENDAR_FIELDS = ("date", "start_time", "end_time", "venue")
 
 
 def _check(meeting: Meeting) -> None:
@@ -145,12 +147,36 @@ def meeting_update(*, actor: Any, meeting: Meeting, expected_version: int, value
             {"meeting_type": "A context conference does not discuss named children: remove the children's items first"}
         )
     _check(meeting)
+    moved = [f for f in CALENDAR_FIELDS if f in fields and before[f] != snapshot(meeting, [f])[f]]
+    if moved:
+        meeting.calendar_sequence += 1
+        fields = [*fields, "calendar_sequence"]
     with transaction.atomic():
         update_versioned(meeting, expected_version=expected_version, actor=actor, fields=fields)
-        changes = field_changes(before, snapshot(meeting, fields))
+        changes = field_changes(before, snapshot(meeting, [f for f in fields if f != "calendar_sequence"]))
+        told = _send_calendar_update(meeting, template="meetings/email/meeting_moved", method="REQUEST") if moved else 0
         if changes:
-            record(action=AuditAction.UPDATE, actor=actor, obj=meeting, changes=changes)
+            detail = {"calendar_updates_sent": told} if moved else None
+            record(action=AuditAction.UPDATE, actor=actor, obj=meeting, changes=changes, detail=detail)
     return meeting
+
+
+def _send_calendar_update(meeting: Meeting, *, template: str, method: str) -> int:
+    """E-mail everyone already sent an invitation the meeting's new calendar entry."""
+    from ..calendar import attachment
+
+    told = 0
+    for invitation in selectors.invitations_of(meeting):
+        if invitation.sent_at is None:
+            continue
+        send_later(
+            template=template,
+            to=[invitation.user.email],
+            context={"meeting": meeting, "panel": meeting.panel, "invitation": invitation},
+            attachments=[attachment(meeting, method=method, attendee=invitation.user)],
+        )
+        told += 1
+    return told
 
 
 def meeting_cancel(*, actor: Any, meeting: Meeting, expected_version: int, reason: str) -> Meeting:
@@ -161,14 +187,21 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, expected_version: int, reaso
         raise ValidationError({"reason": "Enter why the meeting is cancelled"})
     meeting.status = MeetingStatus.CANCELLED
     meeting.cancel_reason = reason.strip()
+    meeting.calendar_sequence += 1
     with transaction.atomic():
-        update_versioned(meeting, expected_version=expected_version, actor=actor, fields=["status", "cancel_reason"])
+        update_versioned(
+            meeting,
+            expected_version=expected_version,
+            actor=actor,
+            fields=["status", "cancel_reason", "calendar_sequence"],
+        )
+        told = _send_calendar_update(meeting, template="meetings/email/meeting_cancelled", method="CANCEL")
         record(
             action=AuditAction.UPDATE,
             actor=actor,
             obj=meeting,
             changes={"status": [MeetingStatus.PLANNED, MeetingStatus.CANCELLED]},
-            detail={"reason": meeting.cancel_reason},
+            detail={"reason": meeting.cancel_reason, "calendar_cancellations_sent": told},
         )
     return meeting
 
@@ -304,6 +337,8 @@ def invitations_send(*, actor: Any, meeting: Meeting) -> int:
         if i.sent_at is None and (i.scope == InvitationScope.WHOLE or i.items.all())
     ]
     now = timezone.now()
+    from ..calendar import attachment
+
     with transaction.atomic():
         for invitation in pending:
             send_later(
@@ -315,6 +350,7 @@ def invitations_send(*, actor: Any, meeting: Meeting) -> int:
                     "invitation": invitation,
                     "item_count": len(invitation.items.all()),
                 },
+                attachments=[attachment(meeting, method="REQUEST", attendee=invitation.user)],
             )
         Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(sent_at=now)
         Meeting.objects.filter(pk=meeting.pk).update(invitations_sent_at=now)

@@ -44,6 +44,23 @@ def _timings(meeting: Meeting, groups: list[selectors.StrandGroup], has_actions:
     return times
 
 
+def meeting_length(meeting: Meeting) -> int | None:
+    """The minutes between the meeting's start and end times (None without an end time)."""
+    if meeting.end_time is None:
+        return None
+    length = datetime.combine(meeting.date, meeting.end_time) - datetime.combine(meeting.date, meeting.start_time)
+    minutes = int(length.total_seconds() // 60)
+    return minutes if minutes > 0 else None
+
+
+def overrun(meeting: Meeting, planned: int) -> dict[str, int] | None:
+    """How far the planned minutes run past the meeting's end, or None if they fit."""
+    length = meeting_length(meeting)
+    if length is None or planned <= length:
+        return None
+    return {"planned": planned, "length": length, "over": planned - length}
+
+
 @require_GET
 def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, access = meeting_for(request, pk)
@@ -55,6 +72,15 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     for group in groups:
         for item in group.items:
             item.starts = times[item.pk]  # type: ignore[attr-defined]
+    actions_minutes = ACTIONS_MINUTES if outstanding else 0
+    total_minutes = sum(i.minutes_allowed for i in items) + actions_minutes
+    # Those who run the meeting plan against every item's time, including items they are told
+    # exist but cannot see (persons of concern); the figure names nobody.
+    planned = total_minutes
+    if access.manages:
+        planned = actions_minutes + sum(
+            AgendaItem.objects.filter(meeting=meeting).values_list("minutes_allowed", flat=True)
+        )
     return render(
         request,
         "meetings/agenda.html",
@@ -64,9 +90,10 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "groups": groups,
             "outstanding": outstanding,
-            "actions_minutes": ACTIONS_MINUTES if outstanding else 0,
+            "actions_minutes": actions_minutes,
             "items_minutes": sum(i.minutes_allowed for i in items),
-            "total_minutes": sum(i.minutes_allowed for i in items) + (ACTIONS_MINUTES if outstanding else 0),
+            "total_minutes": total_minutes,
+            "overrun": overrun(meeting, planned) if access.level != "items" else None,
             "can_plan": can_plan,
             "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
         },

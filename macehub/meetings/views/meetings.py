@@ -372,3 +372,16 @@ def quality(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 _ = Invitation
+
+
+@require_GET
+def calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting as a calendar entry (.ics) for anyone who may see the meeting. It names no one."""
+    from ..calendar import meeting_calendar
+
+    meeting, _ = meeting_for(request, pk)
+    response = HttpResponse(
+        meeting_calendar(meeting, method="PUBLISH", attendee=request.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.date:%Y-%m-%d}.ics"'
+    return response

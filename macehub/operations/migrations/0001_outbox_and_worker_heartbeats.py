@@ -20,6 +20,7 @@ class Migration(migrations.Migration):
                 ("subject", models.TextField()),
                 ("body", models.TextField()),
                 ("html_body", models.TextField(blank=True)),
+                ("attachments", models.JSONField(blank=True, default=list)),
                 ("to", models.JSONField(default=list)),
                 ("from_email", models.CharField(max_length=320)),
                 ("sent_at", models.DateTimeField(blank=True, db_index=True, null=True)),

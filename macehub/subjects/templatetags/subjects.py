@@ -50,6 +50,8 @@ def register_nav(context: dict[str, Any], panel: Any) -> dict[str, Any]:
         ("Context cases", reverse("subjects:case_list", args=[panel.pk])),
         ("Summary", reverse("subjects:summary", args=[panel.pk])),
     ]
+    if policy.can(user, "import_register", panel):
+        items.append(("Import", reverse("subjects:import_start", args=[panel.pk])))
     path = request.path
     current = max((href for _, href in items if path.startswith(href)), key=len, default="")
     return {
@@ -80,3 +82,17 @@ def ethnicity(subject: Subject) -> str:
     group = ETHNICITY_GROUP_OF.get(subject.ethnicity, "")
     label = ETHNICITY_LABELS.get(subject.ethnicity, subject.ethnicity)
     return label if group == "Not recorded" else f"{group}: {label}"
+
+
+@register.simple_tag
+def import_value(row: Any, column: Any) -> str:
+    """A value from an import preview row, as it will be stored, in words."""
+    value = row.values.get(column.name)
+    if value in (None, "", []):
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%d/%m/%Y"))
+    labels = dict(column.choices)
+    return str(labels.get(value, value))
