@@ -649,13 +649,19 @@ def my_actions(user: Any) -> QuerySet[Action]:
     return actions_visible_to(user).filter(owner_id=user.pk)
 
 
-def agency_actions(user: Any) -> QuerySet[Action]:
+def agency_scope(user: Any) -> Q:
+    """The actions of the person's own agency on each panel where they hold a role (a condition
+    on the action itself, to combine with :func:`actions_visible_to`)."""
     profile = access_for(user)
     scope = Q(pk__in=[])
     for grant in profile.grants:
         if grant.role in PANEL_ROLES and grant.agency_id is not None:  # not an invited professional
             scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
-    return actions_visible_to(user).filter(scope)
+    return scope
+
+
+def agency_actions(user: Any) -> QuerySet[Action]:
+    return actions_visible_to(user).filter(agency_scope(user))
 
 
 def outstanding_actions(user: Any, meeting: Meeting, access: MeetingAccess) -> list[tuple[Action, ActionReview | None]]:
