@@ -29,7 +29,7 @@ def test_generate_then_run_each_benchmark_once() -> None:
     lines: list[Any] = []
     report = run.run(runs=1, warmup=0, all_releases=False, log=lines.append)
 
-    assert {row.group for row in report.rows} == {"dashboard", "release", "london"}
+    assert {row.group for row in report.rows} == {"dashboard", "figures", "release", "london"}
     assert all(row.app.seconds for row in report.rows)
     # Every row computed from the records has its SQL beside it; the London assembly reads stored
     # releases, so it has none, and the printed table shows nothing there (not "0.0×").
