@@ -35,8 +35,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import RowNumber, TruncDate, TruncMonth
 
 from macehub.casework.models import (
     Decision,
@@ -563,11 +564,49 @@ def _with_risk_trajectory(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
+def _risk_trajectories(scope: Scope, period: Period) -> dict[str, int]:
+    """How many children discussed (with two or more assessments by the end) fell, held or
+    rose: the same rule as :func:`_with_risk_trajectory`, with each child's assessments
+    numbered once by window functions (first and latest), as the plain SQL does, instead of
+    three correlated subqueries per child repeated inside the scale's ``CASE``."""
+    rows = (
+        RiskAssessment.objects.filter(
+            child__in=discussed_children(scope, period).values("pk"), assessed_on__lte=period.end
+        )
+        .order_by()
+        .annotate(
+            first_n=Window(RowNumber(), partition_by=[F("child_id")], order_by=[F("assessed_on"), F("pk")]),
+            last_n=Window(
+                RowNumber(), partition_by=[F("child_id")], order_by=[F("assessed_on").desc(), F("pk").desc()]
+            ),
+            n=Window(Count("pk"), partition_by=[F("child_id")]),
+        )
+        .filter(Q(first_n=1) | Q(last_n=1), n__gte=2)
+        .values_list("child_id", "child__panel_id", "level", "first_n", "last_n")
+    )
+    levels: dict[int, tuple[int, dict[str, str]]] = {}
+    for child_id, panel_id, level, first_n, last_n in rows:
+        found = levels.setdefault(child_id, (panel_id, {}))[1]
+        if first_n == 1:
+            found["first"] = level
+        if last_n == 1:
+            found["latest"] = level
+    counts: dict[str, int] = {}
+    for panel_id, pair in levels.values():
+        scale = list(scope.risk_levels.get(panel_id, []))
+        first = scale.index(pair["first"]) if pair.get("first") in scale else None
+        latest = scale.index(pair["latest"]) if pair.get("latest") in scale else None
+        if first is None or latest is None:
+            trajectory = "unknown"
+        else:
+            trajectory = "fell" if latest < first else "held" if latest == first else "rose"
+        counts[trajectory] = counts.get(trajectory, 0) + 1
+    return counts
+
+
 def _risk_trajectory(scope: Scope, period: Period) -> Table:
     table = Table(SPECS["risk_trajectory"], period, RISK_LINES, RISK_COLUMNS)
-    found = dict(
-        _with_risk_trajectory(scope, period).values("trajectory").annotate(n=Count("pk")).values_list("trajectory", "n")
-    )
+    found = _risk_trajectories(scope, period)
     total = sum(found.get(line.key, 0) for line in RISK_LINES)
     for line in RISK_LINES:
         table.set(line.key, "children", found.get(line.key, 0))
