@@ -494,11 +494,14 @@ class PackItem:
     harm_types: list[str]
 
 
-def pack(user: Any, meeting: Meeting, access: MeetingAccess) -> list[PackItem]:
+def pack(user: Any, meeting: Meeting, access: MeetingAccess, *, window: slice | None = None) -> list[PackItem]:
     """The agenda items the person may see, each with a short summary of the record (by reference,
     never by name), its current links the person may see, and the agencies' contributions.
-    At a context conference, linked children are counted, never listed (R24)."""
+    At a context conference, linked children are counted, never listed (R24). ``window``: only
+    those items, in agenda order (one page of a very large meeting)."""
     items = in_agenda_order(list(items_visible_to(user, meeting, access).prefetch_related("subject__harm_types")))
+    if window is not None:
+        items = items[window]
     subject_ids = [i.subject_id for i in items if i.subject_id]
     links = list(
         links_visible_to(user)
