@@ -68,7 +68,7 @@ def measure(client: Any, url: str, runs: int, warmup: int) -> dict[str, Any]:
     }
 
 
-def pages() -> list[tuple[str, str, Any]]:
+def pages(*, full: bool = True) -> list[tuple[str, str, Any]]:
     """(name, url, user) for each page measured."""
     from benchmarks.run import busiest_partnership, enable_sign_in
     from macehub.accounts.models import Membership
@@ -82,10 +82,66 @@ def pages() -> list[tuple[str, str, Any]]:
     )
     assert coordinator is not None, "no coordinator: was the dataset made by generate.py?"
     enable_sign_in(coordinator.user)
-    return [
-        ("Floor: /accessibility/ signed in (middleware, session, template)", "/accessibility/", coordinator.user),
-        (f"Coordinator home ({partnership.short_name})", "/", coordinator.user),
+    user = coordinator.user
+    panel = int(coordinator.panel_id or 0)
+    result = [
+        ("Floor: /accessibility/ signed in (middleware, session, template)", "/accessibility/", user),
+        (f"Coordinator home ({partnership.short_name})", "/", user),
     ]
+    if not full:
+        return result
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from benchmarks.run import data_quarter, person
+    from macehub.meetings.models import Acknowledgement, Meeting, MeetingStatus
+    from macehub.subjects.models import Kind, Subject
+
+    # A realistic meeting: the panel's latest held meeting with 25 to 40 items.
+    meeting = (
+        Meeting.objects.filter(panel_id=panel, status=MeetingStatus.HELD)
+        .annotate(n=Count("items"))
+        .filter(n__gte=25, n__lte=40)
+        .order_by("-date")
+        .first()
+    )
+    child = Subject.objects.filter(panel_id=panel, kind=Kind.CHILD, status="open").order_by("-pk").first()
+    analyst = person("partnership_analyst", partnership)
+    enable_sign_in(analyst)
+    if meeting is not None:
+        Acknowledgement.objects.get_or_create(meeting=meeting, user=user)
+        items = meeting.n
+        result += [
+            (f"Meeting agenda ({items} items)", reverse("meetings:agenda", args=[meeting.pk]), user),
+            (f"Meeting pack ({items} items)", reverse("meetings:pack", args=[meeting.pk]), user),
+        ]
+    # The grid is for planning: the panel's planned meeting with most items.
+    planned = (
+        Meeting.objects.filter(panel_id=panel, status=MeetingStatus.PLANNED)
+        .annotate(n=Count("items"))
+        .order_by("-n", "date")
+        .first()
+    )
+    if planned is not None:
+        result.append(
+            (
+                f"Contributions grid (planned meeting, {planned.n} items)",
+                reverse("meetings:contributions", args=[planned.pk]),
+                user,
+            )
+        )
+    result.append(("Child list (the panel's register)", reverse("subjects:child_list", args=[panel]), user))
+    if child is not None:
+        result.append(("Child detail", reverse("subjects:child_detail", args=[child.pk]), user))
+    period = data_quarter()
+    result.append(
+        (
+            "Partnership dashboard (as its analyst)",
+            f"/oversight/partnerships/{partnership.pk}/?period={period.key}",
+            analyst,
+        )
+    )
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -94,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--queries", action="store_true", help="print the slowest queries of each page")
+    parser.add_argument("--home-only", action="store_true", help="only the floor and the coordinator home")
     args = parser.parse_args(argv)
     bootstrap(args.database_url)
     from django.test import Client
@@ -103,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Load average before: {[round(x, 2) for x in os.getloadavg()]}")
     results = []
     clients: dict[Any, Any] = {}  # one sign-in per person (a one-time code is accepted once)
-    for name, url, user in pages():
+    for name, url, user in pages(full=not args.home_only):
         if user not in clients:
             clients[user] = sign_in(Client(), user) if user is not None else Client()
         client = clients[user]
