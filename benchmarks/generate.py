@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/generate.py --scale 1.0 --database-url postgres://postgres@127.0.0.1:5432/macehub_bench --reset
 
 At ``--scale 1.0``: every London authority (31 partnerships, two of them joint, as in the
-demo; the four largest run two panels), five years of weekly meetings, about 100,000 children,
+demo; the four largest run two panels), five years of weekly sittings (a busy panel holds
+several meetings of about 25 items in a week), about 100,000 children,
 1.5 million agenda items, 3 million contributions, 1 million actions and 300,000 missing
 episodes, with the referrals, links, risk assessments and changes, attendance, feedback,
 return interviews, NRM referrals and disruption the measures count. ``--scale 0.01`` makes
