@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/generate.py --scale 1.0 --database-url postgres://postgres@127.0.0.1:5432/macehub_bench --reset
 
 At ``--scale 1.0``: every London authority (31 partnerships, two of them joint, as in the
-demo; the four largest run two panels), five years of weekly meetings, about 100,000 children,
+demo; the four largest run two panels), five years of weekly sittings (a busy panel holds
+several meetings of about 25 items in a week), about 100,000 children,
 1.5 million agenda items, 3 million contributions, 1 million actions and 300,000 missing
 episodes, with the referrals, links, risk assessments and changes, attendance, feedback,
 return interviews, NRM referrals and disruption the measures count. ``--scale 0.01`` makes
@@ -105,6 +106,8 @@ GIVEN = "Aaliyah Adam Ahmed Alfie Amara Amir Ava Ayo Bella Ben Chloe Daniel Deji
 FAMILY = "Adams Ali Bailey Begum Brown Campbell Clarke Davies Evans Francis Green Hall Hassan Hughes Iqbal James Johnson Jones Khan King Lewis Mensah Miah Morris Nowak Okafor Patel Phillips Price Reid Roberts Rossi Shah Silva Smith Taylor Thomas Walker White Williams Wilson Wright Yilmaz".split()  # noqa: SIM905
 DISCUSSION = "Benchmark record: discussed at panel; agencies shared updates; plan reviewed."
 DECISIONS = "Continue on the register; review at a later meeting."
+#: Items a meeting is planned for: a busy panel sits several times a week rather than overfilling one.
+ITEMS_PER_MEETING = 25
 CONTRIBUTION = "Benchmark contribution: what this agency knows since the last meeting."
 
 
@@ -225,9 +228,11 @@ class PanelPlan:
     coordinator: int = 0
     chair: int = 0
     reps: dict[int, int] = field(default_factory=dict)  # agency id → representative user id
-    held: list[int] = field(default_factory=list)  # meeting ids, in date order
-    held_dates: list[date] = field(default_factory=list)
-    planned: list[tuple[int, date]] = field(default_factory=list)
+    held: list[int] = field(default_factory=list)  # every held meeting's id
+    #: The held sittings in date order: each the (meeting id, date) of its meetings.
+    weeks: list[list[tuple[int, date]]] = field(default_factory=list)
+    week_dates: list[date] = field(default_factory=list)
+    planned: list[list[tuple[int, date]]] = field(default_factory=list)
     numbers: dict[str, int] = field(default_factory=dict)
     action_number: int = 0
     referral_number: int = 0
@@ -716,7 +721,9 @@ class Generator:
         for plan in plans:
             plan.share = weights[plan.partnership_id] / total_weight
             if plan.partnership_id in busiest:
-                second = replace(plan, core=list(plan.core), reps={}, numbers={}, held=[], held_dates=[], planned=[])
+                second = replace(
+                    plan, core=list(plan.core), reps={}, numbers={}, held=[], weeks=[], week_dates=[], planned=[]
+                )
                 plan.share *= 0.62
                 second.share *= 0.38
                 second.risk_levels = RISK_PRESETS[(RISK_PRESETS.index(plan.risk_levels) + 1) % len(RISK_PRESETS)]
@@ -782,118 +789,136 @@ class Generator:
 
     # --- Meetings
 
-    def meetings(self, plan: PanelPlan) -> None:
-        rng, add = self.rng, self.sink.add
+    def meetings(self, plan: PanelPlan, n_children: int, sampler: tuple[list[date], list[float]]) -> None:
+        """The panel's meetings: one sitting a week (or fortnight, or month for small runs), with
+        as many meetings in it as the register needs for about ``ITEMS_PER_MEETING`` items each.
+
+        A busy panel sits several times in the week (one meeting per sitting, on different days),
+        as real panels with a long register do, rather than holding one meeting of hundreds of
+        items. How many meetings a week needs comes from a quick simulation of the register's
+        load with the same shapes as ``registers`` (a separate random stream, so it does not
+        disturb the data's own)."""
+        rng = self.rng
         day = self.start + timedelta(days=rng.randrange(7))
         end = self.today + timedelta(days=35)
+        weeks: list[tuple[date, str]] = []
         while day <= end:
-            mid = self.take("Meeting")
             past = day < self.today
             cancelled = past and ((day.month == 12 and day.day >= 23) or rng.random() < 0.025)
-            created = at(day - timedelta(days=28), 9)
-            if not past:
-                add(
-                    self.t_meeting,
-                    (
-                        mid,
-                        created,
-                        created,
-                        plan.id,
-                        "operational",
-                        day,
-                        "10:00:00",
-                        "12:30:00",
-                        "Civic Centre",
-                        "single",
-                        plan.chair,
-                        day - timedelta(days=3),
-                        "planned",
-                        "",
-                        None,
-                        None,
-                        None,
-                        None,
-                    ),
-                )
-                plan.planned.append((mid, day))
-            elif cancelled:
-                add(
-                    self.t_meeting,
-                    (
-                        mid,
-                        created,
-                        created,
-                        plan.id,
-                        "operational",
-                        day,
-                        "10:00:00",
-                        "12:30:00",
-                        "Civic Centre",
-                        "single",
-                        plan.chair,
-                        day - timedelta(days=3),
-                        "cancelled",
-                        "Not enough business",
-                        None,
-                        None,
-                        None,
-                        None,
-                    ),
-                )
-            else:
-                present: set[str] = set()
-                for agency, kind in plan.core:
-                    attend, deputy, apologies = ATTENDS[kind]
-                    if agency == plan.under:
-                        attend, deputy, apologies = attend * 0.55, deputy, apologies + attend * 0.25
-                    r = rng.random()
-                    status = (
-                        "attended"
-                        if r < attend
-                        else "deputy"
-                        if r < attend + deputy
-                        else "apologies"
-                        if r < attend + deputy + apologies
-                        else "absent"
-                    )
-                    if status in ("attended", "deputy"):
-                        present.add(kind)
-                    closed = at(day, 13)
-                    add(self.t_attendance, (self.take("Attendance"), closed, closed, mid, agency, status, ""))
-                quorate = {"police", "childrens_social_care", "health"} <= present
-                closed = at(day, 13)
-                add(
-                    self.t_meeting,
-                    (
-                        mid,
-                        created,
-                        closed,
-                        plan.id,
-                        "operational",
-                        day,
-                        "10:00:00",
-                        "12:30:00",
-                        "Civic Centre",
-                        "single",
-                        plan.chair,
-                        day - timedelta(days=3),
-                        "held",
-                        "",
-                        at(day - timedelta(days=14), 9),
-                        closed,
-                        plan.coordinator,
-                        quorate,
-                    ),
-                )
-                plan.held.append(mid)
-                plan.held_dates.append(day)
-                reps = list(plan.reps.values())
-                for uid in rng.sample(reps, rng.choice((0, 1, 2, 2, 3, 4))):
-                    answers = tuple(rng.choices((3, 2, 1), (0.6, 0.3, 0.1))[0] for _ in range(3))
-                    add(self.t_feedback, (self.take("Feedback"), closed, closed, mid, uid, *answers))
-            for agency, _kind in plan.core:
-                add(self.t_meeting_agencies, (mid, agency))
+            weeks.append((day, "planned" if not past else "cancelled" if cancelled else "held"))
             day += timedelta(days=self.interval)
+        held_dates = [d for d, status in weeks if status == "held"]
+        load = self.expected_load(held_dates, n_children, sampler, seed=plan.id)
+        k_held = iter(max(1, round(n / ITEMS_PER_MEETING)) for n in load)
+        k = 1
+        for day, status in weeks:
+            if status == "cancelled":
+                self.meeting(plan, self.take("Meeting"), day, "cancelled", "10:00:00")
+                continue
+            if status == "held":
+                k = next(k_held)
+            sitting = []
+            for s in range(k):
+                mid = self.take("Meeting")
+                when = day + timedelta(days=s % 5)
+                if status == "held" and when >= self.today:
+                    when = day
+                self.meeting(plan, mid, when, status, ("10:00:00", "14:00:00")[(s // 5) % 2])
+                sitting.append((mid, when))
+            if status == "held":
+                plan.weeks.append(sitting)
+                plan.week_dates.append(day)
+                plan.held += [mid for mid, _ in sitting]
+            else:
+                plan.planned.append(sitting)
+
+    def expected_load(
+        self, held_dates: list[date], n_children: int, sampler: tuple[list[date], list[float]], seed: int
+    ) -> list[float]:
+        """Items expected at each held sitting (smoothed over five sittings), simulated."""
+        rng = random.Random(seed * 7919 + n_children)
+        days, cum = sampler
+        counts = [0.0] * len(held_dates)
+        gap_steps = [max(1, round(g * 7 / self.interval)) for g in (1, 2, 3, 4, 6)]
+
+        def walk(start: date, n: int, steps: list[int]) -> None:
+            j = bisect.bisect_left(held_dates, start)
+            for _ in range(n):
+                if j >= len(held_dates):
+                    return
+                counts[j] += 1
+                j += rng.choice(steps)
+
+        for start in rng.choices(days, cum_weights=cum, k=round(n_children * 0.3)):
+            walk(start, 1 + int(rng.expovariate(1 / 3.0)), [2 * g for g in gap_steps])
+        for start in rng.choices(days, cum_weights=cum, k=n_children):
+            walk(start, min(120, 1 + int(rng.expovariate(1 / (MEAN_DISCUSSIONS - 1)))), gap_steps)
+        smoothed = []
+        for j in range(len(counts)):
+            window = counts[max(0, j - 2) : j + 3]
+            smoothed.append(sum(window) / len(window))
+        return smoothed
+
+    def meeting(self, plan: PanelPlan, mid: int, day: date, status: str, start_time: str) -> None:
+        rng, add = self.rng, self.sink.add
+        created = at(day - timedelta(days=28), 9)
+        end_time = "12:30:00" if start_time == "10:00:00" else "16:30:00"
+        common = ("operational", day, start_time, end_time, "Civic Centre", "single", plan.chair)
+        if status == "planned":
+            add(
+                self.t_meeting,
+                (mid, created, created, plan.id, *common, day - timedelta(days=3), "planned", "", *[None] * 4),
+            )
+        elif status == "cancelled":
+            reason = "Not enough business"
+            add(
+                self.t_meeting,
+                (mid, created, created, plan.id, *common, day - timedelta(days=3), "cancelled", reason, *[None] * 4),
+            )
+        else:
+            present: set[str] = set()
+            closed = at(day, 13)
+            for agency, kind in plan.core:
+                attend, deputy, apologies = ATTENDS[kind]
+                if agency == plan.under:
+                    attend, deputy, apologies = attend * 0.55, deputy, apologies + attend * 0.25
+                r = rng.random()
+                status_a = (
+                    "attended"
+                    if r < attend
+                    else "deputy"
+                    if r < attend + deputy
+                    else "apologies"
+                    if r < attend + deputy + apologies
+                    else "absent"
+                )
+                if status_a in ("attended", "deputy"):
+                    present.add(kind)
+                add(self.t_attendance, (self.take("Attendance"), closed, closed, mid, agency, status_a, ""))
+            quorate = {"police", "childrens_social_care", "health"} <= present
+            add(
+                self.t_meeting,
+                (
+                    mid,
+                    created,
+                    closed,
+                    plan.id,
+                    *common,
+                    day - timedelta(days=3),
+                    "held",
+                    "",
+                    at(day - timedelta(days=14), 9),
+                    closed,
+                    plan.coordinator,
+                    quorate,
+                ),
+            )
+            reps = list(plan.reps.values())
+            for uid in rng.sample(reps, rng.choice((0, 1, 2, 2, 3, 4))):
+                answers = tuple(rng.choices((3, 2, 1), (0.6, 0.3, 0.1))[0] for _ in range(3))
+                add(self.t_feedback, (self.take("Feedback"), closed, closed, mid, uid, *answers))
+        for agency, _kind in plan.core:
+            add(self.t_meeting_agencies, (mid, agency))
 
     # --- Registers and everything about them
 
@@ -910,7 +935,7 @@ class Generator:
     def registers(self, plan: PanelPlan, n_children: int, sampler: tuple[list[date], list[float]]) -> None:
         rng, add, _now, today = self.rng, self.sink.add, self.now, self.today
         days, cum = sampler
-        held, held_dates = plan.held, plan.held_dates
+        held, held_dates = plan.weeks, plan.week_dates
         positions: dict[int, int] = {}
         meeting_times: dict[int, tuple[datetime, datetime, datetime]] = {}
 
@@ -1084,7 +1109,7 @@ class Generator:
         def status_after(last_day: date | None, complete: bool) -> tuple[str, str, datetime | None]:
             if last_day is None or not complete:
                 return "open", "", None
-            closing = last_day + timedelta(days=rng.randrange(1, 15))
+            closing = last_day + timedelta(days=rng.randrange(5, 19))  # after the sitting's last meeting
             if closing >= today or rng.random() < 0.03:
                 return "open", "", None
             if rng.random() < 0.55:
@@ -1135,7 +1160,8 @@ class Generator:
                     )
                     add(self.t_referral_subjects, (ref, sid))
                 for k, j in enumerate(indices):
-                    discussed_item(held[j], held_dates[j], strand[kind], sid, ref if k == 0 else None, 0.75)
+                    mid, day = rng.choice(held[j])
+                    discussed_item(mid, day, strand[kind], sid, ref if k == 0 else None, 0.75)
                 # Disruption against this context.
                 for _ in range(int(rng.expovariate(1 / 2.4))):
                     self.disruption(plan, sid, kind, created.date(), last_day, agencies)
@@ -1247,10 +1273,14 @@ class Generator:
                     referral("child", received, decided, status_r, given=rng.choice(GIVEN), family=rng.choice(FAMILY))
             # Agenda items, contributions, actions.
             for k, j in enumerate(indices):
-                discussed_item(held[j], held_dates[j], "children", sid, ref if k == 0 else None, 1.0)
-            if indices and not complete and status == "open" and plan.planned and rng.random() < 0.5:
-                mid, day = plan.planned[0]
-                item(mid, day, "children", sid, None)
+                mid, day = rng.choice(held[j])
+                discussed_item(mid, day, "children", sid, ref if k == 0 else None, 1.0)
+            if indices and not complete and status == "open":
+                # On the agenda of the sitting where the next discussion falls, if already planned.
+                ahead = indices[-1] + rng.choice(gap_steps) - len(held)
+                if 0 <= ahead < len(plan.planned):
+                    mid, day = rng.choice(plan.planned[ahead])
+                    item(mid, day, "children", sid, None)
             # Risk assessments and changes between first and last discussion.
             if n_assess:
                 span_start = created_day
@@ -1340,11 +1370,11 @@ class Generator:
         # Carried forward at the meetings after it fell due, until it was done.
         until = completed_at.date() if completed_at else today
         reviews = 0
-        j = bisect.bisect_right(plan.held_dates, due)
+        j = bisect.bisect_right(plan.week_dates, due)
         previous_due = due
-        while j < len(plan.held) and plan.held_dates[j] < until and reviews < 3:
+        while j < len(plan.weeks) and plan.week_dates[j] < until and reviews < 3:
             if rng.random() < 0.6:
-                when = plan.held_dates[j]
+                review_meeting, when = rng.choice(plan.weeks[j])
                 reason = rng.choices(
                     ("circumstances_changed", "in_progress", "agency_did_not_act"),
                     (0.25, 0.45, 0.3) if not slow else (0.15, 0.3, 0.55),
@@ -1358,7 +1388,7 @@ class Generator:
                         stamp,
                         stamp,
                         aid,
-                        plan.held[j],
+                        review_meeting,
                         "carried_forward",
                         reason,
                         previous_due,
@@ -1569,8 +1599,8 @@ class Generator:
         children = max(len(panels), round(CHILDREN_AT_SCALE_1 * self.scale))
         sampler = self.day_weights(SEASON)
         for i, plan in enumerate(panels, start=1):
-            self.meetings(plan)
             n = max(3, round(children * plan.share))
+            self.meetings(plan, n, sampler)
             self.registers(plan, n, sampler)
             self.log(f"  panel {i}/{len(panels)} {plan.short_name}: {n} children, {len(plan.held)} meetings held")
         self.sink.flush_all()

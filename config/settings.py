@@ -178,6 +178,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # docs/performance.md, where it made the dashboard three times slower.
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
+    # The working set lives in memory, so reading a row through an index costs about what a
+    # sequential read does: PostgreSQL's default (4) makes it prefer scanning whole tables
+    # (every subject in London) to looking up a panel's few hundred rows. 1.1 is the usual
+    # setting for SSD or cached data; measured in docs/performance.md (issue 17). Empty leaves
+    # the server's own setting.
+    _random_page_cost = os.environ.get("PG_RANDOM_PAGE_COST", "1.1").strip()
+    if _random_page_cost:
+        _pg_options["options"] += f" -c random_page_cost={float(_random_page_cost)}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Sign-in lockouts, rate limits (allauth's, the API's, registration's) and used one-time

@@ -26,12 +26,14 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
         upcoming = [m for m in upcoming if m.panel.partnership_id == acting.partnership_id]
     rows = []
     for index, meeting in enumerate(upcoming[:3]):
-        access = meeting_access(user, meeting)
-        row: dict[str, Any] = {"meeting": meeting, "manages": access.manages, "to_send": 0, "asked": 0}
+        row: dict[str, Any] = {"meeting": meeting, "manages": False, "to_send": 0, "asked": 0}
         if index:
-            # What is missing is worked out for the next meeting only: the home page stays quick.
-            rows.append({**row, "manages": False})
+            # What is missing is worked out for the next meeting only: the home page stays quick
+            # (and the later meetings' access is not looked up, as nothing here uses it).
+            rows.append(row)
             continue
+        access = meeting_access(user, meeting)
+        row["manages"] = access.manages
         if access.manages:
             # "Always knows what is missing before the meeting": asked minus received.
             item_ids = list(selectors.items_visible_to(user, meeting, access).values_list("pk", flat=True))
@@ -51,25 +53,34 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
 
 
 def actions_section(request: HttpRequest) -> dict[str, Any] | None:
-    """One query for the counts (and one for the overdue list when there is one)."""
+    """One query for the counts (and one for the overdue list when there is one).
+
+    Every count is of open actions, so only open ones are read (a panel's log is mostly
+    completed actions); the agency's share is a condition on the same rows, not a second
+    pass over the log (``IN (subquery)``). See docs/performance.md."""
     user = request.user
     if not panel_role_ids(user):
         return None
     today = timezone.localdate()
-    profile_agencies = Q(pk__in=selectors.agency_actions(user).values("pk"))
-    is_open = Q(status=ActionStatus.OPEN)
-    overdue_q = Q(status=ActionStatus.OPEN, due_date__lt=today)
+    profile_agencies = selectors.agency_scope(user)
+    overdue_q = Q(due_date__lt=today)
     mine = Q(owner_id=user.pk)
     chairs = chairing_panel_ids(user)
-    counts = selectors.actions_visible_to(user).aggregate(
-        mine_open=Count("pk", filter=mine & is_open),
-        mine_overdue=Count("pk", filter=mine & overdue_q),
-        agency_open=Count("pk", filter=profile_agencies & is_open),
-        agency_overdue=Count("pk", filter=profile_agencies & overdue_q),
-        escalated=Count("pk", filter=Q(panel_id__in=chairs, escalated_at__isnull=False) & is_open),
+    counts = (
+        selectors.actions_visible_to(user)
+        .filter(status=ActionStatus.OPEN)
+        .aggregate(
+            mine_open=Count("pk", filter=mine),
+            mine_overdue=Count("pk", filter=mine & overdue_q),
+            agency_open=Count("pk", filter=profile_agencies),
+            agency_overdue=Count("pk", filter=profile_agencies & overdue_q),
+            escalated=Count("pk", filter=Q(panel_id__in=chairs, escalated_at__isnull=False)),
+        )
     )
     overdue = (
-        list(selectors.my_actions(user).filter(overdue_q).order_by("due_date")[:5]) if counts["mine_overdue"] else []
+        list(selectors.my_actions(user).filter(overdue_q, status=ActionStatus.OPEN).order_by("due_date")[:5])
+        if counts["mine_overdue"]
+        else []
     )
     return {
         "mine": {"open": counts["mine_open"], "overdue": counts["mine_overdue"]},

@@ -494,11 +494,14 @@ class PackItem:
     harm_types: list[str]
 
 
-def pack(user: Any, meeting: Meeting, access: MeetingAccess) -> list[PackItem]:
+def pack(user: Any, meeting: Meeting, access: MeetingAccess, *, window: slice | None = None) -> list[PackItem]:
     """The agenda items the person may see, each with a short summary of the record (by reference,
     never by name), its current links the person may see, and the agencies' contributions.
-    At a context conference, linked children are counted, never listed (R24)."""
+    At a context conference, linked children are counted, never listed (R24). ``window``: only
+    those items, in agenda order (one page of a very large meeting)."""
     items = in_agenda_order(list(items_visible_to(user, meeting, access).prefetch_related("subject__harm_types")))
+    if window is not None:
+        items = items[window]
     subject_ids = [i.subject_id for i in items if i.subject_id]
     links = list(
         links_visible_to(user)
@@ -649,13 +652,19 @@ def my_actions(user: Any) -> QuerySet[Action]:
     return actions_visible_to(user).filter(owner_id=user.pk)
 
 
-def agency_actions(user: Any) -> QuerySet[Action]:
+def agency_scope(user: Any) -> Q:
+    """The actions of the person's own agency on each panel where they hold a role (a condition
+    on the action itself, to combine with :func:`actions_visible_to`)."""
     profile = access_for(user)
     scope = Q(pk__in=[])
     for grant in profile.grants:
         if grant.role in PANEL_ROLES and grant.agency_id is not None:  # not an invited professional
             scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
-    return actions_visible_to(user).filter(scope)
+    return scope
+
+
+def agency_actions(user: Any) -> QuerySet[Action]:
+    return actions_visible_to(user).filter(agency_scope(user))
 
 
 def outstanding_actions(user: Any, meeting: Meeting, access: MeetingAccess) -> list[tuple[Action, ActionReview | None]]:

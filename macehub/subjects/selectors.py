@@ -216,6 +216,11 @@ def shared_context_pairs(user: Any, panel: Any) -> QuerySet[Link]:
             ended_on__isnull=True,
             source__kind=Kind.CHILD,
             target__kind__in=kinds,
+            # Links join records on one panel's register (services.link refuses others, and
+            # records never change panel): saying so lets the database start from the panel's
+            # own contexts (an index scan) instead of every context in London (a full scan).
+            target__panel=panel,
+            target__links_in__panel=panel,
             target__links_in__ended_on__isnull=True,
             target__links_in__source__kind=Kind.CHILD,
             target__links_in__source_id__gt=F("source_id"),

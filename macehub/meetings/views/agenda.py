@@ -26,7 +26,7 @@ from ..models import AgendaItem, InvitationScope, ItemSource, Meeting
 from ..policies import policy
 from ..services import agenda as agenda_services
 from ..services import scheduling
-from .common import apply_errors, meeting_for
+from .common import apply_errors, item_page, meeting_for
 
 #: The outstanding actions open the agenda; this is the time they are given.
 ACTIONS_MINUTES = 10
@@ -70,8 +70,11 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     can_plan = policy.can(request.user, "plan_meeting", meeting)
     times = _timings(meeting, groups, bool(outstanding))
     for group in groups:
-        for item in group.items:
+        for index, item in enumerate(group.items):
             item.starts = times[item.pk]  # type: ignore[attr-defined]
+            # Up and Down move an item within its strand, whichever page it is shown on.
+            item.first_in_strand = index == 0  # type: ignore[attr-defined]
+            item.last_in_strand = index == len(group.items) - 1  # type: ignore[attr-defined]
     actions_minutes = ACTIONS_MINUTES if outstanding else 0
     total_minutes = sum(i.minutes_allowed for i in items) + actions_minutes
     # Those who run the meeting plan against every item's time, including items they are told
@@ -81,6 +84,14 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         planned = actions_minutes + sum(
             AgendaItem.objects.filter(meeting=meeting).values_list("minutes_allowed", flat=True)
         )
+    ordered = [item for group in groups for item in group.items]
+    page = item_page(request, len(ordered))
+    shown = {item.pk for item in (ordered[page.start : page.end] if page else ordered)}
+    display = [
+        {"group": group, "items": [item for item in group.items if item.pk in shown]}
+        for group in groups
+        if any(item.pk in shown for item in group.items)
+    ]
     return render(
         request,
         "meetings/agenda.html",
@@ -89,6 +100,8 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
             "panel": meeting.panel,
             "access": access,
             "groups": groups,
+            "display": display,
+            "page": page,
             "outstanding": outstanding,
             "actions_minutes": actions_minutes,
             "items_minutes": sum(i.minutes_allowed for i in items),

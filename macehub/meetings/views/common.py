@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -59,3 +60,46 @@ def safe_next(request: HttpRequest, default: str) -> str:
 
 def meeting_url(meeting: Meeting, page: str = "detail") -> str:
     return reverse(f"meetings:{page}", args=[meeting.pk])
+
+
+#: Meetings with more items than this are shown a page of ``ITEMS_PER_PAGE`` at a time on
+#: the agenda, the contributions grid and the meeting pack (a real meeting has 10 to 40; the
+#: pages stay usable if one is far larger). The PDF pack is always complete, for printing.
+PAGINATE_ABOVE = 60
+ITEMS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """One page of a long meeting's items: ``start``/``end`` slice the items in agenda order."""
+
+    number: int
+    pages: int
+    total: int
+    start: int
+    end: int
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+    @property
+    def numbers(self) -> list[int]:
+        return list(range(1, self.pages + 1))
+
+
+def item_page(request: HttpRequest, total: int) -> ItemPage | None:
+    """The page of items asked for (``?page=``), or None when the meeting is small enough to
+    show whole. A page number out of range or not a number shows the nearest page."""
+    if total <= PAGINATE_ABOVE:
+        return None
+    pages = -(-total // ITEMS_PER_PAGE)
+    raw = request.GET.get("page", "1")
+    number = int(raw) if raw.isdigit() else 1
+    number = min(max(number, 1), pages)
+    start = (number - 1) * ITEMS_PER_PAGE
+    return ItemPage(number, pages, total, start, min(start + ITEMS_PER_PAGE, total))

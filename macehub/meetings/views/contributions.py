@@ -21,19 +21,23 @@ from ..forms import ChaseForm, ContributionForm
 from ..models import Contribution
 from ..policies import meeting_access, policy
 from ..services import contributions as contribution_services
-from .common import apply_errors, meeting_for
+from .common import apply_errors, item_page, meeting_for
 
 
 @require_GET
 def grid(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, access = meeting_for(request, pk, "plan_meeting")
+    grid = selectors.contributions_grid(request.user, meeting)
+    page = item_page(request, len(grid.rows))  # the totals and chasing still cover every item
     return render(
         request,
         "meetings/contributions.html",
         {
             "meeting": meeting,
             "panel": meeting.panel,
-            "grid": selectors.contributions_grid(request.user, meeting),
+            "grid": grid,
+            "rows": grid.rows[page.start : page.end] if page else grid.rows,
+            "page": page,
             "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
         },
     )

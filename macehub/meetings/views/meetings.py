@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -28,7 +29,7 @@ from ..quality import quality_summary
 from ..services import minutes as minutes_services
 from ..services import scheduling
 from .agenda import ACTIONS_MINUTES
-from .common import apply_errors, meeting_for, meeting_url, panel_for, safe_next
+from .common import apply_errors, item_page, meeting_for, meeting_url, panel_for, safe_next
 
 
 @require_GET
@@ -281,16 +282,28 @@ def _acknowledged(request: HttpRequest, meeting: Any) -> bool:
     return Acknowledgement.objects.filter(meeting=meeting, user_id=request.user.pk or 0).exists()
 
 
-def _pack_context(request: HttpRequest, meeting: Any, access: Any) -> dict[str, Any]:
-    items = selectors.pack(request.user, meeting, access)
+def _pack_context(request: HttpRequest, meeting: Any, access: Any, *, paged: bool = False) -> dict[str, Any]:
+    """What the pack shows. ``paged`` (the web page, not the PDF): a very large meeting's items
+    a page at a time; the PDF always has every item."""
+    visible = selectors.items_visible_to(request.user, meeting, access).order_by()
+    summary = visible.aggregate(n=Count("pk"), minutes=Sum("minutes_allowed")) if paged else None
+    page = item_page(request, summary["n"]) if summary else None
+    items = selectors.pack(request.user, meeting, access, window=slice(page.start, page.end) if page else None)
     return {
         "meeting": meeting,
         "panel": meeting.panel,
         "access": access,
         "items": items,
+        "page": page,
+        "item_count": page.total if page else len(items),
         "groups": _group_pack(items),
-        "outstanding": selectors.outstanding_actions(request.user, meeting, access),
-        "minutes_allowed": sum(p.item.minutes_allowed for p in items),
+        # Actions from earlier meetings open the pack: on its first page only.
+        "outstanding": selectors.outstanding_actions(request.user, meeting, access)
+        if not page or page.number == 1
+        else [],
+        "minutes_allowed": (summary["minutes"] or 0)
+        if page and summary
+        else sum(p.item.minutes_allowed for p in items),
         "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
     }
 
@@ -313,7 +326,7 @@ def pack(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(
             f"{reverse('meetings:acknowledge', args=[meeting.pk])}?next={reverse('meetings:pack', args=[meeting.pk])}"
         )
-    context = _pack_context(request, meeting, access)
+    context = _pack_context(request, meeting, access, paged=True)
     minutes_services.pack_viewed(actor=request.user, meeting=meeting, items=len(context["items"]))
     return render(request, "meetings/pack.html", context)
 
