@@ -180,6 +180,7 @@ def test_each_request_is_logged_once_as_json_with_its_request_id(db: None, caplo
     assert secret_key not in line and "Jane" not in line
 
 
+@pytest.mark.django_db
 def test_a_made_up_request_id_is_replaced() -> None:
     response = Client().get("/account/login/", HTTP_X_REQUEST_ID="bad id\r\nInjected: yes")
     assert re.fullmatch(r"[0-9a-f]{32}", response["X-Request-ID"])
