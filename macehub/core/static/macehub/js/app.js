@@ -31,6 +31,62 @@
   }
 
   wrapTables(document);
+
+  // A form sent after the session ended comes back filled in (macehub/accounts/drafts.py):
+  // the kept fields are put back into this page's form by name, for the person to check and send.
+  var kept = document.getElementById("macehub-kept-draft");
+  if (kept) {
+    var pairs = JSON.parse(kept.textContent);
+    var forms = document.querySelectorAll("main form[method=post], main form[method=POST]");
+    var here = window.location.pathname;
+    var target = null;
+    for (var f = 0; f < forms.length && !target; f++) {
+      var action = forms[f].getAttribute("action");
+      if (!action || new URL(action, window.location.href).pathname === here) {
+        target = forms[f];
+      }
+    }
+    if (target) {
+      var seen = {};
+      pairs.forEach(function (pair) {
+        var name = pair[0];
+        var value = pair[1];
+        var fields = target.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
+        if (!seen[name]) {
+          // Checkboxes and multiple selects start cleared, then take every kept value.
+          seen[name] = true;
+          Array.prototype.forEach.call(fields, function (el) {
+            if (el.type === "checkbox") {
+              el.checked = false;
+            } else if (el.tagName === "SELECT" && el.multiple) {
+              Array.prototype.forEach.call(el.options, function (o) { o.selected = false; });
+            }
+          });
+        }
+        Array.prototype.forEach.call(fields, function (el) {
+          if (el.type === "checkbox" || el.type === "radio") {
+            if (el.value === value) {
+              el.checked = true;
+            }
+          } else if (el.tagName === "SELECT" && el.multiple) {
+            Array.prototype.forEach.call(el.options, function (o) {
+              if (o.value === value) {
+                o.selected = true;
+              }
+            });
+          } else if (el.type !== "file" && el.name !== "csrfmiddlewaretoken") {
+            el.value = value;
+            // So the character count and the like see the text.
+            el.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        });
+      });
+      var note = document.querySelector("[data-kept-draft-note]");
+      if (note) {
+        note.textContent = "What you typed is filled in below. Check it, then send the form again.";
+      }
+    }
+  }
   document.body.addEventListener("htmx:afterSettle", function (event) {
     wrapTables(event.target);
   });
