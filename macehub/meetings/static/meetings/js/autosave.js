@@ -189,6 +189,19 @@
     heading.focus();
   }
 
+  // The agenda beside "Record the meeting" shows which items have something recorded.
+  function agendaState(form) {
+    var tag = document.querySelector('[data-record-state="' + form.getAttribute("data-item") + '"]');
+    if (!tag) {
+      return;
+    }
+    var recorded = Array.prototype.some.call(form.querySelectorAll("textarea"), function (el) {
+      return el.value.trim() !== "";
+    });
+    tag.textContent = recorded ? "Recorded" : "Not recorded yet";
+    tag.className = "govuk-tag govuk-tag--" + (recorded ? "green" : "grey") + " macehub-record-agenda__state";
+  }
+
   function refused(form) {
     setStatus(
       form,
@@ -285,6 +298,7 @@
         if (result.status === 200) {
           versionInput(form).value = result.data.version;
           markDirty(form, false);
+          agendaState(form);
           setStatus(form, "Saved at " + result.data.saved_at);
           hideOffline();
         } else if (result.status === 409) {
