@@ -10,6 +10,20 @@
   // so keyboard users can scroll it too; one that fits stays out of the tab order.
   var SCROLLERS = ".macehub-table-scroll, .macehub-oversight-scroll";
 
+  // A scrolling box is named after the table's caption, else the heading before it.
+  function labelFor(table, box) {
+    var caption = table.querySelector("caption");
+    if (caption) {
+      return caption.textContent.trim();
+    }
+    for (var el = box.previousElementSibling; el; el = el.previousElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName)) {
+        return el.textContent.trim() + " (table)";
+      }
+    }
+    return "Table";
+  }
+
   function wrapTables(root) {
     var tables = root.querySelectorAll("table.govuk-table");
     for (var i = 0; i < tables.length; i++) {
@@ -22,10 +36,14 @@
         box.appendChild(table);
       }
       if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
-        var caption = table.querySelector("caption");
         box.setAttribute("tabindex", "0");
         box.setAttribute("role", "region");
-        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+        box.setAttribute("aria-label", labelFor(table, box));
+        box.classList.add("macehub-table-scroll--scrolls");
+        var hint = document.createElement("p");
+        hint.className = "govuk-body-s macehub-table-scroll__hint";
+        hint.textContent = "The table is wider than the screen: scroll it sideways to see every column.";
+        box.parentNode.insertBefore(hint, box);
       }
     }
   }
