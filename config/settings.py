@@ -111,7 +111,8 @@ MIDDLEWARE = [
     # Before the session limits, so a timed-out htmx request gets an HX-Redirect.
     "django_htmx.middleware.HtmxMiddleware",
     "macehub.accounts.middleware.SessionTimeoutMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Django's, plus 401 JSON for scripts and kept drafts for forms posted after a sign-out.
+    "macehub.accounts.middleware.LoginRequiredMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "macehub.accounts.middleware.MFARequiredMiddleware",
@@ -310,6 +311,10 @@ USERSESSIONS_TRACK_ACTIVITY = True
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_IDLE_TIMEOUT = timedelta(minutes=15)
+# The timeout warning (GOV.UK pattern) opens this long before the idle limit.
+SESSION_TIMEOUT_WARNING = timedelta(minutes=2)
+# A form sent after the session ended is kept for its author this long (macehub/accounts/drafts.py).
+MACEHUB_KEPT_DRAFT_HOURS = 24
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 # The server-side session lives at most 12 hours; the 15-minute idle limit is enforced by
 # accounts.middleware.SessionTimeoutMiddleware, which can then say why someone was signed out.

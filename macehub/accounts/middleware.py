@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.middleware import LoginRequiredMiddleware as BaseLoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,9 +23,42 @@ MFA_AT = MFA_SESSION_KEY
 SECURITY_KEY_AT = "macehub_security_key_at"
 
 
+#: Set in the (anonymous) session that follows a sign-out for inactivity: whose it was, so a
+#: form posted from a page left open can still be kept for that person (see drafts.py).
+TIMED_OUT_USER = "macehub_timed_out_user"
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """A script's request (autosave, the timeout warning) rather than a page load: it gets a
+    JSON answer it can tell apart from a refusal, never a redirect to the sign-in page."""
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def signed_out_response(reason: str) -> JsonResponse:
+    """401 with a body a script recognises: the person must sign in again; nothing was refused."""
+    response = JsonResponse({"signed_in": False, "reason": reason, "seconds_left": 0}, status=401)
+    response["WWW-Authenticate"] = 'Session realm="MACE Hub"'
+    return response
+
+
+def seconds_left(request: HttpRequest) -> int:
+    """Seconds until this session ends for inactivity (or at its 12-hour limit, if sooner)."""
+    now = timezone.now().timestamp()
+    seen = request.session.get(SEEN_AT, now)
+    started = request.session.get(AUTH_AT, now)
+    idle_left = settings.SESSION_IDLE_TIMEOUT.total_seconds() - (now - seen)
+    absolute_left = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() - (now - started)
+    return max(0, int(min(idle_left, absolute_left)))
+
+
 class SessionTimeoutMiddleware:
     """Signs people out after 15 minutes without a request, and 12 hours after signing in,
-    whatever they do. Enforced on the server: the cookie's own expiry is only a backstop."""
+    whatever they do. Enforced on the server: the cookie's own expiry is only a backstop.
+
+    The timeout warning's status check (``accounts:session_status``, GET) neither counts as
+    activity nor signs anyone out: it only reports the seconds left. A form posted after the
+    limit is kept for its author (drafts.py) before the session ends."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -37,11 +71,25 @@ class SessionTimeoutMiddleware:
             seen = request.session.get(SEEN_AT, now)
             idle = now - seen > settings.SESSION_IDLE_TIMEOUT.total_seconds()
             expired = now - started > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
+            status_check = request.method == "GET" and request.path == reverse("accounts:session_status")
+            if status_check:
+                return self.get_response(request)
             if idle or expired:
                 reason = "idle" if idle else "expired"
                 record(action=Action.SESSION_TIMEOUT, actor=user, obj=user, detail={"reason": reason})
+                from .drafts import keep_posted_form
+
+                # A script (autosave) keeps its own text on the page and saves it later.
+                kept = None if wants_json(request) else keep_posted_form(request, user)
+                user_id = user.pk
                 logout(request)
-                url = f"{reverse('account_login')}?{urlencode({'signed_out': reason})}"
+                request.session[TIMED_OUT_USER] = user_id
+                if wants_json(request):
+                    return signed_out_response(reason)
+                query = {"signed_out": reason}
+                if kept is not None:
+                    query["next"] = kept.path
+                url = f"{reverse('account_login')}?{urlencode(query)}"
                 if getattr(request, "htmx", False):
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = url
@@ -49,6 +97,28 @@ class SessionTimeoutMiddleware:
                 return HttpResponseRedirect(url)
             request.session[SEEN_AT] = now
         return self.get_response(request)
+
+
+class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
+    """Django's: every view needs a signed-in person unless marked otherwise. Two additions:
+    a script's request gets a 401 JSON answer instead of the sign-in page, and a form posted
+    from a page left open after an idle sign-out is kept for its author (drafts.py)."""
+
+    def handle_no_permission(  # type: ignore[override]  # a script gets 401 JSON, not a redirect
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
+    ) -> HttpResponse:
+        if wants_json(request):
+            return signed_out_response("signed_out")
+        user_id = request.session.get(TIMED_OUT_USER) if hasattr(request, "session") else None
+        if request.method == "POST" and user_id:
+            from .drafts import keep_posted_form
+            from .models import User
+
+            kept = keep_posted_form(request, User.objects.filter(pk=user_id, is_active=True).first())
+            if kept is not None:
+                query = {"signed_out": "idle", "next": kept.path}
+                return HttpResponseRedirect(f"{reverse('account_login')}?{urlencode(query)}")
+        return super().handle_no_permission(request, view_func)
 
 
 # Views a signed-in person may reach before setting up a second factor.
@@ -68,6 +138,7 @@ MFA_SETUP_VIEWS = frozenset(
         "core:healthz",
         "health",
         "core:favicon",
+        "accounts:session_status",
     }
 )
 

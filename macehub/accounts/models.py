@@ -306,3 +306,23 @@ class SignInProvider(TrackedModel):
     @property
     def audit_label(self) -> str:
         return f"sign-in provider {self.name}"
+
+
+class KeptDraft(models.Model):
+    """A form someone sent after their session had ended, kept for them alone until they sign
+    in again and come back to it (drafts.py). The fields are encrypted; the row is deleted when
+    shown, and by ``apply_retention`` once past ``expires_at`` (24 hours by default)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="kept_drafts")
+    path = models.CharField(max_length=500)
+    #: Fernet-encrypted JSON list of [name, value] pairs, without the CSRF token.
+    data = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "path"], name="kept_draft_user_path")]
+
+    def __str__(self) -> str:
+        return f"Kept draft for {self.path}"

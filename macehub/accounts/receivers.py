@@ -19,7 +19,7 @@ from django.utils import timezone
 from macehub.audit.models import Action
 from macehub.audit.services import record
 
-from .middleware import AUTH_AT, MFA_AT, SECURITY_KEY_AT, SEEN_AT
+from .middleware import AUTH_AT, MFA_AT, SECURITY_KEY_AT, SEEN_AT, TIMED_OUT_USER
 
 
 @receiver(auth_signals.user_logged_in)
@@ -28,6 +28,11 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         now = timezone.now().timestamp()
         request.session[AUTH_AT] = now
         request.session[SEEN_AT] = now
+        from .drafts import HAS_DRAFTS, has_drafts
+
+        request.session.pop(TIMED_OUT_USER, None)
+        if has_drafts(user):
+            request.session[HAS_DRAFTS] = True
     record(action=Action.LOGIN, actor=user, obj=user, detail=_single_sign_on_detail(request, user))
 
 

@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("account/two-factor/set-up/", views.mfa_setup, name="mfa_setup"),
     path("account/two-factor/security-key/", views.security_key, name="security_key"),
+    path("account/session/", views.session_status, name="session_status"),
     path("account/you/", views.account, name="account"),
     path("account/access/request/", views.access_request_new, name="access_request_new"),
     path(

@@ -6,10 +6,11 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -46,6 +47,27 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     if request.session.get("macehub_mfa_at"):
         return HttpResponseRedirect(reverse("home"))
     return render(request, "accounts/mfa_setup.html")
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def session_status(request: HttpRequest) -> HttpResponse:
+    """For the timeout warning and autosave (scripts only): GET reports the seconds left and
+    does not count as activity; POST ("Stay signed in") is activity, so it renews the session.
+    Both give a fresh CSRF token (signing in again rotates it). 401 when signed out."""
+    from django.middleware.csrf import get_token
+
+    from .middleware import seconds_left, signed_out_response
+
+    if not request.user.is_authenticated:
+        return signed_out_response("signed_out")
+    left = seconds_left(request)
+    if left <= 0:
+        # Past the limit: the next other request signs the session out (keeping a posted form).
+        return signed_out_response("idle")
+    response = JsonResponse({"signed_in": True, "seconds_left": left, "csrf_token": get_token(request)})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET

@@ -93,4 +93,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A script (autosave) is told it was the token, not a refusal: it fetches a fresh one
+    (signing in again rotates it) and tries again."""
+    from macehub.accounts.middleware import wants_json
+
+    if wants_json(request):
+        return JsonResponse({"error": "csrf_failed", "signed_in": request.user.is_authenticated}, status=403)
     return render(request, "csrf_failure.html", status=403)

@@ -3,7 +3,7 @@
 from macehub.core.access import Role
 from macehub.core.testing import World
 
-from .outcomes import DENIED, HIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case, only, signed_in
+from .outcomes import DENIED, HIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case, everyone, only, signed_in
 
 ADMINS = ("borough_admin_a", "borough_admin_b", "system_admin")
 
@@ -55,6 +55,13 @@ CASES = {
         notes="Explains why an admin role needs a passkey; sends people who used one on to their home page.",
     ),
     "accounts:account": Case(lambda w: "/account/you/", signed_in(OK)),
+    "accounts:session_status": Case(
+        lambda w: "/account/session/",
+        everyone(OK, anonymous="401"),
+        post=True,
+        notes="The timeout warning's check: seconds left and a fresh CSRF token, no data. A script gets "
+        "401, never the sign-in page. Open before MFA so the set-up page warns too.",
+    ),
     "accounts:access_request_new": Case(lambda w: "/account/access/request/", signed_in(OK), post=True),
     "accounts:access_request_withdraw": Case(
         lambda w: f"/account/access/requests/{pending_request_for_a(w)}/withdraw/",

@@ -106,6 +106,10 @@ def record_context(
                 "conflict": (conflicts or {}).get(item.pk),
             }
         )
+    # "Record the meeting" item by item: each item links to the one before and after it.
+    for index, entry in enumerate(entries):
+        entry["previous"] = entries[index - 1]["item"] if index else None
+        entry["next"] = entries[index + 1]["item"] if index + 1 < len(entries) else None
     reviews = [
         {
             "action": action,

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandParser
 class Command(BaseCommand):
     help = (
         "Anonymise every stepped-down or closed register record that is past its retention period and "
-        "not on legal hold (MACEHUB_RETENTION_YEARS). --dry-run lists them without changing anything."
+        "not on legal hold (MACEHUB_RETENTION_YEARS), and delete forms kept after a sign-out once past "
+        "MACEHUB_KEPT_DRAFT_HOURS. --dry-run lists them without changing anything."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,3 +30,8 @@ class Command(BaseCommand):
             )
         verb = "would be anonymised" if dry_run else "anonymised"
         self.stdout.write(f"{len(due)} record(s) {verb}.")
+        if not dry_run:
+            # Forms kept after a sign-out (macehub/accounts/drafts.py) live 24 hours at most.
+            from macehub.accounts.drafts import delete_expired
+
+            self.stdout.write(f"{delete_expired()} expired kept form(s) deleted.")

@@ -4,7 +4,10 @@
 // Each form carries the version of what it edits. Saving sends that version; if someone else
 // saved in between, the server answers 409 with their version, which is shown beside ours so
 // that nobody loses text: keep mine, use theirs, or combine the two. If the session has ended
-// (the laptop slept), the text stays on the page and is saved once the person signs in again.
+// (the laptop slept), the text stays on the page and is saved once the person signs in again:
+// the server answers a script 401 when signed out and 403 {"error": "csrf_failed"} when the
+// token was rotated by signing in again; then a fresh token is fetched and the save retried,
+// with the version check still in force. Any other 403 or 404 is a real refusal.
 (function () {
   "use strict";
   var forms = document.querySelectorAll("form[data-autosave]");
@@ -15,6 +18,7 @@
   var RETRY = 20000;
   var offline = document.querySelector(".macehub-autosave__offline");
   var dirty = [];
+  var sessionUrl = "/account/session/";
 
   Array.prototype.forEach.call(document.querySelectorAll(".macehub-js-only"), function (el) {
     el.hidden = false;
@@ -185,6 +189,52 @@
     heading.focus();
   }
 
+  // The agenda beside "Record the meeting" shows which items have something recorded.
+  function agendaState(form) {
+    var tag = document.querySelector('[data-record-state="' + form.getAttribute("data-item") + '"]');
+    if (!tag) {
+      return;
+    }
+    var recorded = Array.prototype.some.call(form.querySelectorAll("textarea"), function (el) {
+      return el.value.trim() !== "";
+    });
+    tag.textContent = recorded ? "Recorded" : "Not recorded yet";
+    tag.className = "govuk-tag govuk-tag--" + (recorded ? "green" : "grey") + " macehub-record-agenda__state";
+  }
+
+  function refused(form) {
+    setStatus(
+      form,
+      "Not saved: this can no longer be changed here (the meeting may have been closed). Your text is still " +
+        "in the box: copy it before you leave the page."
+    );
+  }
+
+  function freshToken(form) {
+    var state = form._autosave;
+    if (state.tokenTries >= 2) {
+      refused(form);
+      return;
+    }
+    state.tokenTries += 1;
+    fetch(sessionUrl, { credentials: "same-origin", headers: { Accept: "application/json" }, cache: "no-store" })
+      .then(function (response) {
+        if (response.status === 401) {
+          signedOut(form);
+          return;
+        }
+        return response.json().then(function (data) {
+          Array.prototype.forEach.call(document.querySelectorAll('input[name="csrfmiddlewaretoken"]'), function (el) {
+            el.value = data.csrf_token;
+          });
+          schedule(form, 0);
+        });
+      })
+      .catch(function () {
+        retryLater(form);
+      });
+  }
+
   function save(form) {
     var state = form._autosave;
     clearTimeout(state.timer);
@@ -204,6 +254,22 @@
     })
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
+        if (response.status === 401) {
+          // Signed out (the idle limit): not a refusal. Saved once they sign in again.
+          signedOut(form);
+          return null;
+        }
+        if (response.status === 403 && type.indexOf("application/json") !== -1) {
+          return response.json().then(function (data) {
+            if (data && data.error === "csrf_failed") {
+              // Signing in again (in another tab) rotates the token: get the new one, try again.
+              freshToken(form);
+              return null;
+            }
+            refused(form);
+            return null;
+          });
+        }
         if (response.status === 403 || response.status === 404) {
           setStatus(
             form,
@@ -228,9 +294,11 @@
         if (!result) {
           return;
         }
+        state.tokenTries = 0;
         if (result.status === 200) {
           versionInput(form).value = result.data.version;
           markDirty(form, false);
+          agendaState(form);
           setStatus(form, "Saved at " + result.data.saved_at);
           hideOffline();
         } else if (result.status === 409) {
@@ -252,7 +320,7 @@
   }
 
   Array.prototype.forEach.call(forms, function (form) {
-    form._autosave = { timer: null, retry: null, inflight: false, again: false };
+    form._autosave = { timer: null, retry: null, inflight: false, again: false, tokenTries: 0 };
     form.addEventListener("input", function () {
       markDirty(form, true);
       setStatus(form, "Changes not saved yet…");
@@ -274,6 +342,13 @@
     if (document.visibilityState === "hidden") {
       dirty.slice().forEach(save);
     }
+  });
+  // Signed in again in another tab (timeout.js): save what was typed meanwhile, now.
+  window.addEventListener("macehub:session-active", function () {
+    dirty.slice().forEach(function (form) {
+      form._autosave.tokenTries = 0;
+      schedule(form, 0);
+    });
   });
   window.addEventListener("online", function () {
     dirty.slice().forEach(save);

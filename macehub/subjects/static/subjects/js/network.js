@@ -40,8 +40,13 @@
           "font-family": "arial, sans-serif",
           "font-size": 12,
           "text-wrap": "wrap",
+          "text-max-width": 110,
           "text-valign": "bottom",
           "text-margin-y": 4,
+          // A white backing keeps a node's label readable where an edge crosses it.
+          "text-background-color": "#ffffff",
+          "text-background-opacity": 0.9,
+          "text-background-padding": 2,
           "width": 26,
           "height": 26,
           "border-width": 2,
@@ -63,11 +68,20 @@
           "line-color": "#505a5f",
           "curve-style": "bezier",
           "label": "data(label)",
-          "font-size": 9,
-          "color": "#505a5f",
-          "text-rotation": "autorotate",
+          "font-size": 12,
+          "font-family": "arial, sans-serif",
+          "color": "#0b0c0c",
+          // Horizontal labels at the middle of the edge, on a bordered white tag: readable,
+          // and clear of the node labels, which sit under their nodes.
+          "text-rotation": "none",
           "text-background-color": "#ffffff",
-          "text-background-opacity": 1
+          "text-background-opacity": 1,
+          "text-background-padding": 3,
+          "text-border-width": 1,
+          "text-border-color": "#b1b4b6",
+          "text-border-opacity": 1,
+          "text-wrap": "wrap",
+          "text-max-width": 100
         }
       },
       { selector: "edge[confidence = 'possible']", style: { "line-style": "dashed" } }
@@ -76,7 +90,9 @@
       name: "concentric",
       concentric: function (node) { return 3 - node.data("step"); },
       levelWidth: function () { return 1; },
-      minNodeSpacing: 40,
+      // Room between rings for edge labels, and a margin so no label is cut off at the edge.
+      minNodeSpacing: 110,
+      padding: 60,
       animate: false
     }
   });

@@ -1,0 +1,113 @@
+"""The colour contrast axe-core cannot decide ("incomplete": text over a partly transparent
+layer, a pseudo-element or an overlapping sticky bar), decided independently: for every such
+place on every page type, the text colour is composited over the backgrounds of the element
+and its ancestors and the WCAG contrast ratio is computed here, not by axe. Each must reach
+4.5:1 (3:1 for large text), at desktop and phone widths. The places and ratios are written to
+test-results/contrast-by-hand.json and summarised in docs/accessibility.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+
+from macehub.core.testing import World
+
+from ..permission_matrix.probe import all_cases
+from .conftest import AXE, sign_in_through_pages
+from .test_reflow_every_page import persona_for
+
+CASES, MODULE_OF = all_cases()
+MODULES = sorted(set(MODULE_OF.values()))
+REPORT = Path(__file__).resolve().parents[2] / "test-results"
+
+MEASURE = """async () => {
+  const result = await axe.run(document, {runOnly: {type: 'rule', values: ['color-contrast']}});
+  const parse = (css) => {
+    const m = css.match(/rgba?\\(([^)]+)\\)/);
+    if (!m) return [0, 0, 0, 0];
+    const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+    return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
+  };
+  const over = (top, bottom) => {
+    const a = top[3];
+    return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+  };
+  const lum = (c) => {
+    const [r, g, b] = c.slice(0, 3).map(v => {
+      v = v / 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const out = [];
+  for (const item of result.incomplete) {
+    for (const node of item.nodes) {
+      const el = document.querySelector(node.target[0]);
+      if (!el) continue;
+      const layers = [];
+      let image = false;
+      for (let e = el; e; e = e.parentElement) {
+        const style = getComputedStyle(e);
+        if (style.backgroundImage !== 'none') image = true;
+        const bg = parse(style.backgroundColor);
+        if (bg[3] > 0) layers.push(bg);
+        if (bg[3] >= 1) break;
+      }
+      let bg = [255, 255, 255, 1];
+      for (let i = layers.length - 1; i >= 0; i--) bg = over(layers[i], bg);
+      const style = getComputedStyle(el);
+      const fg = over(parse(style.color), bg);
+      const [l1, l2] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+      const size = parseFloat(style.fontSize);
+      const bold = parseInt(style.fontWeight, 10) >= 700;
+      const large = size >= 24 || (bold && size >= 18.66);
+      out.push({
+        target: node.target.join(' '),
+        text: (el.textContent || '').trim().slice(0, 60),
+        why: (node.any[0] || {}).message || '',
+        colour: style.color, background: 'rgb(' + bg.slice(0, 3).map(Math.round).join(', ') + ')',
+        image, ratio: Math.round((l1 + 0.05) / (l2 + 0.05) * 100) / 100, needed: large ? 3 : 4.5,
+      });
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_contrast_axe_could_not_decide_is_checked_by_hand(
+    live_server: Any, live_world: World, browser: Browser, module: str
+) -> None:
+    base = live_server.url
+    by_persona: dict[str, list[tuple[str, str]]] = {}
+    for name, case in CASES.items():
+        if MODULE_OF[name] == module and (persona := persona_for(case.expect)):
+            by_persona.setdefault(persona, []).append((name, case.path(live_world)))
+    places = []
+    checked = 0
+    for (persona, pages), width in [(entry, w) for entry in by_persona.items() for w in (1200, 390)]:
+        context = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
+        try:
+            page = context.new_page()
+            if persona not in {"anonymous", "password_only"}:
+                sign_in_through_pages(page, base, live_world.user(persona).email)
+            for name, path in pages:
+                head = context.request.get(f"{base}{path}", max_redirects=0)
+                if head.status != 200 or "text/html" not in head.headers.get("content-type", ""):
+                    continue
+                page.goto(f"{base}{path}")
+                page.evaluate(AXE.read_text())
+                checked += 1
+                for place in page.evaluate(MEASURE):
+                    places.append({"page": name, "width": width, **place})
+        finally:
+            context.close()
+    REPORT.mkdir(exist_ok=True)
+    report = {"pages_checked": checked, "places": places}
+    (REPORT / f"contrast-by-hand-{module}.json").write_text(json.dumps(report, indent=1))
+    failing = [p for p in places if p["ratio"] < p["needed"] and not p["image"]]
+    assert not failing, json.dumps(failing, indent=1)
