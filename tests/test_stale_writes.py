@@ -36,7 +36,9 @@ def test_a_risk_assessment_from_a_stale_page_does_not_replace_a_colleagues_level
     seen = [
         f for f in forms_on(coordinator.get(path).content.decode(), f"http://testserver{path}")[0] if f.method == "post"
     ]
-    data = {k: v[-1] for k, v in seen[-1].fields.items() if v}
+    # The page's own form (every page also carries the idle warning's forms).
+    form = next(f for f in seen if "child_version" in f.fields)
+    data = {k: v[-1] for k, v in form.fields.items() if v}
     today = timezone.localdate()
     data.update(
         {
@@ -62,7 +64,8 @@ def test_a_risk_assessment_from_a_stale_page_does_not_replace_a_colleagues_level
     assert Subject.objects.get(pk=child.pk).risk_level == "High"
     assert not RiskAssessment.objects.filter(child=child, level="Low").exists()
     # Saving again, now knowing, is a deliberate choice.
-    again = {k: v[-1] for k, v in forms_on(page, f"http://testserver{path}")[0][-1].fields.items() if v}
+    again_form = next(f for f in forms_on(page, f"http://testserver{path}")[0] if "child_version" in f.fields)
+    again = {k: v[-1] for k, v in again_form.fields.items() if v}
     response = coordinator.post(path, {**data, "child_version": again["child_version"]})
     assert response.status_code == 302
     assert Subject.objects.get(pk=child.pk).risk_level == "Low"

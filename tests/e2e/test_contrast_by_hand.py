@@ -78,6 +78,9 @@ MEASURE = """async () => {
 }"""
 
 
+# Layout and colour come from the templates and styles, not the database: .ci/run checks them
+# on SQLite only.
+@pytest.mark.layout
 @pytest.mark.parametrize("module", MODULES)
 def test_contrast_axe_could_not_decide_is_checked_by_hand(
     live_server: Any, live_world: World, browser: Browser, module: str

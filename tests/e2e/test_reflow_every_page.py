@@ -41,6 +41,9 @@ def persona_for(expect: dict[str, str]) -> str | None:
     return allowed[0] if allowed else None
 
 
+# Layout and colour come from the templates and styles, not the database: .ci/run checks them
+# on SQLite only.
+@pytest.mark.layout
 @pytest.mark.parametrize("module", MODULES)
 def test_no_page_scrolls_sideways_at_320_pixels(
     live_server: Any, live_world: World, browser: Browser, module: str
