@@ -40,6 +40,22 @@ def _dates_look_alike(a: date, b: date) -> bool:
     return swapped or year_typo
 
 
+#: What scoring a would-be duplicate reads of each record on the register.
+_MATCHED_FIELDS = (
+    "id",
+    "panel",
+    "kind",
+    "number",
+    "given_names",
+    "family_name",
+    "name",
+    "aliases",
+    "agency_references",
+    "date_of_birth",
+    "status",
+)
+
+
 def possible_duplicates(
     user: Any,
     *,
@@ -75,19 +91,7 @@ def possible_duplicates(
         .filter(panel=panel, kind=kind)
         .exclude(status=Status.MERGED)
         .filter(narrow)
-        .only(
-            "id",
-            "panel",
-            "kind",
-            "number",
-            "given_names",
-            "family_name",
-            "name",
-            "aliases",
-            "agency_references",
-            "date_of_birth",
-            "status",
-        )
+        .only(*_MATCHED_FIELDS)
     )
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
@@ -147,20 +151,7 @@ def possible_duplicates_many(
         subjects_visible_to(user)
         .filter(panel=panel, kind=kind)
         .exclude(status=Status.MERGED)
-        .only(
-            "id",
-            "panel",
-            "kind",
-            "number",
-            "given_names",
-            "family_name",
-            "name",
-            "aliases",
-            "agency_references",
-            "date_of_birth",
-            "status",
-            "search_key",
-        )
+        .only(*_MATCHED_FIELDS, "search_key")
     )
     by_start: dict[str, set[int]] = {}
     by_dob: dict[date, set[int]] = {}
