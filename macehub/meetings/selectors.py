@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, access_for
@@ -153,6 +153,12 @@ def hidden_item_count(user: Any, meeting: Meeting, access: MeetingAccess) -> int
     if not access.manages or access.sees_persons:
         return 0
     return AgendaItem.objects.filter(meeting=meeting, subject__kind=Kind.PERSON).count()
+
+
+def planned_item_minutes(meeting: Meeting) -> int:
+    """Minutes planned for every item of the meeting, including items the asker cannot see:
+    those who run the meeting plan against the whole agenda. The figure names nobody."""
+    return AgendaItem.objects.filter(meeting=meeting).aggregate(total=Sum("minutes_allowed"))["total"] or 0
 
 
 # --- Building the agenda ---------------------------------------------------------------------------

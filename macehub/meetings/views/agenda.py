@@ -79,11 +79,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     total_minutes = sum(i.minutes_allowed for i in items) + actions_minutes
     # Those who run the meeting plan against every item's time, including items they are told
     # exist but cannot see (persons of concern); the figure names nobody.
-    planned = total_minutes
-    if access.manages:
-        planned = actions_minutes + sum(
-            AgendaItem.objects.filter(meeting=meeting).values_list("minutes_allowed", flat=True)
-        )
+    planned = actions_minutes + selectors.planned_item_minutes(meeting) if access.manages else total_minutes
     ordered = [item for group in groups for item in group.items]
     page = item_page(request, len(ordered))
     shown = {item.pk for item in (ordered[page.start : page.end] if page else ordered)}
