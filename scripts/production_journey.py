@@ -116,6 +116,19 @@ def check_cookies(page: Any) -> None:
     check(session["path"] == "/" and not session["domain"].startswith("."), "a __Host- cookie is for this host only")
 
 
+def keep_screenshot(page: Any, path: Path) -> None:
+    """A picture for the operator to look at; Chromium on a busy machine sometimes refuses a
+    full-page capture, and that must not fail the smoke."""
+    from playwright.sync_api import Error
+
+    for full_page in (True, False):
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+            return
+        except Error:
+            continue
+
+
 def journey(base: str, screenshots: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -143,7 +156,7 @@ def journey(base: str, screenshots: Path) -> None:
             amara.get_by_label("Reference (optional for some routes)").fill("SMOKE-1")
             amara.get_by_role("button", name="Send referral").click()
             expect(amara.get_by_text(re.compile(r"Referral R-\d+ sent to"))).to_be_visible()
-            amara.screenshot(path=str(screenshots / "1-referral-sent.png"), full_page=True)
+            keep_screenshot(amara, screenshots / "1-referral-sent.png")
 
             amara.goto(f"{base}/")
             amara.get_by_role("link", name=re.compile(r"^\d+ items? on the agenda$")).first.click()
@@ -152,14 +165,14 @@ def journey(base: str, screenshots: Path) -> None:
             amara.get_by_role("button", name="Add selected to the agenda").click()
             expect(amara.get_by_text(re.compile(r"\d+ items? added to the agenda"))).to_be_visible()
             expect(amara.get_by_role("link", name=re.compile(r"^Change\s+L-0001 "))).to_be_visible()
-            amara.screenshot(path=str(screenshots / "2-agenda.png"), full_page=True)
+            keep_screenshot(amara, screenshots / "2-agenda.png")
 
             # 2. Kwame previews the quarter's release to London.
             kwame = sign_in(browser, base, "kwame", seen)
             kwame.get_by_role("link", name="Oversight data").first.click()
             kwame.get_by_role("link", name="Prepare this quarter's release to London").click()
             expect(kwame.get_by_role("button", name="Prepare the release for sign-off")).to_be_visible()
-            kwame.screenshot(path=str(screenshots / "3-release-preview.png"), full_page=True)
+            keep_screenshot(kwame, screenshots / "3-release-preview.png")
             check_cookies(kwame)
         finally:
             browser.close()

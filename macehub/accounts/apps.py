@@ -15,6 +15,8 @@ class AccountsConfig(AppConfig):
         from .selectors import grants_for_user
 
         access.register_loader(grants_for_user)
+        # Who someone is and what they hold: a change empties the request's access answers.
+        access.watch_access("accounts.User", "accounts.Membership")
         navigation.register(navigation.NavItem("Home", "home", lambda u: True, order=0, section="/"))
         navigation.register(
             navigation.NavItem(

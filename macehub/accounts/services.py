@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from macehub.audit.models import Action
 from macehub.audit.services import record
-from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, forget_access
+from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES
 from macehub.core.email import send_later
 
 from .models import AccessRequest, Membership, SignInProvider, User
@@ -146,7 +146,6 @@ def access_request_approve(*, actor: User, request: AccessRequest, expected_vers
             to=[locked.user.email],
             context={"request": locked},
         )
-    forget_access(locked.user)
     return membership
 
 

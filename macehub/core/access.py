@@ -8,9 +8,11 @@ layer. The accounts app owns memberships and registers the loader that turns the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 
@@ -101,6 +103,53 @@ ANONYMOUS = AccessProfile(user_id=None)
 
 _loader: Callable[[Any], Iterable[Grant]] | None = None
 
+#: What has been worked out about people's access during this request (or inside an
+#: :func:`access_snapshot` block): nothing is kept on the user object, and nothing outlives
+#: the request. Any save or delete of a model that feeds access (memberships, panel settings,
+#: invitations — see :func:`watch_access`) empties it, so an answer can never go stale.
+_snapshot: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("macehub_access_snapshot", default=None)
+
+
+@contextmanager
+def access_snapshot() -> Iterator[None]:
+    """Remember access answers until the block ends (a request, a report, a test's sweep)."""
+    token = _snapshot.set({})
+    try:
+        yield
+    finally:
+        _snapshot.reset(token)
+
+
+def remembered[T](key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, kept for the rest of the snapshot (recomputed every time outside one)."""
+    cache = _snapshot.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cast(T, cache[key])
+
+
+def access_changed(**_: Any) -> None:
+    """Forget every access answer of this snapshot (a membership or panel setting changed)."""
+    cache = _snapshot.get()
+    if cache is not None:
+        cache.clear()
+
+
+def watch_access(*model_labels: str) -> None:
+    """Changes to these models ("accounts.Membership") change what people may see."""
+    from django.apps import apps
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for label in model_labels:
+        model = apps.get_model(label)
+        post_save.connect(access_changed, sender=model, dispatch_uid=f"access-save-{label}")
+        post_delete.connect(access_changed, sender=model, dispatch_uid=f"access-delete-{label}")
+        for many in model._meta.many_to_many:
+            through = many.remote_field.through
+            m2m_changed.connect(access_changed, sender=through, dispatch_uid=f"access-m2m-{label}-{many.name}")
+
 
 def register_loader(loader: Callable[[Any], Iterable[Grant]]) -> None:
     """Called once by the accounts app: how to read a user's active memberships."""
@@ -109,20 +158,10 @@ def register_loader(loader: Callable[[Any], Iterable[Grant]]) -> None:
 
 
 def access_for(user: Any) -> AccessProfile:
-    """The user's roles, read once per request and cached on the user object."""
+    """The user's roles, read once per request (or snapshot)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return ANONYMOUS
-    cached = getattr(user, "_macehub_access", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
     if _loader is None:
         raise RuntimeError("No access loader registered; is macehub.accounts installed?")
-    profile = AccessProfile(user_id=user.pk, grants=tuple(_loader(user)))
-    user._macehub_access = profile
-    return profile
-
-
-def forget_access(user: Any) -> None:
-    """Drop the cached profile after memberships change within a request."""
-    if hasattr(user, "_macehub_access"):
-        del user._macehub_access
+    loader = _loader
+    return remembered(("access", user.pk), lambda: AccessProfile(user_id=user.pk, grants=tuple(loader(user))))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from . import context
+from .access import access_snapshot
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 request_log = logging.getLogger("macehub.request")
@@ -70,3 +71,15 @@ class NoStoreMiddleware:
             response["Cache-Control"] = "no-store, max-age=0"
             response["Pragma"] = "no-cache"
         return response
+
+
+class AccessSnapshotMiddleware:
+    """What people may see is worked out at most once per request and forgotten after it
+    (``core.access.remembered``), so an answer never outlives the request that made it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with access_snapshot():
+            return self.get_response(request)

@@ -7,7 +7,10 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
-        from macehub.core import reference
+        from macehub.core import access, reference
+
+        # Panel settings (who may see persons of concern) and agency types decide access.
+        access.watch_access("organisations.Panel", "organisations.Agency")
 
         from .reference import load_london_authorities
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
+from django.db.models import Q
 
-from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
-from macehub.core.policies import Policy, predicate
+from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for, remembered
+from macehub.core.policies import Policy, RecordPolicy, predicate
 
-from .models import Kind, RegisterImport, Subject
+from .models import Kind, Link, RegisterImport, Status, Subject
 
 DECIDING_ROLES = (Role.COORDINATOR, Role.PANEL_CHAIR)
 
@@ -35,9 +36,12 @@ def register_panel_ids(user: Any) -> frozenset[int]:
 
 def poc_panel_ids(user: Any) -> frozenset[int]:
     """Panels whose persons of concern the person may see (one query, kept for the request)."""
-    cached = getattr(user, "_macehub_poc_panels", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return remembered(("poc_panels", user.pk), lambda: _poc_panel_ids(user))
+
+
+def _poc_panel_ids(user: Any) -> frozenset[int]:
     profile = access_for(user)
     panel_ids = register_panel_ids(user)
     allowed: set[int] = set()
@@ -50,15 +54,7 @@ def poc_panel_ids(user: Any) -> frozenset[int]:
             for grant in profile.grants_for_panel(pk):
                 if grant.role in PANEL_ROLES and (grant.role in roles or grant.agency_type in agency_types):
                     allowed.add(pk)
-    result = frozenset(allowed)
-    if getattr(user, "is_authenticated", False):
-        user._macehub_poc_panels = result
-    return result
-
-
-def forget_poc_access(user: Any) -> None:
-    if hasattr(user, "_macehub_poc_panels"):
-        del user._macehub_poc_panels
+    return frozenset(allowed)
 
 
 def deciding_panel_ids(user: Any) -> frozenset[int]:
@@ -91,9 +87,7 @@ def may_see_persons(user: Any, obj: Any) -> bool:
 
 @predicate
 def may_see_record(user: Any, subject: Any) -> bool:
-    if not isinstance(subject, Subject) or subject.panel_id not in register_panel_ids(user):
-        return False
-    return subject.kind != Kind.PERSON or subject.panel_id in poc_panel_ids(user)
+    return isinstance(subject, Subject) and records.can(user, "view", subject)
 
 
 @predicate
@@ -120,6 +114,42 @@ def not_merged(user: Any, subject: Any) -> bool:
     return isinstance(subject, Subject) and subject.status != "merged"
 
 
+# --- Register records and links: each rule declared once, as a filter -----------------------
+
+
+def seen_records(user: Any) -> Q:
+    """Records on the registers of the person's panels; persons of concern only where allowed."""
+    return Q(panel_id__in=register_panel_ids(user)) & (~Q(kind=Kind.PERSON) | Q(panel_id__in=poc_panel_ids(user)))
+
+
+def _live(user: Any) -> Q:
+    return seen_records(user) & ~Q(status=Status.MERGED)
+
+
+records = RecordPolicy(Subject, name="subjects.record")
+records.scope("view", seen_records)
+records.scope("edit", _live)
+records.scope("link", _live)
+records.scope("decide", lambda user: _live(user) & Q(panel_id__in=deciding_panel_ids(user)))
+records.scope("merge", lambda user: _live(user) & Q(panel_id__in=access_for(user).panel_ids(Role.COORDINATOR)))
+# Legal holds and subject access exports: the chair and coordinators, who answer for the record.
+records.scope("manage_retention", lambda user: _live(user) & Q(panel_id__in=deciding_panel_ids(user)))
+
+
+def seen_links(user: Any) -> Q:
+    """Links both of whose ends the person may see."""
+    poc = poc_panel_ids(user)
+    return (
+        Q(panel_id__in=register_panel_ids(user))
+        & (~Q(source__kind=Kind.PERSON) | Q(panel_id__in=poc))
+        & (~Q(target__kind=Kind.PERSON) | Q(panel_id__in=poc))
+    )
+
+
+links = RecordPolicy(Link, name="subjects.link")
+links.scope("view", seen_links)
+
+
 class SubjectsPolicy(Policy):
     def __init__(self) -> None:
         super().__init__()
@@ -128,13 +158,13 @@ class SubjectsPolicy(Policy):
         self.rule("view_persons", on_the_panel & may_see_persons)
         self.rule("add_record", on_the_panel)
         self.rule("add_person", on_the_panel & may_see_persons)
-        self.rule("view_record", may_see_record)
-        self.rule("edit_record", may_see_record & not_merged)
-        self.rule("link_record", may_see_record & not_merged)
-        self.rule("decide_record", may_see_record & not_merged & decides_for_panel)
-        self.rule("merge_record", may_see_record & not_merged & coordinates_panel)
-        # Legal holds and subject access exports: the chair and coordinators, who answer for the record.
-        self.rule("manage_retention", may_see_record & not_merged & decides_for_panel)
+        # Object rules of one record: the record policy's (declared once, above).
+        self.rule("view_record", records.rule_for("view"))
+        self.rule("edit_record", records.rule_for("edit"))
+        self.rule("link_record", records.rule_for("link"))
+        self.rule("decide_record", records.rule_for("decide"))
+        self.rule("merge_record", records.rule_for("merge"))
+        self.rule("manage_retention", records.rule_for("manage_retention"))
         self.rule("review_alerts", on_the_panel & decides_for_panel)
         self.rule("export_register", on_the_panel & decides_for_panel)
         self.rule("view_summary", sees_panel_aggregates)

@@ -28,13 +28,13 @@ from .models import (
     Subject,
     normalise,
 )
-from .policies import poc_panel_ids, register_panel_ids
+from .policies import links as link_policy
+from .policies import poc_panel_ids
+from .policies import records as record_policy
 
 
 def _scope(qs: QuerySet[Subject], user: Any) -> QuerySet[Subject]:
-    return qs.filter(panel_id__in=register_panel_ids(user)).filter(
-        ~Q(kind=Kind.PERSON) | Q(panel_id__in=poc_panel_ids(user))
-    )
+    return record_policy.visible(user, "view", qs)
 
 
 def subjects_visible_to(user: Any) -> QuerySet[Subject]:
@@ -56,12 +56,7 @@ def get_any_subject_for(user: Any, pk: Any) -> Subject:
 
 def links_visible_to(user: Any) -> QuerySet[Link]:
     """Links both of whose ends the person may see."""
-    poc = poc_panel_ids(user)
-    return (
-        Link.objects.filter(panel_id__in=register_panel_ids(user))
-        .filter(~Q(source__kind=Kind.PERSON) | Q(panel_id__in=poc))
-        .filter(~Q(target__kind=Kind.PERSON) | Q(panel_id__in=poc))
-    )
+    return link_policy.visible(user)
 
 
 def get_link_for(user: Any, pk: Any) -> Link:

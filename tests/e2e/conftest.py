@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from macehub.core.testing import PASSWORD, World, build_world, totp_code, totp_secret_for
 
@@ -85,12 +86,27 @@ def sign_in_through_pages(page: Page, base_url: str, email: str, password: str =
                 break
 
 
+def keep_screenshot(page: Page, path: Path) -> None:
+    """Keep a picture of the page for people to look at; never fail a test over it.
+
+    Chromium sometimes refuses a full-page capture on a busy machine ("Unable to capture
+    screenshot"); the picture is a keepsake, not the thing under test, so fall back to the
+    visible part and then to nothing.
+    """
+    for full_page in (True, False):
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+            return
+        except PlaywrightError:
+            continue
+
+
 def assert_accessible(page: Page, name: str) -> None:
     """axe-core finds no WCAG 2.2 A/AA violations on the page (and a screenshot is kept)."""
     # A click that submits a form returns once the next page starts loading; check the whole page.
     page.wait_for_load_state("load")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    keep_screenshot(page, SCREENSHOTS / f"{name}.png")
     page.evaluate(AXE.read_text())
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag', values:

@@ -19,7 +19,7 @@ from macehub.oversight import services
 from macehub.oversight.models import Release, ReleaseStatus
 
 from ..oversight.factories import QUARTER, records_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, keep_screenshot, sign_in_through_pages
 
 #: Where a developer keeps screenshots to look at (SHOTS_DIR=/tmp/shots-…); none by default.
 SHOTS = os.environ.get("SHOTS_DIR", "")
@@ -28,7 +28,7 @@ SHOTS = os.environ.get("SHOTS_DIR", "")
 def _shot(page: Any, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
+        keep_screenshot(page, Path(SHOTS) / f"{name}.png")
 
 
 def test_a_release_that_discloses_is_refused_and_the_fixed_one_is_signed_off_by_a_second_person(

@@ -14,14 +14,14 @@ from macehub.core.access import Role
 from macehub.core.testing import World, make_user
 
 from ..subjects.factories import register_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, keep_screenshot, sign_in_through_pages
 
 SHOTS = Path(os.environ.get("MACEHUB_SHOTS", "test-results/screenshots"))
 
 
 def _shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    keep_screenshot(page, SHOTS / f"{name}.png")
 
 
 def test_refusals_and_limits_are_said_plainly(live_server: Any, live_world: World, new_page: Any) -> None:

@@ -13,7 +13,7 @@ from macehub.core.testing import World
 
 from ..permission_matrix.outcomes import OK
 from ..permission_matrix.probe import all_cases
-from .conftest import SCREENSHOTS, sign_in_through_pages
+from .conftest import SCREENSHOTS, keep_screenshot, sign_in_through_pages
 
 WIDTH = 320
 CASES, MODULE_OF = all_cases()
@@ -74,7 +74,7 @@ def test_no_page_scrolls_sideways_at_320_pixels(
                 result = page.evaluate(OVERFLOW)
                 if result:
                     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                    page.screenshot(path=str(SCREENSHOTS / f"reflow-{name.replace(':', '-')}.png"), full_page=True)
+                    keep_screenshot(page, SCREENSHOTS / f"reflow-{name.replace(':', '-')}.png")
                     wide.append(f"{path} ({name}, as {persona}): {result['width']} px wide; {result['wide']}")
         finally:
             context.close()
