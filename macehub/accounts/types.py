@@ -18,4 +18,4 @@ __all__ = ["AuthenticatedHttpRequest", "User"]
 
 
 class AuthenticatedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
