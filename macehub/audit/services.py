@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from macehub.core import context
+from macehub.core.services import field_changes, snapshot, update_versioned
 
 from . import chain
 from .models import Action, AuditEvent, ChainHead
@@ -126,3 +127,29 @@ def record_many(events: list[dict[str, Any]], *, actor: Any = None) -> int:
         AuditEvent.objects.bulk_create(rows, batch_size=500)
         ChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev)
     return len(rows)
+
+
+def save_with_audit(
+    instance: models.Model,
+    *,
+    actor: Any,
+    expected_version: int,
+    fields: list[str],
+    before: dict[str, Any],
+    redact: frozenset[str] = frozenset(),
+    action: Action | str = Action.UPDATE,
+    detail: dict[str, Any] | None = None,
+) -> dict[str, list[Any]]:
+    """Save an edit and its audit event together: the shared shape of every "change" service.
+
+    ``before`` is ``snapshot(instance, fields)`` taken before the form's values were applied.
+    The save is the optimistic-locked ``update_versioned`` (someone else's save in between
+    raises ``ConcurrentEditError``); the event names only the fields whose values changed (with
+    ``redact``'s values left out) and is not written when nothing changed. Returns the changes.
+    """
+    with transaction.atomic():
+        update_versioned(instance, expected_version=expected_version, actor=actor, fields=fields)
+        changes = field_changes(before, snapshot(instance, fields), redact=redact)
+        if changes or detail:
+            record(action=action, actor=actor, obj=instance, changes=changes, detail=detail)
+    return changes

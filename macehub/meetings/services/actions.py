@@ -13,9 +13,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from macehub.audit.models import Action as AuditAction
-from macehub.audit.services import record
+from macehub.audit.services import record, save_with_audit
 from macehub.core.email import send_later
-from macehub.core.services import field_changes, snapshot, update_versioned
+from macehub.core.services import snapshot, update_versioned
 from macehub.organisations.models import Agency
 from macehub.subjects.models import Kind
 from macehub.subjects.policies import poc_panel_ids
@@ -138,11 +138,7 @@ def action_update(*, actor: Any, action: Action, expected_version: int, values: 
     if action.meeting is not None:
         refuse_children_names(action.meeting, "description", action.description)
     _check_owner(action)
-    with transaction.atomic():
-        update_versioned(action, expected_version=expected_version, actor=actor, fields=fields)
-        changes = field_changes(before, snapshot(action, fields))
-        if changes:
-            record(action=AuditAction.UPDATE, actor=actor, obj=action, changes=changes)
+    save_with_audit(action, actor=actor, expected_version=expected_version, fields=fields, before=before)
     return action
 
 
