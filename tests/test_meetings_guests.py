@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 
 from macehub.core.testing import World
 from macehub.meetings.models import Contribution, InvitationScope
-from macehub.meetings.policies import meeting_access
+from macehub.meetings.policies import meeting_records
+from macehub.meetings.selectors import items_visible_to
 from macehub.meetings.services import scheduling
 from macehub.meetings.testing import meetings_for
 
@@ -46,8 +47,10 @@ def test_the_guest_sees_their_item_and_no_other(world: World, client_as: Any, in
     assert "C-0001" not in agenda and "P-0001" not in agenda
     assert "Actions from earlier meetings" not in agenda
     assert client.get(f"/meetings/items/{other.pk}/contribution/").status_code == 404
-    access = meeting_access(world.user("guest_a"), planned)
-    assert access.level == "items" and access.item_ids == {mine.pk} and not access.sees_persons
+    guest = world.user("guest_a")
+    assert not meeting_records.can(guest, "see_all_items", planned)
+    assert not meeting_records.can(guest, "see_persons", planned)
+    assert set(items_visible_to(guest, planned).values_list("pk", flat=True)) == {mine.pk}
 
 
 def test_the_guest_contributes_on_their_item_for_their_agency(

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from macehub.core.testing import World
 from macehub.meetings.models import Acknowledgement, Contribution, ContributionStatus, Meeting
-from macehub.meetings.policies import meeting_access
 from macehub.meetings.testing import add_item, make_meeting
 from macehub.meetings.views.meetings import _pack_context
 from macehub.subjects.models import Kind
@@ -114,7 +113,7 @@ def test_the_pack_pages_on_screen_and_the_pdf_has_every_item(world: World, clien
     assert set(_item_ids(first)).isdisjoint(_item_ids(second))
     request = RequestFactory().get(f"/meetings/{meeting.pk}/pack.pdf")
     request.user = world.user("chair_a")
-    whole = _pack_context(request, meeting, meeting_access(request.user, meeting))
+    whole = _pack_context(request, meeting)
     assert len(whole["items"]) == ITEMS and whole["page"] is None
 
 

@@ -8,6 +8,10 @@ class MeetingsConfig(AppConfig):
 
     def ready(self) -> None:
         from macehub.core import panel_links
+        from macehub.core.access import watch_access
+
+        # Who is invited to what (and whose agency attended) decides what they see of a meeting.
+        watch_access("meetings.Invitation", "meetings.Attendance")
 
         from .policies import policy as meetings_policy
 

@@ -13,12 +13,12 @@ from macehub.core.acting import acting_context
 
 from . import selectors
 from .models import ActionStatus, Contribution
-from .policies import chairing_panel_ids, meeting_access, panel_role_ids
+from .policies import invitation_for, meeting_records, policy
 
 
 def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
     user = request.user
-    if not panel_role_ids(user):
+    if not policy.can(user, "use_meetings"):
         return None
     acting = acting_context(request)
     upcoming = selectors.upcoming_for(user, limit=6)
@@ -26,25 +26,26 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
         upcoming = [m for m in upcoming if m.panel.partnership_id == acting.partnership_id]
     rows = []
     for index, meeting in enumerate(upcoming[:3]):
-        row: dict[str, Any] = {"meeting": meeting, "manages": False, "to_send": 0, "asked": 0}
+        row: dict[str, Any] = {"meeting": meeting, "may_run": False, "to_send": 0, "asked": 0}
         if index:
             # What is missing is worked out for the next meeting only: the home page stays quick
             # (and the later meetings' access is not looked up, as nothing here uses it).
             rows.append(row)
             continue
-        access = meeting_access(user, meeting)
-        row["manages"] = access.manages
-        if access.manages:
+        may_run = meeting_records.can(user, "run", meeting)
+        invited = invitation_for(user, meeting)
+        row["may_run"] = may_run
+        if may_run:
             # "Always knows what is missing before the meeting": asked minus received.
-            item_ids = list(selectors.items_visible_to(user, meeting, access).values_list("pk", flat=True))
+            item_ids = list(selectors.items_visible_to(user, meeting).values_list("pk", flat=True))
             asked = selectors.asked_agencies(meeting)
             total = sum(1 for pk in item_ids for a in asked.agencies if asked.asked(pk, a.pk))
             received = Contribution.objects.filter(item__in=item_ids).count()
             row.update({"asked": total, "missing": max(total - received, 0), "items": len(item_ids)})
-        elif access.invitation is not None:
-            item_ids = list(selectors.items_visible_to(user, meeting, access).values_list("pk", flat=True))
+        elif invited is not None:
+            item_ids = list(selectors.items_visible_to(user, meeting).values_list("pk", flat=True))
             asked = selectors.asked_agencies(meeting)
-            agency_id = access.invitation.agency_id
+            agency_id = invited.agency_id
             mine = [pk for pk in item_ids if asked.asked(pk, agency_id)]
             sent = Contribution.objects.filter(item__in=mine, agency_id=agency_id).count()
             row.update({"asked": len(mine), "to_send": len(mine) - sent})
@@ -59,13 +60,13 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
     completed actions); the agency's share is a condition on the same rows, not a second
     pass over the log (``IN (subquery)``). See docs/performance.md."""
     user = request.user
-    if not panel_role_ids(user):
+    if not policy.can(user, "use_actions"):
         return None
     today = timezone.localdate()
     profile_agencies = selectors.agency_scope(user)
     overdue_q = Q(due_date__lt=today)
     mine = Q(owner_id=user.pk)
-    chairs = chairing_panel_ids(user)
+    escalated = selectors.escalated_scope(user)
     counts = (
         selectors.actions_visible_to(user)
         .filter(status=ActionStatus.OPEN)
@@ -74,7 +75,7 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
             mine_overdue=Count("pk", filter=mine & overdue_q),
             agency_open=Count("pk", filter=profile_agencies),
             agency_overdue=Count("pk", filter=profile_agencies & overdue_q),
-            escalated=Count("pk", filter=Q(panel_id__in=chairs, escalated_at__isnull=False)),
+            escalated=Count("pk", filter=escalated),
         )
     )
     overdue = (
@@ -87,6 +88,6 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
         "agency": {"open": counts["agency_open"], "overdue": counts["agency_overdue"]},
         "overdue": overdue,
         "escalated": counts["escalated"],
-        "escalated_panel": min(chairs) if chairs else None,
+        "escalated_panel": selectors.first_chaired_panel_id(user),
         "nothing": not (counts["mine_open"] or counts["agency_open"] or counts["escalated"]),
     }

@@ -9,16 +9,14 @@ from typing import Any
 from django.urls import reverse
 
 from macehub.core.timeline import TimelineEvent
-from macehub.subjects.models import Kind
-from macehub.subjects.policies import poc_panel_ids, register_panel_ids
+from macehub.subjects.policies import records
 
 from .models import Action, AgendaItem, MeetingStatus
 
 
 def _may_see(user: Any, subject: Any) -> bool:
-    if subject.panel_id not in register_panel_ids(user):
-        return False
-    return subject.kind != Kind.PERSON or subject.panel_id in poc_panel_ids(user)
+    """The journey shows what the register record's own policy lets the person see."""
+    return records.can(user, "view", subject)
 
 
 def meeting_events(user: Any, subject: Any) -> Iterable[TimelineEvent]:

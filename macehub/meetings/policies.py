@@ -27,12 +27,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role, access_for
-from macehub.core.policies import Policy, predicate, someone_else
+from django.db.models import Q
+
+from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role, access_for, remembered
+from macehub.core.policies import NOTHING, Policy, RecordPolicy, predicate
 from macehub.subjects.models import Kind
 from macehub.subjects.policies import poc_panel_ids
 
-from .models import Action, AgendaItem, Invitation, InvitationScope, Meeting, MeetingStatus
+from .models import (
+    PRESENT,
+    Action,
+    ActionStatus,
+    AgendaItem,
+    Attendance,
+    Invitation,
+    InvitationScope,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesStatus,
+)
 
 MANAGING_ROLES = (Role.COORDINATOR, Role.PANEL_CHAIR)
 
@@ -66,70 +80,189 @@ def agency_ids_on_panel(user: Any, panel_id: int) -> frozenset[int]:
     )
 
 
+# --- What the person is invited to (worked out once per request) --------------------------------
+
+
 @dataclass(frozen=True)
-class MeetingAccess:
-    """How much of one meeting a person may see."""
+class Invited:
+    """One invitation that still counts: the person holds a role on the meeting's panel and
+    still represents the invitation's agency there."""
 
-    #: "manage" (coordinator or chair), "whole" (core member), "items" (invited for some items) or "".
-    level: str
+    invitation_id: int
+    meeting_id: int
+    panel_id: int
+    agency_id: int
+    scope: str
+
+
+@dataclass(frozen=True)
+class Invitations:
+    by_meeting: dict[int, Invited]
+    #: meetings whose every item they see (core members invited to the whole meeting)
+    whole_meeting_ids: frozenset[int]
+    #: items they are invited for (professionals invited item by item)
+    item_ids: frozenset[int]
+
+    @property
+    def meeting_ids(self) -> frozenset[int]:
+        return frozenset(self.by_meeting)
+
+
+def invitations(user: Any) -> Invitations:
+    """The person's invitations that still count (at most two queries, kept for the request;
+    any change to an invitation or a membership forgets them)."""
+    pk = getattr(user, "pk", None)
+    if pk is None or not getattr(user, "is_authenticated", False):
+        return Invitations({}, frozenset(), frozenset())
+    return remembered(("meetings.invitations", pk), lambda: _invitations(user))
+
+
+def _invitations(user: Any) -> Invitations:
+    roles = panel_role_ids(user)
+    if not roles:
+        return Invitations({}, frozenset(), frozenset())
+    rows = Invitation.objects.filter(user_id=user.pk, meeting__panel_id__in=roles).values_list(
+        "pk", "meeting_id", "meeting__panel_id", "agency_id", "scope"
+    )
+    members = member_panel_ids(user)
+    by_meeting: dict[int, Invited] = {}
+    for pk, meeting_id, panel_id, agency_id, scope in rows:
+        if agency_id in agency_ids_on_panel(user, panel_id):  # they still represent that agency
+            by_meeting[meeting_id] = Invited(pk, meeting_id, panel_id, agency_id, scope)
+    whole = frozenset(
+        i.meeting_id for i in by_meeting.values() if i.scope == InvitationScope.WHOLE and i.panel_id in members
+    )
+    by_items = [i.invitation_id for i in by_meeting.values() if i.meeting_id not in whole]
     item_ids: frozenset[int] = frozenset()
-    sees_persons: bool = False
-    invitation: Invitation | None = None
-
-    @property
-    def allowed(self) -> bool:
-        return bool(self.level)
-
-    @property
-    def manages(self) -> bool:
-        return self.level == "manage"
-
-    @property
-    def sees_all_items(self) -> bool:
-        return self.level in ("manage", "whole")
-
-    def sees_item(self, item: AgendaItem) -> bool:
-        if not self.allowed:
-            return False
-        subject = item.subject if item.subject_id is not None else None
-        if subject is not None and subject.kind == Kind.PERSON and not self.sees_persons:
-            return False
-        return self.sees_all_items or item.pk in self.item_ids
+    if by_items:
+        through = Invitation.items.through
+        item_ids = frozenset(through.objects.filter(invitation_id__in=by_items).values_list("agendaitem_id", flat=True))
+    return Invitations(by_meeting, whole, item_ids)
 
 
-NO_ACCESS = MeetingAccess(level="")
+def invitation_for(user: Any, meeting: Meeting) -> Invited | None:
+    """The person's invitation to this meeting, if it still counts."""
+    return invitations(user).by_meeting.get(meeting.pk)
 
 
-def meeting_access(user: Any, meeting: Meeting) -> MeetingAccess:
-    """Worked out once per request and meeting (at most two queries)."""
-    if not getattr(user, "is_authenticated", False):
-        return NO_ACCESS
-    cache: dict[int, MeetingAccess] = getattr(user, "_macehub_meeting_access", None) or {}
-    if meeting.pk in cache:
-        return cache[meeting.pk]
-    result = NO_ACCESS
-    if meeting.panel_id in panel_role_ids(user):
-        sees_persons = meeting.panel_id in poc_panel_ids(user)
-        invitation = Invitation.objects.filter(meeting_id=meeting.pk, user_id=user.pk).first()
-        agencies = agency_ids_on_panel(user, meeting.panel_id)
-        if invitation is not None and invitation.agency_id not in agencies:
-            invitation = None  # they no longer represent that agency on the panel
-        member = meeting.panel_id in member_panel_ids(user)
-        if meeting.panel_id in managing_panel_ids(user):
-            result = MeetingAccess("manage", sees_persons=sees_persons, invitation=invitation)
-        elif member and invitation is not None and invitation.scope == InvitationScope.WHOLE:
-            result = MeetingAccess("whole", sees_persons=sees_persons, invitation=invitation)
-        elif invitation is not None:
-            ids = frozenset(invitation.items.values_list("pk", flat=True))
-            result = MeetingAccess("items", item_ids=ids, sees_persons=sees_persons, invitation=invitation)
-    cache[meeting.pk] = result
-    user._macehub_meeting_access = cache
-    return result
+def attended_meeting_ids(user: Any) -> frozenset[int]:
+    """Meetings the person was invited to whose agency attended or sent a deputy (one query,
+    kept for the request): the people distributed minutes are for."""
+    pk = getattr(user, "pk", None)
+    if pk is None:
+        return frozenset()
+
+    def compute() -> frozenset[int]:
+        invited = invitations(user).by_meeting.values()
+        if not invited:
+            return frozenset()
+        pairs = NOTHING
+        for i in invited:
+            pairs |= Q(meeting_id=i.meeting_id, agency_id=i.agency_id)
+        rows = Attendance.objects.filter(pairs, status__in=sorted(PRESENT)).values_list("meeting_id", flat=True)
+        return frozenset(rows)
+
+    return remembered(("meetings.attended", pk), compute)
 
 
-def forget_meeting_access(user: Any) -> None:
-    if hasattr(user, "_macehub_meeting_access"):
-        del user._macehub_meeting_access
+# --- Meetings, items, actions and minutes: each rule declared once, as a filter ------------------
+
+
+def _runs(user: Any) -> Q:
+    return Q(panel_id__in=managing_panel_ids(user))
+
+
+def seen_meetings(user: Any) -> Q:
+    """Every meeting of the panels they run; elsewhere, meetings they are invited to."""
+    return _runs(user) | Q(pk__in=invitations(user).meeting_ids)
+
+
+def _whole_meetings(user: Any) -> Q:
+    return _runs(user) | Q(pk__in=invitations(user).whole_meeting_ids)
+
+
+def _not_proposer_of_correction(user: Any) -> Q:
+    """The chair who proposed a correction of approved minutes does not approve it (C32)."""
+    proposed = Minutes.objects.filter(status=MinutesStatus.DRAFT, number__gt=1, created_by_id=user.pk)
+    return ~Q(pk__in=proposed.values("meeting_id"))
+
+
+meeting_records = RecordPolicy(Meeting, name="meetings.meeting")
+meeting_records.scope("view", seen_meetings)
+#: Coordinators and chairs: everything about the meeting, whatever its state.
+meeting_records.scope("run", _runs)
+meeting_records.scope("manage", lambda user: _runs(user) & ~Q(status=MeetingStatus.CANCELLED))
+meeting_records.scope("plan", lambda user: _runs(user) & Q(status=MeetingStatus.PLANNED))
+#: Every item (persons of concern aside), not only those they are invited for.
+meeting_records.scope("see_all_items", _whole_meetings)
+#: Persons of concern on its agenda, actions and minutes: where the panel allows the person.
+meeting_records.scope("see_persons", lambda user: seen_meetings(user) & Q(panel_id__in=poc_panel_ids(user)))
+meeting_records.scope("view_pack", lambda user: seen_meetings(user) & ~Q(status=MeetingStatus.CANCELLED))
+meeting_records.scope("contribute", lambda user: seen_meetings(user) & Q(status=MeetingStatus.PLANNED))
+meeting_records.scope(
+    "give_feedback", lambda user: Q(pk__in=invitations(user).meeting_ids) & Q(status=MeetingStatus.HELD)
+)
+meeting_records.scope(
+    "approve_minutes",
+    lambda user: (
+        Q(panel_id__in=chairing_panel_ids(user), status=MeetingStatus.HELD) & _not_proposer_of_correction(user)
+    ),
+)
+
+
+def _persons_where_allowed(user: Any, panel: str) -> Q:
+    """Nothing about a person of concern unless the panel allows the person to see them."""
+    return Q(subject__isnull=True) | ~Q(subject__kind=Kind.PERSON) | Q(**{f"{panel}__in": poc_panel_ids(user)})
+
+
+def seen_items(user: Any) -> Q:
+    """Coordinators, chairs and core members see every item; a professional invited for some
+    items only those; persons of concern only where the panel allows."""
+    invited = invitations(user)
+    scope = (
+        Q(meeting__panel_id__in=managing_panel_ids(user))
+        | Q(meeting_id__in=invited.whole_meeting_ids)
+        | Q(pk__in=invited.item_ids)
+    )
+    return scope & _persons_where_allowed(user, "meeting__panel_id")
+
+
+item_records = RecordPolicy(AgendaItem, name="meetings.item")
+item_records.scope("view", seen_items)
+
+
+def seen_actions(user: Any) -> Q:
+    """The panel's whole log for its coordinators and chairs; otherwise their own actions and
+    (as a full member, not an invited professional) their agency's on that panel."""
+    scope = _runs(user) | Q(owner_id=user.pk, panel_id__in=panel_role_ids(user))
+    for grant in access_for(user).grants:
+        if grant.role in PANEL_ROLES and grant.agency_id is not None:
+            scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
+    return scope & _persons_where_allowed(user, "panel_id")
+
+
+def _runs_log(user: Any) -> Q:
+    return _runs(user) & _persons_where_allowed(user, "panel_id") & Q(status=ActionStatus.OPEN)
+
+
+action_records = RecordPolicy(Action, name="meetings.action")
+action_records.scope("view", seen_actions)
+action_records.scope("complete", lambda user: seen_actions(user) & Q(status=ActionStatus.OPEN))
+action_records.scope("edit", _runs_log)
+# The meeting's decision about an action is not recorded by its owner (C32).
+action_records.scope("decide", lambda user: _runs_log(user) & ~Q(owner_id=user.pk))
+
+
+def seen_minutes(user: Any) -> Q:
+    """Coordinators and chairs: every version. Invited attendees: the approved version once
+    distributed, if their agency was there."""
+    return Q(meeting__panel_id__in=managing_panel_ids(user)) | Q(
+        status=MinutesStatus.APPROVED, distributed_at__isnull=False, meeting_id__in=attended_meeting_ids(user)
+    )
+
+
+minutes_records = RecordPolicy(Minutes, name="meetings.minutes")
+minutes_records.scope("view", seen_minutes)
 
 
 def _panel_id(obj: Any) -> int | None:
@@ -158,76 +291,9 @@ def runs_panel(user: Any, obj: Any) -> bool:
 
 
 @predicate
-def chairs_panel(user: Any, obj: Any) -> bool:
-    return _panel_id(obj) in chairing_panel_ids(user)
-
-
-@predicate
 def oversees_partnership(user: Any, panel: Any) -> bool:
     partnership_id = getattr(panel, "partnership_id", None)
     return partnership_id is not None and partnership_id in access_for(user).partnership_ids(*PARTNERSHIP_ROLES)
-
-
-@predicate
-def may_open_meeting(user: Any, meeting: Any) -> bool:
-    return isinstance(meeting, Meeting) and meeting_access(user, meeting).allowed
-
-
-@predicate
-def is_planned(user: Any, meeting: Any) -> bool:
-    return isinstance(meeting, Meeting) and meeting.status == MeetingStatus.PLANNED
-
-
-@predicate
-def is_held(user: Any, meeting: Any) -> bool:
-    return isinstance(meeting, Meeting) and meeting.status == MeetingStatus.HELD
-
-
-@predicate
-def not_cancelled(user: Any, meeting: Any) -> bool:
-    return isinstance(meeting, Meeting) and meeting.status != MeetingStatus.CANCELLED
-
-
-@predicate
-def is_invited(user: Any, meeting: Any) -> bool:
-    return isinstance(meeting, Meeting) and meeting_access(user, meeting).invitation is not None
-
-
-@predicate
-def owns_or_shares_action(user: Any, action: Any) -> bool:
-    """Their own action, or (for a full member) one their agency owns on the panel."""
-    if not isinstance(action, Action) or action.panel_id not in panel_role_ids(user):
-        return False
-    if action.owner_id == user.pk:
-        return True
-    # As in selectors.actions_visible_to: only agencies they represent as a full member.
-    grants = access_for(user).grants_for_panel(action.panel_id)
-    return any(g.role in PANEL_ROLES and g.agency_id == action.owner_agency_id for g in grants)
-
-
-@predicate
-def may_see_action_subject(user: Any, action: Any) -> bool:
-    if not isinstance(action, Action) or action.subject_id is None:
-        return True
-    subject = action.subject
-    return subject is None or subject.kind != Kind.PERSON or action.panel_id in poc_panel_ids(user)
-
-
-@predicate
-def not_proposer_of_correction(user: Any, meeting: Any) -> bool:
-    """The chair who proposed a correction of approved minutes does not approve it (C32)."""
-    if not isinstance(meeting, Meeting):
-        return False
-    from .models import Minutes, MinutesStatus
-
-    draft = Minutes.objects.filter(meeting_id=meeting.pk, status=MinutesStatus.DRAFT).only("number", "created_by_id")
-    correction = next(iter(draft), None)
-    return correction is None or correction.number == 1 or correction.created_by_id != user.pk
-
-
-@predicate
-def action_is_open(user: Any, action: Any) -> bool:
-    return isinstance(action, Action) and action.is_open
 
 
 class MeetingsPolicy(Policy):
@@ -237,20 +303,20 @@ class MeetingsPolicy(Policy):
         self.rule("view_panel_meetings", on_the_panel)
         self.rule("schedule", runs_panel)
         self.rule("view_action_log", runs_panel)
-        self.rule("view_quality", runs_panel | (oversees_partnership))
-        self.rule("view_meeting", may_open_meeting)
-        self.rule("view_pack", may_open_meeting & not_cancelled)
-        self.rule("manage_meeting", runs_panel & not_cancelled)
-        self.rule("plan_meeting", runs_panel & is_planned)
-        self.rule("contribute", may_open_meeting & is_planned & (runs_panel | is_invited))
-        self.rule("approve_minutes", chairs_panel & is_held & not_proposer_of_correction)
-        self.rule("give_feedback", is_invited & is_held)
+        self.rule("view_quality", runs_panel | oversees_partnership)
         self.rule("use_actions", has_panel_role)
-        self.rule("view_action", (runs_panel | owns_or_shares_action) & may_see_action_subject)
-        self.rule("complete_action", (runs_panel | owns_or_shares_action) & may_see_action_subject & action_is_open)
-        self.rule("edit_action", runs_panel & may_see_action_subject & action_is_open)
-        # The meeting's decision about an action is not recorded by its owner (C32).
-        self.rule("decide_action", runs_panel & may_see_action_subject & action_is_open & someone_else("owner"))
+        # Object rules of one meeting or action: the record policies' (declared once, above).
+        self.rule("view_meeting", meeting_records.rule_for("view"))
+        self.rule("view_pack", meeting_records.rule_for("view_pack"))
+        self.rule("manage_meeting", meeting_records.rule_for("manage"))
+        self.rule("plan_meeting", meeting_records.rule_for("plan"))
+        self.rule("contribute", meeting_records.rule_for("contribute"))
+        self.rule("approve_minutes", meeting_records.rule_for("approve_minutes"))
+        self.rule("give_feedback", meeting_records.rule_for("give_feedback"))
+        self.rule("view_action", action_records.rule_for("view"))
+        self.rule("complete_action", action_records.rule_for("complete"))
+        self.rule("edit_action", action_records.rule_for("edit"))
+        self.rule("decide_action", action_records.rule_for("decide"))
 
 
 policy = MeetingsPolicy()

@@ -17,10 +17,9 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, access_for
-from macehub.core.selectors import get_visible_or_404
 from macehub.organisations.models import Agency, AgencyType, Panel
 from macehub.subjects.models import Kind, Status, Subject
-from macehub.subjects.policies import poc_panel_ids
+from macehub.subjects.policies import records
 from macehub.subjects.selectors import links_visible_to
 
 from .models import (
@@ -46,9 +45,13 @@ from .models import (
     Strand,
 )
 from .policies import (
-    MeetingAccess,
-    managing_panel_ids,
-    meeting_access,
+    action_records,
+    attended_meeting_ids,
+    chairing_panel_ids,
+    invitation_for,
+    item_records,
+    meeting_records,
+    minutes_records,
     panel_role_ids,
 )
 
@@ -62,18 +65,20 @@ REVIEW_AFTER = timedelta(weeks=8)
 def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
     """Every meeting of the panels the person runs; elsewhere, only meetings they are invited to
     (while they still hold a role on that panel)."""
-    managing = managing_panel_ids(user)
-    roles = panel_role_ids(user)
-    invited = Invitation.objects.filter(user_id=getattr(user, "pk", None) or 0, meeting__panel_id__in=roles).values(
-        "meeting_id"
-    )
-    return Meeting.objects.filter(Q(panel_id__in=managing) | Q(pk__in=invited)).select_related(
-        "panel", "panel__partnership", "chair", "co_chair"
-    )
+    return meeting_records.visible(user).select_related("panel", "panel__partnership", "chair", "co_chair")
 
 
-def get_meeting_for(user: Any, pk: Any) -> Meeting:
-    return get_visible_or_404(meetings_visible_to(user), pk, user=user)
+def meeting_panels(user: Any) -> QuerySet[Panel]:
+    """The panels whose meetings the person may list (any panel role, an invited professional's
+    included)."""
+    return Panel.objects.filter(pk__in=panel_role_ids(user)).order_by("name")
+
+
+def get_meeting_for(user: Any, pk: Any, action: str = "view") -> Meeting:
+    """One meeting the person may ``action``, or 404 (missing and forbidden look the same)."""
+    qs = Meeting.objects.select_related("panel", "panel__partnership", "chair", "co_chair")
+    meeting: Meeting = meeting_records.get_or_404(user, pk, action, queryset=qs)
+    return meeting
 
 
 def panel_meetings(user: Any, panel: Panel) -> QuerySet[Meeting]:
@@ -98,18 +103,10 @@ def _item_queryset() -> QuerySet[AgendaItem]:
     )
 
 
-def items_visible_to(user: Any, meeting: Meeting, access: MeetingAccess | None = None) -> QuerySet[AgendaItem]:
+def items_visible_to(user: Any, meeting: Meeting) -> QuerySet[AgendaItem]:
     """The meeting's items this person may see: all, or the ones they are invited for; never
-    persons of concern unless the panel allows them."""
-    access = access or meeting_access(user, meeting)
-    if not access.allowed:
-        return AgendaItem.objects.none()
-    qs = _item_queryset().filter(meeting=meeting)
-    if not access.sees_persons:
-        qs = qs.exclude(subject__kind=Kind.PERSON)
-    if not access.sees_all_items:
-        qs = qs.filter(pk__in=access.item_ids)
-    return qs
+    persons of concern unless the panel allows them (the item policy)."""
+    return item_records.visible(user, queryset=_item_queryset().filter(meeting=meeting))
 
 
 def in_agenda_order(items: list[AgendaItem]) -> list[AgendaItem]:
@@ -118,13 +115,8 @@ def in_agenda_order(items: list[AgendaItem]) -> list[AgendaItem]:
 
 def get_item_for(user: Any, pk: Any) -> AgendaItem:
     """One item, or 404 if it is missing or the person may not see it."""
-    item = _item_queryset().filter(pk=pk).first()
-    if item is None:
-        return get_visible_or_404(AgendaItem.objects.none(), pk, user=user)
-    access = meeting_access(user, item.meeting)
-    if not access.sees_item(item):
-        return get_visible_or_404(AgendaItem.objects.none(), pk, user=user)
-    item.meeting = Meeting.objects.select_related("panel", "panel__partnership").get(pk=item.meeting_id)
+    qs = _item_queryset().select_related("meeting__panel", "meeting__panel__partnership")
+    item: AgendaItem = item_records.get_or_404(user, pk, queryset=qs)
     return item
 
 
@@ -147,10 +139,10 @@ def grouped(items: list[AgendaItem]) -> list[StrandGroup]:
     return list(groups.values())
 
 
-def hidden_item_count(user: Any, meeting: Meeting, access: MeetingAccess) -> int:
+def hidden_item_count(user: Any, meeting: Meeting) -> int:
     """How many items a coordinator or chair cannot see (persons of concern): they are told
     there are some, so they know to ask, but not what they are."""
-    if not access.manages or access.sees_persons:
+    if not meeting_records.can(user, "run", meeting) or meeting_records.can(user, "see_persons", meeting):
         return 0
     return AgendaItem.objects.filter(meeting=meeting, subject__kind=Kind.PERSON).count()
 
@@ -187,17 +179,14 @@ def agenda_candidates(user: Any, meeting: Meeting, *, limit: int = 200) -> list[
     children at a context conference (R24) and persons of concern the person may not see."""
     from macehub.referrals.models import Referral, ReferralStatus
 
-    sees_persons = meeting.panel_id in poc_panel_ids(user)
     # Already on this agenda, or on an earlier meeting's agenda that has not happened yet.
     listed = AgendaItem.objects.filter(subject__isnull=False).filter(
         Q(meeting=meeting)
         | Q(meeting__panel_id=meeting.panel_id, meeting__status=MeetingStatus.PLANNED, meeting__date__lt=meeting.date)
     )
-    base = Subject.objects.filter(panel_id=meeting.panel_id, status=Status.OPEN).exclude(
-        pk__in=listed.values("subject_id")
-    )
-    if not sees_persons:
-        base = base.exclude(kind=Kind.PERSON)
+    # Only records the person may see on the register (persons of concern where allowed).
+    base = records.visible(user, queryset=Subject.objects.filter(panel_id=meeting.panel_id, status=Status.OPEN))
+    base = base.exclude(pk__in=listed.values("subject_id"))
     if meeting.is_context_conference:
         base = base.exclude(kind=Kind.CHILD)
     base = base.annotate(
@@ -244,10 +233,9 @@ def listed_not_offered(user: Any, meeting: Meeting) -> list[tuple[Subject, str]]
     """Records the register lists for the next meeting that the builder does not offer, each with
     why in plain words, so the two pages never differ silently. Persons of concern the person may
     not see stay out, and children at a context conference. Two queries."""
-    sees_persons = meeting.panel_id in poc_panel_ids(user)
-    subjects = Subject.objects.filter(panel_id=meeting.panel_id, for_next_meeting=True).exclude(status=Status.MERGED)
-    if not sees_persons:
-        subjects = subjects.exclude(kind=Kind.PERSON)
+    subjects = records.visible(
+        user, queryset=Subject.objects.filter(panel_id=meeting.panel_id, for_next_meeting=True)
+    ).exclude(status=Status.MERGED)
     if meeting.is_context_conference:
         subjects = subjects.exclude(kind=Kind.CHILD)  # R24: the page says children are not listed
     listed = list(subjects.order_by("kind", "number"))
@@ -453,14 +441,15 @@ def contributions_grid(user: Any, meeting: Meeting) -> ContributionGrid:
     )
 
 
-def contribution_agencies_for(user: Any, meeting: Meeting, access: MeetingAccess) -> list[Agency]:
+def contribution_agencies_for(user: Any, meeting: Meeting) -> list[Agency]:
     """Which agencies this person may contribute for: their own (if invited), or — for
     coordinators and chairs recording on an agency's behalf — any agency asked."""
-    if access.manages:
+    if meeting_records.can(user, "run", meeting):
         return asked_agencies(meeting).agencies
-    if access.invitation is None:
+    invited = invitation_for(user, meeting)
+    if invited is None:
         return []
-    return list(Agency.objects.filter(pk=access.invitation.agency_id))
+    return list(Agency.objects.filter(pk=invited.agency_id))
 
 
 def contributions_by_item(
@@ -500,12 +489,12 @@ class PackItem:
     harm_types: list[str]
 
 
-def pack(user: Any, meeting: Meeting, access: MeetingAccess, *, window: slice | None = None) -> list[PackItem]:
+def pack(user: Any, meeting: Meeting, *, window: slice | None = None) -> list[PackItem]:
     """The agenda items the person may see, each with a short summary of the record (by reference,
     never by name), its current links the person may see, and the agencies' contributions.
     At a context conference, linked children are counted, never listed (R24). ``window``: only
     those items, in agenda order (one page of a very large meeting)."""
-    items = in_agenda_order(list(items_visible_to(user, meeting, access).prefetch_related("subject__harm_types")))
+    items = in_agenda_order(list(items_visible_to(user, meeting).prefetch_related("subject__harm_types")))
     if window is not None:
         items = items[window]
     subject_ids = [i.subject_id for i in items if i.subject_id]
@@ -601,22 +590,15 @@ def actions_visible_to(user: Any) -> QuerySet[Action]:
     """The panel's whole log for its coordinators and chairs; otherwise the person's own actions
     and their agency's, on the panels where they hold a role. Actions about a person of concern
     only for people the panel allows to see them."""
-    profile = access_for(user)
-    roles = panel_role_ids(user)
-    scope = Q(panel_id__in=managing_panel_ids(user)) | Q(owner_id=getattr(user, "pk", None), panel_id__in=roles)
-    for grant in profile.grants:
-        if grant.role in PANEL_ROLES and grant.agency_id is not None:  # not an invited professional
-            scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
-    poc = poc_panel_ids(user)
-    return (
-        Action.objects.filter(scope)
-        .filter(Q(subject__isnull=True) | ~Q(subject__kind=Kind.PERSON) | Q(panel_id__in=poc))
-        .select_related("panel", "panel__partnership", "subject", "owner", "owner_agency", "meeting")
+    return action_records.visible(user).select_related(
+        "panel", "panel__partnership", "subject", "owner", "owner_agency", "meeting"
     )
 
 
 def get_action_for(user: Any, pk: Any) -> Action:
-    return get_visible_or_404(actions_visible_to(user), pk, user=user)
+    qs = Action.objects.select_related("panel", "panel__partnership", "subject", "owner", "owner_agency", "meeting")
+    action: Action = action_records.get_or_404(user, pk, queryset=qs)
+    return action
 
 
 @dataclass(frozen=True)
@@ -669,15 +651,36 @@ def agency_scope(user: Any) -> Q:
     return scope
 
 
+def represented_agencies(user: Any) -> QuerySet[Agency]:
+    """The agencies the person represents on any panel (an invited professional's included)."""
+    ids = {
+        g.agency_id
+        for g in access_for(user).grants
+        if g.role in PANEL_SCOPED_ROLES and g.panel_id is not None and g.agency_id is not None
+    }
+    return Agency.objects.filter(pk__in=ids).order_by("name")
+
+
+def escalated_scope(user: Any) -> Q:
+    """Escalated actions of the panels the person chairs (a condition on the action)."""
+    return Q(panel_id__in=chairing_panel_ids(user), escalated_at__isnull=False)
+
+
+def first_chaired_panel_id(user: Any) -> int | None:
+    """Where the chair's escalations are listed (the first panel they chair)."""
+    chairs = chairing_panel_ids(user)
+    return min(chairs) if chairs else None
+
+
 def agency_actions(user: Any) -> QuerySet[Action]:
     return actions_visible_to(user).filter(agency_scope(user))
 
 
-def outstanding_actions(user: Any, meeting: Meeting, access: MeetingAccess) -> list[tuple[Action, ActionReview | None]]:
+def outstanding_actions(user: Any, meeting: Meeting) -> list[tuple[Action, ActionReview | None]]:
     """The actions that open a meeting's agenda: every action agreed earlier that is still open,
-    and those this meeting has already decided about (with that decision). Hidden items' subjects
-    stay hidden."""
-    if not access.sees_all_items:
+    and those this meeting has already decided about (with that decision), for those who see the
+    whole meeting. Hidden items' subjects stay hidden."""
+    if not meeting_records.can(user, "see_all_items", meeting):
         return []
     reviews = {r.action_id: r for r in ActionReview.objects.filter(meeting=meeting).select_related("created_by")}
     qs = (
@@ -690,7 +693,7 @@ def outstanding_actions(user: Any, meeting: Meeting, access: MeetingAccess) -> l
         .select_related("subject", "owner", "owner_agency", "meeting")
         .order_by("due_date", "number")
     )
-    if not access.sees_persons:
+    if not meeting_records.can(user, "see_persons", meeting):
         qs = qs.exclude(subject__kind=Kind.PERSON)
     if meeting.status != MeetingStatus.PLANNED:
         qs = qs.filter(pk__in=list(reviews))
@@ -733,24 +736,21 @@ def minutes_versions(meeting: Meeting) -> list[Minutes]:
     return list(Minutes.objects.filter(meeting=meeting).select_related("approved_by", "created_by").order_by("-number"))
 
 
-def was_present(meeting: Meeting, access: MeetingAccess) -> bool:
+def was_present(user: Any, meeting: Meeting) -> bool:
     """An invited person counts as an attendee if their agency attended or sent a deputy."""
-    if access.invitation is None:
-        return False
-    return Attendance.objects.filter(
-        meeting=meeting, agency_id=access.invitation.agency_id, status__in=sorted(PRESENT)
-    ).exists()
+    return meeting.pk in attended_meeting_ids(user)
 
 
-def readable_minutes(user: Any, meeting: Meeting, access: MeetingAccess) -> Minutes | None:
+def readable_minutes(user: Any, meeting: Meeting) -> Minutes | None:
     """Which minutes this person may read: coordinators and chairs, the current version (draft or
-    approved); invited attendees, the approved version once distributed, if their agency was there."""
-    if access.manages:
+    approved); invited attendees, the approved version once distributed, if their agency was there
+    (the minutes policy)."""
+    if meeting_records.can(user, "run", meeting):
         return current_minutes(meeting)
-    minutes = approved_minutes(meeting)
-    if minutes is None or minutes.distributed_at is None or not was_present(meeting, access):
+    approved = approved_minutes(meeting)
+    if approved is None or not minutes_records.can(user, "view", approved):
         return None
-    return minutes
+    return approved
 
 
 def minute_texts(minutes: Minutes, items: list[AgendaItem]) -> dict[int, Any]:

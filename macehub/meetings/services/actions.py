@@ -18,7 +18,7 @@ from macehub.core.email import send_later
 from macehub.core.services import snapshot, update_versioned
 from macehub.organisations.models import Agency
 from macehub.subjects.models import Kind
-from macehub.subjects.policies import poc_panel_ids
+from macehub.subjects.policies import records
 
 from .. import selectors
 from ..models import (
@@ -30,7 +30,7 @@ from ..models import (
     Meeting,
     ReviewOutcome,
 )
-from ..policies import meeting_access, policy
+from ..policies import action_records, item_records, policy
 from .common import clean_text, refuse_children_names, require
 
 #: Reminders go this many days before the due date, and on the first day an action is overdue
@@ -63,7 +63,7 @@ def _check_owner(action: Action) -> None:
     subject = action.subject
     if subject is not None and subject.kind == Kind.PERSON:
         allowed_type = action.owner_agency.agency_type in panel.poc_visible_agency_types
-        allowed_person = action.owner is not None and panel.pk in poc_panel_ids(action.owner)
+        allowed_person = action.owner is not None and records.can(action.owner, "view", subject)
         if not (allowed_type or allowed_person):
             raise ValidationError(
                 {"owner_agency": "Only people the panel allows to see persons of concern can own this action"}
@@ -83,7 +83,7 @@ def action_create(
     """Agree an action at a meeting: what, which agency (and who), by when; linked to the item's
     record. Due dates are in the future."""
     require(actor, "plan_meeting", meeting)
-    if item is not None and (item.meeting_id != meeting.pk or not meeting_access(actor, meeting).sees_item(item)):
+    if item is not None and (item.meeting_id != meeting.pk or not item_records.can(actor, "view", item)):
         raise ValidationError("Choose an item of this meeting.")
     description = clean_text(description)
     if not description:
@@ -230,8 +230,7 @@ def action_review(
         raise ValidationError("Choose an action of this panel.")
     if action.is_open and not policy.can(actor, "decide_action", action):
         raise ValidationError("You own this action: another coordinator or chair records what the meeting decided.")
-    access = meeting_access(actor, meeting)
-    if action.subject is not None and action.subject.kind == Kind.PERSON and not access.sees_persons:
+    if not action_records.can(actor, "view", action):  # a person of concern they may not see
         raise ValidationError("Choose an action of this panel.")
     if action.meeting_id == meeting.pk:
         raise ValidationError("An action is decided at a later meeting than the one that agreed it.")

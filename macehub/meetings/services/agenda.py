@@ -14,7 +14,7 @@ from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record
 from macehub.core.services import field_changes, snapshot, update_versioned
 from macehub.subjects.models import Kind, Status, Subject
-from macehub.subjects.policies import poc_panel_ids
+from macehub.subjects.policies import records
 
 from .. import selectors
 from ..models import STRAND_FOR_KIND, AgendaItem, ItemSource, Meeting, Strand
@@ -31,7 +31,7 @@ def _next_position(meeting: Meeting) -> int:
 def _check_subject(actor: Any, meeting: Meeting, subject: Subject) -> None:
     if subject.panel_id != meeting.panel_id or subject.status == Status.MERGED:
         raise ValidationError({"subjects": "Choose records on this panel's register"})
-    if subject.kind == Kind.PERSON and meeting.panel_id not in poc_panel_ids(actor):
+    if not records.can(actor, "view", subject):  # a person of concern they may not see
         raise ValidationError({"subjects": "Choose records on this panel's register"})
     if subject.kind == Kind.CHILD and meeting.is_context_conference:
         raise ValidationError(

@@ -11,17 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from macehub.organisations.models import Cadence
 from macehub.subjects.models import Kind, Status, Subject, normalise
 
-from ..policies import forget_meeting_access, policy
+from ..policies import policy
 
 
 def require(actor: Any, action: str, obj: Any = None) -> None:
     if not policy.can(actor, action, obj):
         raise PermissionDenied(action)
-
-
-def fresh_access(actor: Any) -> None:
-    """Invitations changed: work out the person's access again on their next check."""
-    forget_meeting_access(actor)
 
 
 def _add_months(day: date, months: int) -> date:

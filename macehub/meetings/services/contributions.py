@@ -16,7 +16,7 @@ from macehub.organisations.models import Agency
 
 from .. import selectors
 from ..models import NOT_SENT, AgendaItem, Chase, Contribution, ContributionStatus, Invitation, InvitationScope, Meeting
-from ..policies import meeting_access
+from ..policies import invitation_for, item_records, meeting_records
 from .common import clean_text, refuse_children_names, require
 
 #: "Nothing held" with text typed is refused, never saved with the text thrown away.
@@ -40,13 +40,14 @@ def contribution_save(
     contribution is refused if someone else saved it since it was opened."""
     meeting = item.meeting
     require(actor, "contribute", meeting)
-    access = meeting_access(actor, meeting)
-    if not access.sees_item(item):
+    if not item_records.can(actor, "view", item):
         raise PermissionDenied("contribute")
     asked = selectors.asked_agencies(meeting)
     if not asked.asked(item.pk, agency.pk):
         raise ValidationError({"agency": "This agency has not been asked about this item"})
-    if not access.manages and (access.invitation is None or access.invitation.agency_id != agency.pk):
+    invited = invitation_for(actor, meeting)
+    for_own_agency = invited is not None and invited.agency_id == agency.pk
+    if not for_own_agency and not meeting_records.can(actor, "run", meeting):
         raise PermissionDenied("contribute")
     if status not in ContributionStatus.values:
         raise ValidationError({"status": "Choose whether your agency holds information about this"})
@@ -90,7 +91,7 @@ def contribution_save(
             obj=contribution,
             detail={
                 "status": status,
-                "on_behalf": not (access.invitation is not None and access.invitation.agency_id == agency.pk),
+                "on_behalf": not for_own_agency,
                 "late": bool(meeting.contributions_due and timezone.localdate() > meeting.contributions_due),
             },
         )

@@ -27,7 +27,7 @@ from ..models import (
     Minutes,
     MinutesStatus,
 )
-from ..policies import meeting_access
+from ..policies import item_records
 from .common import clean_text, refuse_children_names, require
 
 
@@ -133,7 +133,7 @@ def minute_save(*, actor: Any, minute: ItemMinute, expected_version: int, text: 
     minutes = minute.minutes
     meeting = minutes.meeting
     require(actor, "manage_meeting", meeting)
-    if not meeting_access(actor, meeting).sees_item(minute.item):
+    if not item_records.can(actor, "view", minute.item):
         raise PermissionDenied("manage_meeting")
     _require_draft(minutes)
     minute.text = clean_text(text)

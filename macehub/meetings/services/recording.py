@@ -17,7 +17,7 @@ from macehub.subjects.models import Kind, Subject
 
 from .. import selectors
 from ..models import ActionStatus, AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
-from ..policies import meeting_access
+from ..policies import item_records
 from .common import clean_text, refuse_children_names, require
 
 RECORD_FIELDS = ["discussion", "risk_decided", "decisions"]
@@ -86,7 +86,7 @@ def item_record(
     record when the meeting is closed."""
     meeting = item.meeting
     require(actor, "plan_meeting", meeting)
-    if not meeting_access(actor, meeting).sees_item(item):
+    if not item_records.can(actor, "view", item):
         raise PermissionDenied("plan_meeting")
     risk_decided = risk_decided.strip()
     if risk_decided:
@@ -113,10 +113,9 @@ def close_problems(actor: Any, meeting: Meeting) -> list[str]:
     problems = []
     if meeting.date > timezone.localdate():
         problems.append(f"The meeting is on {meeting.date:%-d %B %Y}: it can be closed on or after that day.")
-    access = meeting_access(actor, meeting)
-    items = list(AgendaItem.objects.filter(meeting=meeting).select_related("subject"))
+    items = list(AgendaItem.objects.filter(meeting=meeting).select_related("subject", "meeting"))
     undecided = [i for i in items if not i.has_decision]
-    visible = [i for i in undecided if access.sees_item(i)]
+    visible = [i for i in undecided if item_records.can(actor, "view", i)]
     if visible:
         problems.append("Record a decision for " + ", ".join(i.label for i in selectors.in_agenda_order(visible)) + ".")
     if len(visible) < len(undecided):
@@ -127,7 +126,7 @@ def close_problems(actor: Any, meeting: Meeting) -> list[str]:
         problems.append("The agenda is empty.")
     if not meeting.attendance.exists():
         problems.append("Record who attended.")
-    outstanding = selectors.outstanding_actions(actor, meeting, access)
+    outstanding = selectors.outstanding_actions(actor, meeting)
     unreviewed = [a for a, review in outstanding if review is None and a.status == ActionStatus.OPEN]
     if unreviewed:
         problems.append(

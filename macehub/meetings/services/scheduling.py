@@ -21,7 +21,7 @@ from macehub.organisations.models import Agency
 
 from .. import selectors
 from ..models import Chairing, Invitation, InvitationScope, Meeting, MeetingStatus, MeetingType
-from .common import fresh_access, next_dates, require
+from .common import next_dates, require
 
 MEETING_FIELDS = [
     "meeting_type",
@@ -273,7 +273,6 @@ def invitations_set(
                 "core_agencies": sorted(a.name for a in agency_list),
             },
         )
-    fresh_access(actor)
 
 
 def invite_for_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> list[Invitation]:
@@ -308,7 +307,6 @@ def invite_for_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> list[I
                 obj=item,
                 detail={"invited_for_item": [people[i.user_id].user.email for i in invitations]},
             )
-    fresh_access(actor)
     return invitations
 
 
@@ -324,7 +322,6 @@ def uninvite_from_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> Non
             gone.append(invitation.user.email)
         if gone:
             record(action=AuditAction.UPDATE, actor=actor, obj=item, detail={"no_longer_invited_for_item": gone})
-    fresh_access(actor)
 
 
 def invitations_send(*, actor: Any, meeting: Meeting) -> int:

@@ -16,7 +16,7 @@ from macehub.meetings.models import (
     Meeting,
     MeetingStatus,
 )
-from macehub.meetings.policies import meeting_access, policy
+from macehub.meetings.policies import policy
 from macehub.meetings.selectors import readable_minutes
 
 register = template.Library()
@@ -96,7 +96,6 @@ def get(mapping: Any, key: Any) -> Any:
 def meeting_nav(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
     request = context["request"]
     user = request.user
-    access = meeting_access(user, meeting)
     manages = policy.can(user, "manage_meeting", meeting)
     plans = policy.can(user, "plan_meeting", meeting)
     items = [
@@ -113,7 +112,7 @@ def meeting_nav(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
     if plans:
         items.append(("Attendance", reverse("meetings:attendance", args=[meeting.pk])))
         items.append(("Record the meeting", reverse("meetings:record", args=[meeting.pk])))
-    if meeting.status == MeetingStatus.HELD and (manages or readable_minutes(user, meeting, access) is not None):
+    if meeting.status == MeetingStatus.HELD and (manages or readable_minutes(user, meeting) is not None):
         items.append(("Minutes", reverse("meetings:minutes", args=[meeting.pk])))
     path = request.path
     current = max((href for _, href in items if path.startswith(href)), key=len, default="")

@@ -10,23 +10,23 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from macehub.accounts.models import User
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record
 from macehub.core.exports import xlsx_response
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
-from macehub.organisations.models import Agency
 
 from .. import selectors
 from ..forms import ActionCompleteForm, ActionEditForm, ActionFilterForm
 from ..models import Action
-from ..policies import agency_ids_on_panel, panel_role_ids, policy
+from ..policies import policy
 from ..services import actions as action_services
 from .common import apply_errors, panel_for
 
@@ -80,7 +80,7 @@ def _rows(actions: QuerySet[Action]) -> list[list[Any]]:
 
 
 def _export(
-    request: HttpRequest, actions: QuerySet[Action], *, name: str, scope: str, panel: Any = None
+    request: AuthenticatedHttpRequest, actions: QuerySet[Action], *, name: str, scope: str, panel: Any = None
 ) -> HttpResponse:
     rows = _rows(actions[:5000])
     with transaction.atomic():
@@ -94,7 +94,7 @@ def _export(
 
 
 def _list(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     qs: QuerySet[Action],
     *,
     title: str,
@@ -127,7 +127,7 @@ def _list(
 
 
 @require_GET
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_actions")
     return _list(
         request,
@@ -140,24 +140,23 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def agency_actions(request: HttpRequest) -> HttpResponse:
+def agency_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_actions")
     user = request.user
-    agency_ids = {a for p in panel_role_ids(user) for a in agency_ids_on_panel(user, p)}
-    agencies = Agency.objects.filter(pk__in=agency_ids).order_by("name")
+    agencies = list(selectors.represented_agencies(user))
     names = ", ".join(a.name for a in agencies)
     return _list(
         request,
         selectors.agency_actions(user),
         title=f"Your agency's actions ({names})" if names else "Your agency's actions",
         scope="agency actions",
-        agencies=agencies if len(agency_ids) > 1 else None,
+        agencies=agencies if len(agencies) > 1 else None,
         export_url=reverse("meetings:agency_actions"),
     )
 
 
 @require_GET
-def panel_actions(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def panel_actions(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "view_action_log")
     agencies = selectors.partnership_agencies(panel)
     return _list(
@@ -172,7 +171,7 @@ def panel_actions(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.get_action_for(request.user, pk)
     form = ActionCompleteForm(request.POST or None, initial={"version": action.version})
     if request.method == "POST":
@@ -210,7 +209,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = selectors.get_action_for(request.user, pk)
     policy.require(request.user, "edit_action", action)
     agencies = selectors.partnership_agencies(action.panel)

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from macehub.accounts.models import User
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
@@ -26,7 +27,7 @@ from ..models import AgendaItem, InvitationScope, ItemSource, Meeting
 from ..policies import policy
 from ..services import agenda as agenda_services
 from ..services import scheduling
-from .common import apply_errors, item_page, meeting_for
+from .common import apply_errors, item_page, meeting_for, sight_of
 
 #: The outstanding actions open the agenda; this is the time they are given.
 ACTIONS_MINUTES = 10
@@ -62,11 +63,12 @@ def overrun(meeting: Meeting, planned: int) -> dict[str, int] | None:
 
 
 @require_GET
-def agenda(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, access = meeting_for(request, pk)
-    items = list(selectors.items_visible_to(request.user, meeting, access))
+def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk)
+    sight = sight_of(request, meeting)
+    items = list(selectors.items_visible_to(request.user, meeting))
     groups = selectors.grouped(items)
-    outstanding = selectors.outstanding_actions(request.user, meeting, access)
+    outstanding = selectors.outstanding_actions(request.user, meeting)
     can_plan = policy.can(request.user, "plan_meeting", meeting)
     times = _timings(meeting, groups, bool(outstanding))
     for group in groups:
@@ -79,7 +81,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
     total_minutes = sum(i.minutes_allowed for i in items) + actions_minutes
     # Those who run the meeting plan against every item's time, including items they are told
     # exist but cannot see (persons of concern); the figure names nobody.
-    planned = actions_minutes + selectors.planned_item_minutes(meeting) if access.manages else total_minutes
+    planned = actions_minutes + selectors.planned_item_minutes(meeting) if sight.may_run else total_minutes
     ordered = [item for group in groups for item in group.items]
     page = item_page(request, len(ordered))
     shown = {item.pk for item in (ordered[page.start : page.end] if page else ordered)}
@@ -94,7 +96,7 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "panel": meeting.panel,
-            "access": access,
+            "sight": sight,
             "groups": groups,
             "display": display,
             "page": page,
@@ -102,14 +104,14 @@ def agenda(request: HttpRequest, pk: int) -> HttpResponse:
             "actions_minutes": actions_minutes,
             "items_minutes": sum(i.minutes_allowed for i in items),
             "total_minutes": total_minutes,
-            "overrun": overrun(meeting, planned) if access.level != "items" else None,
+            "overrun": overrun(meeting, planned) if sight.sees_all_items else None,
             "can_plan": can_plan,
-            "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+            "hidden_items": selectors.hidden_item_count(request.user, meeting),
         },
     )
 
 
-def _picks(request: HttpRequest, meeting: Meeting) -> list[tuple[Any, str, Any]]:
+def _picks(request: AuthenticatedHttpRequest, meeting: Meeting) -> list[tuple[Any, str, Any]]:
     """The records ticked in the builder, with where each came from (referral or review)."""
     from macehub.referrals.models import Referral, ReferralStatus
 
@@ -141,10 +143,10 @@ def _picks(request: HttpRequest, meeting: Meeting) -> list[tuple[Any, str, Any]]
 
 @require_http_methods(["GET", "POST"])
 @once
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The agenda builder: accepted referrals waiting to be heard are offered first, then open
     records due for review, grouped by VOLT strand; tick any number and add them at once."""
-    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    meeting = meeting_for(request, pk, "plan_meeting")
     reference_form = AddByReferenceForm(prefix="ref")
     other_form = AddOtherItemForm(prefix="other", initial={"minutes_allowed": 10})
     error = ""
@@ -212,7 +214,7 @@ def _people(meeting: Meeting) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "plan_meeting", meeting)
@@ -261,7 +263,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def item_move(request: HttpRequest, pk: int) -> HttpResponse:
+def item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_item_for(request.user, pk)
     policy.require(request.user, "plan_meeting", item.meeting)
     direction = request.POST.get("direction", "")
@@ -272,7 +274,7 @@ def item_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def item_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_item_for(request.user, pk)
     policy.require(request.user, "plan_meeting", item.meeting)
     try:
@@ -285,9 +287,9 @@ def item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def agenda_reorder(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_reorder(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Dragging items (the agenda page's script) sends the new order of one strand."""
-    meeting, _ = meeting_for(request, pk, "plan_meeting")
+    meeting = meeting_for(request, pk, "plan_meeting")
     try:
         order = [int(x) for x in json.loads(request.POST.get("order", "[]"))]
         agenda_services.agenda_reorder(actor=request.user, meeting=meeting, order=order)

@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.organisations.selectors import get_panel_for
 
 from ..models import Meeting
-from ..policies import MeetingAccess, meeting_access, policy
+from ..policies import meeting_records, policy
 from ..selectors import get_meeting_for
 
 
@@ -26,7 +27,7 @@ def apply_errors(form: Any, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def panel_for(request: HttpRequest, panel_pk: int, action: str) -> Any:
+def panel_for(request: AuthenticatedHttpRequest, panel_pk: int, action: str) -> Any:
     """The panel, if the person may do ``action`` there: 404 if they cannot see the panel at all,
     403 if they can see it but not this (partnership roles, on meeting pages)."""
     panel = get_panel_for(request.user, panel_pk)
@@ -34,13 +35,35 @@ def panel_for(request: HttpRequest, panel_pk: int, action: str) -> Any:
     return panel
 
 
-def meeting_for(request: HttpRequest, pk: int, action: str = "view_meeting") -> tuple[Meeting, MeetingAccess]:
+def meeting_for(request: AuthenticatedHttpRequest, pk: int, action: str = "view_meeting") -> Meeting:
+    """The meeting, if the person may see it (404 otherwise) and may do ``action`` (403)."""
     meeting = get_meeting_for(request.user, pk)
     policy.require(request.user, action, meeting)
-    return meeting, meeting_access(request.user, meeting)
+    return meeting
 
 
-def is_autosave(request: HttpRequest) -> bool:
+@dataclass(frozen=True)
+class MeetingSight:
+    """What the meeting's policy lets the person see of one meeting, for pages and templates."""
+
+    #: coordinators and chairs: every item, the minutes drafts, the grid, the record
+    may_run: bool
+    #: every item (core members too), not only those they are invited for
+    sees_all_items: bool
+    #: persons of concern on the agenda, in the minutes and action lists
+    sees_persons: bool
+
+
+def sight_of(request: AuthenticatedHttpRequest, meeting: Meeting) -> MeetingSight:
+    user = request.user
+    return MeetingSight(
+        may_run=meeting_records.can(user, "run", meeting),
+        sees_all_items=meeting_records.can(user, "see_all_items", meeting),
+        sees_persons=meeting_records.can(user, "see_persons", meeting),
+    )
+
+
+def is_autosave(request: AuthenticatedHttpRequest) -> bool:
     """Sent by the record page's script (fetch), which wants JSON back, not a page."""
     return request.headers.get("X-Autosave") == "1"
 
@@ -51,7 +74,7 @@ def json_errors(form: Any, status: int = 400) -> JsonResponse:
     )
 
 
-def safe_next(request: HttpRequest, default: str) -> str:
+def safe_next(request: AuthenticatedHttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         return target
@@ -92,7 +115,7 @@ class ItemPage:
         return list(range(1, self.pages + 1))
 
 
-def item_page(request: HttpRequest, total: int) -> ItemPage | None:
+def item_page(request: AuthenticatedHttpRequest, total: int) -> ItemPage | None:
     """The page of items asked for (``?page=``), or None when the meeting is small enough to
     show whole. A page number out of range or not a number shows the nearest page."""
     if total <= PAGINATE_ABOVE:

@@ -8,25 +8,26 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.services import ConcurrentEditError
 from macehub.organisations.models import Agency
 
 from .. import selectors
 from ..forms import ChaseForm, ContributionForm
 from ..models import Contribution
-from ..policies import meeting_access, policy
+from ..policies import invitation_for, policy
 from ..services import contributions as contribution_services
-from .common import apply_errors, item_page, meeting_for
+from .common import apply_errors, item_page, meeting_for, sight_of
 
 
 @require_GET
-def grid(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, access = meeting_for(request, pk, "plan_meeting")
+def grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "plan_meeting")
     grid = selectors.contributions_grid(request.user, meeting)
     page = item_page(request, len(grid.rows))  # the totals and chasing still cover every item
     return render(
@@ -38,14 +39,14 @@ def grid(request: HttpRequest, pk: int) -> HttpResponse:
             "grid": grid,
             "rows": grid.rows[page.start : page.end] if page else grid.rows,
             "page": page,
-            "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+            "hidden_items": selectors.hidden_item_count(request.user, meeting),
         },
     )
 
 
 @require_POST
-def chase(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk, "plan_meeting")
+def chase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "plan_meeting")
     form = ChaseForm(request.POST)
     if not form.is_valid():
         return HttpResponse("Choose an agency.", status=400)
@@ -72,8 +73,8 @@ def chase(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("meetings:contributions", args=[meeting.pk]))
 
 
-def _contribution_rows(request: HttpRequest, meeting: Any, access: Any, agency: Agency) -> list[dict[str, Any]]:
-    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting, access)))
+def _contribution_rows(request: AuthenticatedHttpRequest, meeting: Any, agency: Agency) -> list[dict[str, Any]]:
+    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting)))
     asked = selectors.asked_agencies(meeting)
     mine = {c.item_id: c for c in Contribution.objects.filter(item__in=[i.pk for i in items], agency=agency)}
     rows = []
@@ -84,29 +85,31 @@ def _contribution_rows(request: HttpRequest, meeting: Any, access: Any, agency: 
     return rows
 
 
-def _agency_for(request: HttpRequest, meeting: Any, access: Any) -> tuple[Agency | None, list[Agency]]:
-    agencies = selectors.contribution_agencies_for(request.user, meeting, access)
+def _agency_for(request: AuthenticatedHttpRequest, meeting: Any) -> tuple[Agency | None, list[Agency]]:
+    agencies = selectors.contribution_agencies_for(request.user, meeting)
     if not agencies:
         return None, []
     chosen = request.GET.get("agency") or request.POST.get("agency")
     for agency in agencies:
         if chosen and str(agency.pk) == str(chosen):
             return agency, agencies
-    if access.invitation is not None:
-        own = [a for a in agencies if a.pk == access.invitation.agency_id]
+    invited = invitation_for(request.user, meeting)
+    if invited is not None:
+        own = [a for a in agencies if a.pk == invited.agency_id]
         if own:
             return own[0], agencies
     return agencies[0], agencies
 
 
 @require_GET
-def contribute(request: HttpRequest, pk: int) -> HttpResponse:
+def contribute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The items the person's agency is asked about, with what it has sent so far."""
-    meeting, access = meeting_for(request, pk, "contribute")
-    agency, agencies = _agency_for(request, meeting, access)
+    meeting = meeting_for(request, pk, "contribute")
+    sight = sight_of(request, meeting)
+    agency, agencies = _agency_for(request, meeting)
     if agency is None:
         raise PermissionDenied("contribute")
-    rows = _contribution_rows(request, meeting, access, agency)
+    rows = _contribution_rows(request, meeting, agency)
     return render(
         request,
         "meetings/contribute.html",
@@ -114,7 +117,7 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "panel": meeting.panel,
             "agency": agency,
-            "agencies": agencies if access.manages else [],
+            "agencies": agencies if sight.may_run else [],
             "rows": rows,
             "done": sum(1 for r in rows if r["contribution"]),
         },
@@ -122,12 +125,12 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def contribute_item(request: HttpRequest, pk: int) -> HttpResponse:
+def contribute_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "contribute", meeting)
-    access = meeting_access(request.user, meeting)
-    agency, _ = _agency_for(request, meeting, access)
+    sight = sight_of(request, meeting)
+    agency, _ = _agency_for(request, meeting)
     if agency is None:
         raise PermissionDenied("contribute")
     existing = Contribution.objects.filter(item=item, agency=agency).first()
@@ -163,9 +166,9 @@ def contribute_item(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Contribution on {item.label} sent for {agency.name}.")
             url = reverse("meetings:contribute", args=[meeting.pk])
-            return HttpResponseRedirect(f"{url}?agency={agency.pk}" if access.manages else url)
+            return HttpResponseRedirect(f"{url}?agency={agency.pk}" if sight.may_run else url)
     # A form with errors is shown again with 200, like every other form (no htmx here).
-    contributions = selectors.contributions_by_item([item]).get(item.pk, []) if access.sees_all_items else []
+    contributions = selectors.contributions_by_item([item]).get(item.pk, []) if sight.sees_all_items else []
     return render(
         request,
         "meetings/contribute_item.html",

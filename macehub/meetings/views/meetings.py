@@ -9,12 +9,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.pdf import pdf_response
 from macehub.core.services import ConcurrentEditError
@@ -24,22 +25,21 @@ from macehub.organisations.models import Panel
 from .. import selectors
 from ..forms import AcknowledgeForm, CancelForm, FeedbackForm, InvitationsForm, MeetingEditForm, ScheduleForm
 from ..models import FEEDBACK_QUESTIONS, Acknowledgement, Feedback, Invitation, Meeting, MeetingStatus
-from ..policies import managing_panel_ids, panel_role_ids, policy
+from ..policies import policy
 from ..quality import quality_summary
 from ..services import minutes as minutes_services
 from ..services import scheduling
 from .agenda import ACTIONS_MINUTES
-from .common import apply_errors, item_page, meeting_for, meeting_url, panel_for, safe_next
+from .common import apply_errors, item_page, meeting_for, meeting_url, panel_for, safe_next, sight_of
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Meetings" in the menu: the person's upcoming and recent meetings on every panel."""
     policy.require(request.user, "use_meetings")
     today = timezone.localdate()
     visible = selectors.meetings_visible_to(request.user)
-    panels = Panel.objects.filter(pk__in=panel_role_ids(request.user)).order_by("name")
-    managing = managing_panel_ids(request.user)
+    panels = selectors.meeting_panels(request.user)
     return render(
         request,
         "meetings/index.html",
@@ -47,13 +47,13 @@ def index(request: HttpRequest) -> HttpResponse:
             "upcoming": list(visible.filter(date__gte=today, status=MeetingStatus.PLANNED).order_by("date")[:20]),
             "recent": list(visible.filter(date__lt=today).order_by("-date")[:10])
             + list(visible.filter(date__gte=today).exclude(status=MeetingStatus.PLANNED).order_by("-date")[:5]),
-            "panels": [{"panel": p, "manages": p.pk in managing} for p in panels],
+            "panels": [{"panel": p, "may_run": policy.can(request.user, "schedule", p)} for p in panels],
         },
     )
 
 
 @require_GET
-def panel_meetings(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def panel_meetings(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "view_panel_meetings")
     today = timezone.localdate()
     meetings = selectors.panel_meetings(request.user, panel)
@@ -84,7 +84,7 @@ def _next_meeting_day(panel: Panel) -> Any:
 
 @require_http_methods(["GET", "POST"])
 @once
-def schedule(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def schedule(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "schedule")
     chairs = selectors.panel_chairs(panel)
     from macehub.accounts.models import User
@@ -124,11 +124,12 @@ def schedule(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, access = meeting_for(request, pk)
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk)
+    sight = sight_of(request, meeting)
     user = request.user
-    items = list(selectors.items_visible_to(user, meeting, access))
-    minutes = selectors.readable_minutes(user, meeting, access)
+    items = list(selectors.items_visible_to(user, meeting))
+    minutes = selectors.readable_minutes(user, meeting)
     acknowledged = Acknowledgement.objects.filter(meeting=meeting, user_id=user.pk or 0).exists()
     gave_feedback = Feedback.objects.filter(meeting=meeting, user_id=user.pk or 0).exists()
     return render(
@@ -137,11 +138,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "panel": meeting.panel,
-            "access": access,
+            "sight": sight,
             "item_count": len(items),
             "minutes_allowed": sum(i.minutes_allowed for i in items),
             # The agenda gives the actions from earlier meetings their time too: say so here.
-            "actions_minutes": ACTIONS_MINUTES if selectors.outstanding_actions(user, meeting, access) else 0,
+            "actions_minutes": ACTIONS_MINUTES if selectors.outstanding_actions(user, meeting) else 0,
             "minutes": minutes,
             "acknowledged": acknowledged,
             "can_plan": policy.can(user, "plan_meeting", meeting),
@@ -154,8 +155,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk, "plan_meeting")
+def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "plan_meeting")
     from macehub.accounts.models import User
 
     chairs = User.objects.filter(pk__in=[c.pk for c in selectors.panel_chairs(meeting.panel)]).order_by("full_name")
@@ -191,8 +192,8 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk, "plan_meeting")
+def cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "plan_meeting")
     form = CancelForm(request.POST or None, initial={"version": meeting.version})
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,8 +214,8 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def invitations(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk, "plan_meeting")
+def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "plan_meeting")
     people = []
     seen: set[int] = set()
     for membership in selectors.panel_people(meeting.panel):
@@ -266,8 +267,8 @@ def invitations(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk, "view_pack")
+def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "view_pack")
     target = safe_next(request, reverse("meetings:pack", args=[meeting.pk]))
     form = AcknowledgeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -278,33 +279,31 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _acknowledged(request: HttpRequest, meeting: Any) -> bool:
+def _acknowledged(request: AuthenticatedHttpRequest, meeting: Any) -> bool:
     return Acknowledgement.objects.filter(meeting=meeting, user_id=request.user.pk or 0).exists()
 
 
-def _pack_context(request: HttpRequest, meeting: Any, access: Any, *, paged: bool = False) -> dict[str, Any]:
+def _pack_context(request: AuthenticatedHttpRequest, meeting: Any, *, paged: bool = False) -> dict[str, Any]:
     """What the pack shows. ``paged`` (the web page, not the PDF): a very large meeting's items
     a page at a time; the PDF always has every item."""
-    visible = selectors.items_visible_to(request.user, meeting, access).order_by()
+    visible = selectors.items_visible_to(request.user, meeting).order_by()
     summary = visible.aggregate(n=Count("pk"), minutes=Sum("minutes_allowed")) if paged else None
     page = item_page(request, summary["n"]) if summary else None
-    items = selectors.pack(request.user, meeting, access, window=slice(page.start, page.end) if page else None)
+    items = selectors.pack(request.user, meeting, window=slice(page.start, page.end) if page else None)
     return {
         "meeting": meeting,
         "panel": meeting.panel,
-        "access": access,
+        "sight": sight_of(request, meeting),
         "items": items,
         "page": page,
         "item_count": page.total if page else len(items),
         "groups": _group_pack(items),
         # Actions from earlier meetings open the pack: on its first page only.
-        "outstanding": selectors.outstanding_actions(request.user, meeting, access)
-        if not page or page.number == 1
-        else [],
+        "outstanding": selectors.outstanding_actions(request.user, meeting) if not page or page.number == 1 else [],
         "minutes_allowed": (summary["minutes"] or 0)
         if page and summary
         else sum(p.item.minutes_allowed for p in items),
-        "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+        "hidden_items": selectors.hidden_item_count(request.user, meeting),
     }
 
 
@@ -318,27 +317,27 @@ def _group_pack(items: list[Any]) -> list[dict[str, Any]]:
 
 
 @require_GET
-def pack(request: HttpRequest, pk: int) -> HttpResponse:
+def pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The meeting pack: agenda, a pseudonymous summary of each record, and the contributions.
     Opened only after the confidentiality acknowledgement (R23); every opening is audited."""
-    meeting, access = meeting_for(request, pk, "view_pack")
+    meeting = meeting_for(request, pk, "view_pack")
     if not _acknowledged(request, meeting):
         return HttpResponseRedirect(
             f"{reverse('meetings:acknowledge', args=[meeting.pk])}?next={reverse('meetings:pack', args=[meeting.pk])}"
         )
-    context = _pack_context(request, meeting, access, paged=True)
+    context = _pack_context(request, meeting, paged=True)
     minutes_services.pack_viewed(actor=request.user, meeting=meeting, items=len(context["items"]))
     return render(request, "meetings/pack.html", context)
 
 
 @require_GET
-def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, access = meeting_for(request, pk, "view_pack")
+def pack_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "view_pack")
     if not _acknowledged(request, meeting):
         return HttpResponseRedirect(
             f"{reverse('meetings:acknowledge', args=[meeting.pk])}?next={reverse('meetings:pack_pdf', args=[meeting.pk])}"
         )
-    context = _pack_context(request, meeting, access)
+    context = _pack_context(request, meeting)
     minutes_services.pack_viewed(actor=request.user, meeting=meeting, items=len(context["items"]), pdf=True)
     context.update({"marking": "OFFICIAL-SENSITIVE", "generated_at": timezone.now(), "title": "Meeting pack"})
     return pdf_response("meetings/pdf/pack.html", context, filename=f"meeting-pack-{meeting.date:%Y-%m-%d}.pdf")
@@ -346,8 +345,8 @@ def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def feedback(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk)
+def feedback(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk)
     if not policy.can(request.user, "give_feedback", meeting):
         raise PermissionDenied("give_feedback")
     already = Feedback.objects.filter(meeting=meeting, user_id=request.user.pk or 0).exists()
@@ -376,7 +375,7 @@ def feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def quality(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def quality(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     """Attendance, action completion and meeting quality: aggregates for the chairs, coordinators and
     the partnership (no records, no names)."""
     panel = panel_for(request, panel_pk, "view_quality")
@@ -388,11 +387,11 @@ _ = Invitation
 
 
 @require_GET
-def calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_file(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The meeting as a calendar entry (.ics) for anyone who may see the meeting. It names no one."""
     from ..calendar import meeting_calendar
 
-    meeting, _ = meeting_for(request, pk)
+    meeting = meeting_for(request, pk)
     response = HttpResponse(
         meeting_calendar(meeting, method="PUBLISH", attendee=request.user), content_type="text/calendar; charset=utf-8"
     )

@@ -8,25 +8,27 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.pdf import pdf_response
 from macehub.core.services import ConcurrentEditError
 
 from .. import selectors
 from ..forms import ApproveForm, CorrectionForm, MinuteForm, OpeningForm
 from ..models import ItemMinute, Meeting, Minutes, MinutesStatus
-from ..policies import MeetingAccess, policy
+from ..policies import item_records, meeting_records, policy
 from ..services import minutes as minutes_services
-from .common import apply_errors, is_autosave, json_errors, meeting_for
+from .common import apply_errors, is_autosave, json_errors, meeting_for, sight_of
 
 
-def minutes_context(request: HttpRequest, meeting: Meeting, access: MeetingAccess, minutes: Minutes) -> dict[str, Any]:
-    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting, access)))
+def minutes_context(request: AuthenticatedHttpRequest, meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
+    sight = sight_of(request, meeting)
+    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting)))
     structure = (
         minutes.snapshot if not minutes.is_draft and minutes.snapshot else minutes_services.minutes_structure(meeting)
     )
@@ -37,35 +39,35 @@ def minutes_context(request: HttpRequest, meeting: Meeting, access: MeetingAcces
         data = structure["items"].get(str(item.pk), {})
         entries.append({"item": item, "minute": minute, "data": data})
     reviews = [
-        r for r in structure["reviews"] if access.sees_all_items and (r["kind"] != "person" or access.sees_persons)
+        r for r in structure["reviews"] if sight.sees_all_items and (r["kind"] != "person" or sight.sees_persons)
     ]
     return {
         "meeting": meeting,
         "panel": meeting.panel,
-        "access": access,
+        "sight": sight,
         "minutes": minutes,
         "structure": structure,
         "entries": entries,
         "reviews": reviews,
-        "versions": selectors.minutes_versions(meeting) if access.manages else [],
-        "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+        "versions": selectors.minutes_versions(meeting) if sight.may_run else [],
+        "hidden_items": selectors.hidden_item_count(request.user, meeting),
     }
 
 
-def _readable(request: HttpRequest, pk: int) -> tuple[Meeting, MeetingAccess, Minutes]:
-    meeting, access = meeting_for(request, pk)
-    minutes = selectors.readable_minutes(request.user, meeting, access)
+def _readable(request: AuthenticatedHttpRequest, pk: int) -> tuple[Meeting, Minutes]:
+    meeting = meeting_for(request, pk)
+    minutes = selectors.readable_minutes(request.user, meeting)
     if minutes is None:
-        if access.manages:
+        if meeting_records.can(request.user, "run", meeting):
             raise Http404  # not yet drafted: the meeting has not been closed
         raise PermissionDenied("view_minutes")
-    return meeting, access, minutes
+    return meeting, minutes
 
 
 @require_GET
-def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, access, minutes = _readable(request, pk)
-    context = minutes_context(request, meeting, access, minutes)
+def minutes_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes = _readable(request, pk)
+    context = minutes_context(request, meeting, minutes)
     minutes_services.minutes_viewed(actor=request.user, minutes=minutes, items=len(context["entries"]))
     context.update(
         {
@@ -76,16 +78,18 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             "can_distribute": minutes.status == MinutesStatus.APPROVED
             and policy.can(request.user, "manage_meeting", meeting),
             "approve_form": ApproveForm(initial={"version": minutes.version}),
-            "recipients": selectors.distribution_list(meeting) if access.manages else [],
+            "recipients": selectors.distribution_list(meeting)
+            if meeting_records.can(request.user, "run", meeting)
+            else [],
         }
     )
     return render(request, "meetings/minutes.html", context)
 
 
 @require_GET
-def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, access, minutes = _readable(request, pk)
-    context = minutes_context(request, meeting, access, minutes)
+def minutes_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting, minutes = _readable(request, pk)
+    context = minutes_context(request, meeting, minutes)
     minutes_services.minutes_viewed(actor=request.user, minutes=minutes, items=len(context["entries"]), pdf=True)
     context.update({"marking": "OFFICIAL-SENSITIVE", "generated_at": timezone.now(), "title": "Minutes"})
     suffix = "" if minutes.status == MinutesStatus.APPROVED else f"-draft-v{minutes.number}"
@@ -93,9 +97,9 @@ def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The draft, one box per item (each saved on its own, with JavaScript as it is typed)."""
-    meeting, access = meeting_for(request, pk, "manage_meeting")
+    meeting = meeting_for(request, pk, "manage_meeting")
     minutes = selectors.current_minutes(meeting)
     if minutes is None:
         raise Http404
@@ -123,10 +127,10 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 minute = (
                     ItemMinute.objects.filter(pk=part if part.isdigit() else 0, minutes=minutes)
-                    .select_related("item", "item__subject", "minutes", "minutes__meeting")
+                    .select_related("item", "item__subject", "item__meeting", "minutes", "minutes__meeting")
                     .first()
                 )
-                if minute is None or not access.sees_item(minute.item):
+                if minute is None or not item_records.can(request.user, "view", minute.item):
                     raise Http404
                 form = MinuteForm(request.POST, prefix=f"minute-{minute.pk}")
                 if form.is_valid():
@@ -170,7 +174,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
             bound[form.prefix or ""] = form
         if autosave and bound:
             return json_errors(next(iter(bound.values())))
-    context = minutes_context(request, meeting, access, minutes)
+    context = minutes_context(request, meeting, minutes)
     context["opening_form"] = bound.get("opening") or OpeningForm(
         prefix="opening", initial={"opening": minutes.opening, "version": minutes.version}
     )
@@ -189,7 +193,9 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/minutes_edit.html", context, status=status)
 
 
-def _saved(request: HttpRequest, meeting: Meeting, version: int, autosave: bool, anchor: str) -> HttpResponse:
+def _saved(
+    request: AuthenticatedHttpRequest, meeting: Meeting, version: int, autosave: bool, anchor: str
+) -> HttpResponse:
     if autosave:
         return JsonResponse(
             {"status": "saved", "version": version, "saved_at": timezone.localtime().strftime("%H:%M:%S")}
@@ -199,9 +205,9 @@ def _saved(request: HttpRequest, meeting: Meeting, version: int, autosave: bool,
 
 
 @require_POST
-def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only a chair approves; approved minutes never change."""
-    meeting, _ = meeting_for(request, pk)
+    meeting = meeting_for(request, pk)
     policy.require(request.user, "approve_minutes", meeting)
     minutes = selectors.current_minutes(meeting)
     form = ApproveForm(request.POST)
@@ -226,8 +232,8 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk, "manage_meeting")
+def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "manage_meeting")
     approved = selectors.approved_minutes(meeting)
     if approved is None:
         raise Http404
@@ -253,8 +259,8 @@ def minutes_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def minutes_distribute(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, _ = meeting_for(request, pk, "manage_meeting")
+def minutes_distribute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "manage_meeting")
     minutes = selectors.approved_minutes(meeting)
     if minutes is None:
         messages.info(request, "Only approved minutes are distributed.")

@@ -9,13 +9,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from macehub.accounts.models import User
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
 from macehub.subjects.models import Kind
@@ -23,11 +24,11 @@ from macehub.subjects.models import Kind
 from .. import selectors
 from ..forms import ActionForm, ActionReviewForm, AttendanceForm, CloseForm, ItemRecordForm
 from ..models import Action, AgendaItem, Meeting
-from ..policies import MeetingAccess, meeting_access, policy
+from ..policies import action_records, policy
 from ..services import actions as action_services
 from ..services import minutes as minutes_services
 from ..services import recording
-from .common import apply_errors, is_autosave, json_errors, meeting_for, safe_next
+from .common import apply_errors, is_autosave, json_errors, meeting_for, safe_next, sight_of
 
 
 def _risk_levels(item: AgendaItem) -> list[str] | None:
@@ -61,15 +62,14 @@ def _action_form(meeting: Meeting, prefix: str, data: Any = None) -> ActionForm:
 
 
 def record_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     meeting: Meeting,
-    access: MeetingAccess,
     *,
     bound: dict[str, Any] | None = None,
     conflicts: dict[int, AgendaItem] | None = None,
 ) -> dict[str, Any]:
     bound = bound or {}
-    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting, access)))
+    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting)))
     for item in items:
         item.meeting = meeting
     actions = selectors.actions_by_item(items)
@@ -82,7 +82,7 @@ def record_context(
             **{f"representative_{a.pk}": att.representative for a, att in rows if att},
         },
     )
-    outstanding = selectors.outstanding_actions(request.user, meeting, access)
+    outstanding = selectors.outstanding_actions(request.user, meeting)
     # One ActionForm instance per item would repeat the agency and people queries: build one
     # unbound form's choices once and reuse them.
     template_form = _action_form(meeting, "action")
@@ -124,7 +124,7 @@ def record_context(
     return {
         "meeting": meeting,
         "panel": meeting.panel,
-        "access": access,
+        "sight": sight_of(request, meeting),
         "entries": entries,
         "reviews": reviews,
         "attendance_form": attendance_form,
@@ -138,16 +138,16 @@ def record_context(
             for a, att in rows
         ],
         "quoracy": selectors.quoracy(meeting.panel, rows),
-        "hidden_items": selectors.hidden_item_count(request.user, meeting, access),
+        "hidden_items": selectors.hidden_item_count(request.user, meeting),
         "close_form": CloseForm(initial={"version": meeting.version}),
         "problems": recording.close_problems(request.user, meeting),
     }
 
 
 @require_http_methods(["GET"])
-def record_page(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting, access = meeting_for(request, pk, "plan_meeting")
-    context = record_context(request, meeting, access)
+def record_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "plan_meeting")
+    context = record_context(request, meeting)
     minutes_services.record_viewed(
         actor=request.user, meeting=meeting, page="meeting record", items=len(context["entries"])
     )
@@ -155,10 +155,10 @@ def record_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attendance per agency; quoracy from the panel's rule. With htmx, each change saves and the
     quoracy box is sent back; without, the form saves and the page comes back."""
-    meeting, _access = meeting_for(request, pk, "plan_meeting")
+    meeting = meeting_for(request, pk, "plan_meeting")
     rows = selectors.attendance_rows(meeting)
     agencies = [a for a, _ in rows]
     if request.method == "POST":
@@ -219,11 +219,10 @@ def _theirs(item: AgendaItem) -> dict[str, Any]:
 
 
 @require_POST
-def item_save(request: HttpRequest, pk: int) -> HttpResponse:
+def item_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "plan_meeting", meeting)
-    access = meeting_access(request.user, meeting)
     form = item_form(item, request.POST)
     autosave = is_autosave(request)
     if form.is_valid():
@@ -252,9 +251,7 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
                 "Someone else saved this item while you were typing. Their version is shown beside yours; "
                 "yours has not been saved. Keep what you want in the boxes, then save again.",
             )
-            context = record_context(
-                request, meeting, access, bound={f"item-{item.pk}": bound}, conflicts={item.pk: current}
-            )
+            context = record_context(request, meeting, bound={f"item-{item.pk}": bound}, conflicts={item.pk: current})
             context["error_forms"] = [bound]
             return render(request, "meetings/record.html", context, status=409)
         except ValidationError as exc:
@@ -268,18 +265,17 @@ def item_save(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(f"{reverse('meetings:record', args=[meeting.pk])}#item-{item.pk}")
     if autosave:
         return json_errors(form)
-    context = record_context(request, meeting, access, bound={f"item-{item.pk}": form})
+    context = record_context(request, meeting, bound={f"item-{item.pk}": form})
     context["error_forms"] = [form]
     return render(request, "meetings/record.html", context, status=400)
 
 
 @require_POST
 @once
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "plan_meeting", meeting)
-    access = meeting_access(request.user, meeting)
     form = _action_form(meeting, f"action-{item.pk}", request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -298,18 +294,16 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Action {action.reference} agreed for {action.owner_agency.name}.")
             return HttpResponseRedirect(f"{reverse('meetings:record', args=[meeting.pk])}#item-{item.pk}")
-    context = record_context(request, meeting, access, bound={f"action-{item.pk}": form})
+    context = record_context(request, meeting, bound={f"action-{item.pk}": form})
     context["error_forms"] = [form]
     return render(request, "meetings/record.html", context, status=400)
 
 
 @require_POST
-def action_review(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    meeting, access = meeting_for(request, pk, "plan_meeting")
+def action_review(request: AuthenticatedHttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    meeting = meeting_for(request, pk, "plan_meeting")
     action = Action.objects.filter(pk=action_pk, panel_id=meeting.panel_id).select_related("subject", "panel").first()
-    if action is None or (
-        action.subject is not None and action.subject.kind == Kind.PERSON and not access.sees_persons
-    ):
+    if action is None or not action_records.can(request.user, "view", action):
         return HttpResponse("Choose an action of this panel.", status=404)
     form = ActionReviewForm(request.POST, prefix=f"review-{action.pk}")
     if form.is_valid():
@@ -332,15 +326,15 @@ def action_review(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         else:
             messages.success(request, f"{action.reference}: {review.get_outcome_display().lower()}.")
             return HttpResponseRedirect(f"{reverse('meetings:record', args=[meeting.pk])}#outstanding-actions")
-    context = record_context(request, meeting, access, bound={f"review-{action.pk}": form})
+    context = record_context(request, meeting, bound={f"review-{action.pk}": form})
     context["error_forms"] = [form]
     return render(request, "meetings/record.html", context, status=400)
 
 
 @require_http_methods(["GET", "POST"])
-def close(request: HttpRequest, pk: int) -> HttpResponse:
+def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A meeting cannot be closed while any item lacks a decision or any outstanding action is undecided."""
-    meeting, _access = meeting_for(request, pk, "plan_meeting")
+    meeting = meeting_for(request, pk, "plan_meeting")
     form = CloseForm(request.POST or None, initial={"version": meeting.version})
     problems = recording.close_problems(request.user, meeting)
     if request.method == "POST" and form.is_valid():
