@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from macehub.core.testing import World
-from macehub.meetings import selectors
 from macehub.meetings.models import AgendaItem, Contribution, ItemSource, MeetingStatus, MeetingType, Strand
 from macehub.meetings.policies import item_records, meeting_records
+from macehub.meetings.selectors.agenda import agenda_candidates, in_agenda_order, items_visible_to, listed_not_offered
 from macehub.meetings.services import agenda as agenda_services
 from macehub.meetings.testing import make_meeting, meetings_for
 from macehub.referrals.models import Referral
@@ -61,7 +61,7 @@ def test_accepted_referrals_are_offered_first_then_reviews_grouped_by_strand(
     meeting = make_meeting(world.panel_a, days=7, chair=world.user("chair_a"))
     new_child = make_subject(world.panel_a, Kind.CHILD)
     referral = _accepted_referral(world, new_child)
-    groups = {g.strand: g for g in selectors.agenda_candidates(world.user("chair_a"), meeting)}
+    groups = {g.strand: g for g in agenda_candidates(world.user("chair_a"), meeting)}
     children = groups[Strand.CHILDREN]
     assert [c.subject for c in children.referrals] == [new_child]
     assert children.referrals[0].referral == referral
@@ -70,7 +70,7 @@ def test_accepted_referrals_are_offered_first_then_reviews_grouped_by_strand(
     assert "Not yet heard at a meeting" in children.reviews[0].why
     # The chair may see persons of concern; the coordinator (children's social care) may not.
     assert Strand.PERSONS in groups
-    coordinator_groups = {g.strand for g in selectors.agenda_candidates(world.user("coordinator_a"), meeting)}
+    coordinator_groups = {g.strand for g in agenda_candidates(world.user("coordinator_a"), meeting)}
     assert Strand.PERSONS not in coordinator_groups
 
 
@@ -78,9 +78,7 @@ def test_records_heard_recently_or_on_an_earlier_planned_agenda_are_not_offered(
     world: World, register: dict[str, Any], m: dict[str, Any]
 ) -> None:
     later = make_meeting(world.panel_a, days=14, chair=world.user("chair_a"))
-    offered = {
-        c.subject for g in selectors.agenda_candidates(world.user("chair_a"), later) for c in [*g.referrals, *g.reviews]
-    }
+    offered = {c.subject for g in agenda_candidates(world.user("chair_a"), later) for c in [*g.referrals, *g.reviews]}
     assert register["c2"] not in offered  # heard yesterday
     assert register["c1"] not in offered  # on today's planned agenda
     assert register["g1"] in offered
@@ -88,7 +86,7 @@ def test_records_heard_recently_or_on_an_earlier_planned_agenda_are_not_offered(
 
 def test_a_context_conference_offers_no_children_and_refuses_them(world: World, register: dict[str, Any]) -> None:
     meeting = make_meeting(world.panel_a, days=7, chair=world.user("chair_a"), meeting_type=MeetingType.CONTEXT)
-    strands = {g.strand for g in selectors.agenda_candidates(world.user("chair_a"), meeting)}
+    strands = {g.strand for g in agenda_candidates(world.user("chair_a"), meeting)}
     assert Strand.CHILDREN not in strands
     with pytest.raises(ValidationError) as exc:
         agenda_services.agenda_add(
@@ -122,7 +120,7 @@ def test_the_builder_adds_ticked_records_with_the_referrer_presenting(
     # The referrer is invited for that item only.
     referrer = world.user("member_a_education")
     assert not meeting_records.can(referrer, "see_all_items", meeting)
-    assert set(selectors.items_visible_to(referrer, meeting).values_list("pk", flat=True)) == {items[new_child].pk}
+    assert set(items_visible_to(referrer, meeting).values_list("pk", flat=True)) == {items[new_child].pk}
 
 
 def test_the_builder_refuses_a_person_of_concern_to_someone_not_allowed(
@@ -151,7 +149,7 @@ def test_items_move_up_and_down_within_their_strand_and_can_be_dragged(
     client = client_as("coordinator_a")
 
     def children() -> list[Any]:
-        items = selectors.in_agenda_order(list(AgendaItem.objects.filter(meeting=meeting).select_related("subject")))
+        items = in_agenda_order(list(AgendaItem.objects.filter(meeting=meeting).select_related("subject")))
         return [i.subject for i in items if i.strand == Strand.CHILDREN]
 
     assert children() == [register["c1"], register["c2"], extra]
@@ -216,7 +214,7 @@ def test_changing_an_item_invites_guests_and_refuses_bad_times(world: World, cli
     )
     assert response.status_code == 302
     school = world.user("member_a_education")
-    assert set(selectors.items_visible_to(school, m["planned"]).values_list("pk", flat=True)) == {
+    assert set(items_visible_to(school, m["planned"]).values_list("pk", flat=True)) == {
         m["child_item"].pk,
         item.pk,
     }
@@ -259,17 +257,15 @@ def test_the_builder_says_why_a_record_listed_for_the_next_meeting_is_not_offere
     register["c1"].save()
     register["p1"].for_next_meeting = True
     register["p1"].save()
-    reasons = dict(selectors.listed_not_offered(world.user("chair_a"), later))
+    reasons = dict(listed_not_offered(world.user("chair_a"), later))
     assert "Stepped down on the register" in reasons[stepped_down]
     assert "add it by its reference" in reasons[stepped_down]
     assert reasons[register["c1"]].startswith("Already on the agenda of the meeting on")
     assert waiting not in reasons, "offered in the builder, so nothing to explain"
-    offered = {
-        c.subject for g in selectors.agenda_candidates(world.user("chair_a"), later) for c in [*g.referrals, *g.reviews]
-    }
+    offered = {c.subject for g in agenda_candidates(world.user("chair_a"), later) for c in [*g.referrals, *g.reviews]}
     assert waiting in offered and stepped_down not in offered
     # Persons of concern stay out for those the panel does not allow to see them.
-    assert register["p1"] not in dict(selectors.listed_not_offered(world.user("coordinator_a"), later))
+    assert register["p1"] not in dict(listed_not_offered(world.user("coordinator_a"), later))
     html = client_as("coordinator_a").get(f"/meetings/{later.pk}/agenda/add/").content.decode()
     assert "Listed for the next meeting but not offered here" in html
     assert f"{stepped_down.reference} — Stepped down on the register" in html

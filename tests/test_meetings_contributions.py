@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from macehub.audit.models import AuditEvent
 from macehub.core.testing import World
-from macehub.meetings import selectors
 from macehub.meetings.models import NOT_ASKED, NOT_SENT, Acknowledgement, Chase, Contribution, ContributionStatus
+from macehub.meetings.selectors.contributions import contributions_grid
 from macehub.meetings.services import contributions as contribution_services
 from macehub.meetings.testing import meetings_for
 
@@ -137,7 +137,7 @@ def test_the_grid_shows_item_by_agency_and_chasing_emails_the_missing(
     contribution_services.contribution_save(
         actor=world.user("member_a"), item=m["child_item"], agency=police, status="submitted", text="Two reports."
     )
-    grid = selectors.contributions_grid(world.user("chair_a"), m["planned"])
+    grid = contributions_grid(world.user("chair_a"), m["planned"])
     states = {(row.item.label, agency.name): state for row in grid.rows for agency, state, _ in row.cells}
     assert states[("C-0001", police.name)] == ContributionStatus.SUBMITTED
     assert states[("C-0001", school.name)] == NOT_SENT

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from macehub.core.testing import World
 from macehub.meetings.models import Contribution, InvitationScope
 from macehub.meetings.policies import meeting_records
-from macehub.meetings.selectors import items_visible_to
+from macehub.meetings.selectors.agenda import items_visible_to
 from macehub.meetings.services import scheduling
 from macehub.meetings.testing import meetings_for
 

@@ -26,7 +26,6 @@ from macehub.core.demo import DemoContext
 from macehub.organisations.models import AgencyType, Cadence
 from macehub.subjects.models import Kind, Status, Subject
 
-from . import selectors
 from .models import (
     STRAND_FOR_KIND,
     Action,
@@ -52,6 +51,8 @@ from .models import (
     MinutesStatus,
     ReviewOutcome,
 )
+from .selectors.attendance import attendance_rows, quoracy
+from .selectors.invitations import default_core_agencies, panel_people, partnership_agencies
 from .services.common import next_dates
 from .services.minutes import drafted_text, minutes_structure
 
@@ -182,9 +183,9 @@ class _Panel:
         self.coordinator = ctx.objects.get(settings["coordinator"])
         self.chairs = [c for c in (ctx.objects.get(k) for k in settings["chairs"]) if c is not None]
         self.venue = settings["venue"]
-        self.core = selectors.default_core_agencies(panel)
-        self.agencies = list(selectors.partnership_agencies(panel))
-        members = selectors.panel_people(panel)
+        self.core = default_core_agencies(panel)
+        self.agencies = list(partnership_agencies(panel))
+        members = panel_people(panel)
         self.people = [m for m in members if m.role not in GUEST_ROLES]
         self.guests = [m for m in members if m.role in GUEST_ROLES]
         self.member_ids = {m.user_id for m in self.people}
@@ -618,7 +619,7 @@ class _Panel:
             self.new_actions(meeting, items)
             if index == len(past) - 3:
                 self.stubborn_action(meeting, items)
-            quorum = selectors.quoracy(self.panel, selectors.attendance_rows(meeting))
+            quorum = quoracy(self.panel, attendance_rows(meeting))
             Meeting.objects.filter(pk=meeting.pk).update(
                 status=MeetingStatus.HELD,
                 quorate=quorum.quorate,

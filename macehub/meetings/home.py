@@ -11,9 +11,18 @@ from django.utils import timezone
 
 from macehub.core.acting import acting_context
 
-from . import selectors
 from .models import ActionStatus, Contribution
 from .policies import invitation_for, meeting_records, policy
+from .selectors.actions import (
+    actions_owned_by,
+    actions_visible_to,
+    agency_scope,
+    escalated_scope,
+    first_chaired_panel_id,
+)
+from .selectors.agenda import items_visible_to
+from .selectors.invitations import asked_agencies
+from .selectors.meetings import upcoming_for
 
 
 def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
@@ -21,7 +30,7 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
     if not policy.can(user, "use_meetings"):
         return None
     acting = acting_context(request)
-    upcoming = selectors.upcoming_for(user, limit=6)
+    upcoming = upcoming_for(user, limit=6)
     if acting.partnership_id is not None:
         upcoming = [m for m in upcoming if m.panel.partnership_id == acting.partnership_id]
     rows = []
@@ -37,14 +46,14 @@ def meetings_section(request: HttpRequest) -> dict[str, Any] | None:
         row["may_run"] = may_run
         if may_run:
             # "Always knows what is missing before the meeting": asked minus received.
-            item_ids = list(selectors.items_visible_to(user, meeting).values_list("pk", flat=True))
-            asked = selectors.asked_agencies(meeting)
+            item_ids = list(items_visible_to(user, meeting).values_list("pk", flat=True))
+            asked = asked_agencies(meeting)
             total = sum(1 for pk in item_ids for a in asked.agencies if asked.asked(pk, a.pk))
             received = Contribution.objects.filter(item__in=item_ids).count()
             row.update({"asked": total, "missing": max(total - received, 0), "items": len(item_ids)})
         elif invited is not None:
-            item_ids = list(selectors.items_visible_to(user, meeting).values_list("pk", flat=True))
-            asked = selectors.asked_agencies(meeting)
+            item_ids = list(items_visible_to(user, meeting).values_list("pk", flat=True))
+            asked = asked_agencies(meeting)
             agency_id = invited.agency_id
             mine = [pk for pk in item_ids if asked.asked(pk, agency_id)]
             sent = Contribution.objects.filter(item__in=mine, agency_id=agency_id).count()
@@ -63,12 +72,12 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
     if not policy.can(user, "use_actions"):
         return None
     today = timezone.localdate()
-    profile_agencies = selectors.agency_scope(user)
+    profile_agencies = agency_scope(user)
     overdue_q = Q(due_date__lt=today)
     mine = Q(owner_id=user.pk)
-    escalated = selectors.escalated_scope(user)
+    escalated = escalated_scope(user)
     counts = (
-        selectors.actions_visible_to(user)
+        actions_visible_to(user)
         .filter(status=ActionStatus.OPEN)
         .aggregate(
             mine_open=Count("pk", filter=mine),
@@ -79,7 +88,7 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
         )
     )
     overdue = (
-        list(selectors.my_actions(user).filter(overdue_q, status=ActionStatus.OPEN).order_by("due_date")[:5])
+        list(actions_owned_by(user).filter(overdue_q, status=ActionStatus.OPEN).order_by("due_date")[:5])
         if counts["mine_overdue"]
         else []
     )
@@ -88,6 +97,6 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
         "agency": {"open": counts["agency_open"], "overdue": counts["agency_overdue"]},
         "overdue": overdue,
         "escalated": counts["escalated"],
-        "escalated_panel": selectors.first_chaired_panel_id(user),
+        "escalated_panel": first_chaired_panel_id(user),
         "nothing": not (counts["mine_open"] or counts["agency_open"] or counts["escalated"]),
     }

@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from .models import FEEDBACK_QUESTIONS, Action, ActionStatus, Answer, Feedback, Meeting, MeetingStatus
-from .selectors import AgencyRecord, agency_records
+from .selectors.quality import AgencyRecord, agency_records
 
 
 @dataclass

@@ -83,7 +83,7 @@ def visible_records(user: Any, kind: str) -> QuerySet[Any]:
 
         return referrals_visible_to(user)
     if kind == "action":
-        from macehub.meetings.selectors import actions_visible_to
+        from macehub.meetings.selectors.actions import actions_visible_to
 
         return actions_visible_to(user)
     from macehub.casework import selectors as casework

@@ -463,7 +463,7 @@ class Lookups:
 
     @classmethod
     def for_panel(cls, actor: Any, panel: Any) -> Lookups:
-        from macehub.meetings.selectors import panel_people
+        from macehub.meetings.selectors.invitations import panel_people
         from macehub.organisations.models import Agency
 
         from .selectors import subjects_visible_to

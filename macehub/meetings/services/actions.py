@@ -20,7 +20,6 @@ from macehub.organisations.models import Agency
 from macehub.subjects.models import Kind
 from macehub.subjects.policies import records
 
-from .. import selectors
 from ..models import (
     Action,
     ActionReview,
@@ -31,6 +30,7 @@ from ..models import (
     ReviewOutcome,
 )
 from ..policies import action_records, item_records, policy
+from ..selectors.invitations import panel_chairs, panel_people
 from .common import clean_text, refuse_children_names, require
 
 #: Reminders go this many days before the due date, and on the first day an action is overdue
@@ -57,7 +57,7 @@ def _check_owner(action: Action) -> None:
     if not Agency.objects.filter(pk=action.owner_agency_id, partnerships=panel.partnership_id).exists():
         raise ValidationError({"owner_agency": "Choose an agency of this partnership"})
     if action.owner_id is not None:
-        people = {(m.user_id, m.agency_id) for m in selectors.panel_people(panel)}
+        people = {(m.user_id, m.agency_id) for m in panel_people(panel)}
         if (action.owner_id, action.owner_agency_id) not in people:
             raise ValidationError({"owner": "Choose someone who represents the owning agency on this panel"})
     subject = action.subject
@@ -183,7 +183,7 @@ def _escalate(actor: Any, action: Action, meeting: Meeting) -> bool:
         return False
     action.escalated_at = timezone.now()
     Action.objects.filter(pk=action.pk).update(escalated_at=action.escalated_at)
-    chairs = selectors.panel_chairs(action.panel)
+    chairs = panel_chairs(action.panel)
     for chair in chairs:
         send_later(
             template="meetings/email/escalation",
@@ -307,11 +307,7 @@ def _recipients(action: Action) -> list[str]:
     if action.owner is not None and action.owner.is_active:
         return [action.owner.email]
     return sorted(
-        {
-            m.user.email
-            for m in selectors.panel_people(action.panel)
-            if m.agency_id == action.owner_agency_id and m.user.is_active
-        }
+        {m.user.email for m in panel_people(action.panel) if m.agency_id == action.owner_agency_id and m.user.is_active}
     )
 
 

@@ -11,13 +11,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from macehub.audit.models import Action as AuditAction
-from macehub.audit.services import record
-from macehub.core.services import field_changes, snapshot, update_versioned
+from macehub.audit.services import record, save_with_audit
+from macehub.core.services import snapshot
 from macehub.subjects.models import Kind, Status, Subject
 from macehub.subjects.policies import records
 
-from .. import selectors
 from ..models import STRAND_FOR_KIND, AgendaItem, ItemSource, Meeting, Strand
+from ..selectors.invitations import panel_people
 from .common import refuse_children_names, require
 from .scheduling import invite_for_item
 
@@ -52,7 +52,7 @@ def agenda_add(
     picks = list(picks)
     if not picks:
         raise ValidationError({"subjects": "Choose at least one record to add to the agenda"})
-    people = {m.user_id: m for m in selectors.panel_people(meeting.panel)}
+    people = {m.user_id: m for m in panel_people(meeting.panel)}
     already = set(
         AgendaItem.objects.filter(meeting=meeting, subject__isnull=False).values_list("subject_id", flat=True)
     )
@@ -133,7 +133,7 @@ def item_update(
     the panel; they are invited for the item."""
     meeting = item.meeting
     require(actor, "plan_meeting", meeting)
-    people = {m.user_id: m for m in selectors.panel_people(meeting.panel)}
+    people = {m.user_id: m for m in panel_people(meeting.panel)}
     fields = ["minutes_allowed", "presenter", "presenter_agency", "title"]
     before = snapshot(item, fields)
     if presenter is not None and presenter.pk not in people:
@@ -147,12 +147,9 @@ def item_update(
         refuse_children_names(meeting, "title", title)
         item.title = title.strip()
     with transaction.atomic():
-        update_versioned(item, expected_version=expected_version, actor=actor, fields=fields)
+        save_with_audit(item, actor=actor, expected_version=expected_version, fields=fields, before=before)
         if presenter is not None:
             invite_for_item(actor=actor, item=item, user_ids=[presenter.pk])
-        changes = field_changes(before, snapshot(item, fields))
-        if changes:
-            record(action=AuditAction.UPDATE, actor=actor, obj=item, changes=changes)
     return item
 
 

@@ -14,9 +14,10 @@ from macehub.core.email import send_later
 from macehub.core.services import update_versioned
 from macehub.organisations.models import Agency
 
-from .. import selectors
 from ..models import NOT_SENT, AgendaItem, Chase, Contribution, ContributionStatus, Invitation, InvitationScope, Meeting
 from ..policies import invitation_for, item_records, meeting_records
+from ..selectors.contributions import contributions_grid
+from ..selectors.invitations import asked_agencies
 from .common import clean_text, refuse_children_names, require
 
 #: "Nothing held" with text typed is refused, never saved with the text thrown away.
@@ -42,7 +43,7 @@ def contribution_save(
     require(actor, "contribute", meeting)
     if not item_records.can(actor, "view", item):
         raise PermissionDenied("contribute")
-    asked = selectors.asked_agencies(meeting)
+    asked = asked_agencies(meeting)
     if not asked.asked(item.pk, agency.pk):
         raise ValidationError({"agency": "This agency has not been asked about this item"})
     invited = invitation_for(actor, meeting)
@@ -103,7 +104,7 @@ def contributions_chase(*, actor: Any, meeting: Meeting, agency: Agency | None =
     are missing — or only ``agency`` — saying how many are missing and by when. The e-mail names
     no child and no record; it links to the contribution page."""
     require(actor, "plan_meeting", meeting)
-    grid = selectors.contributions_grid(actor, meeting)
+    grid = contributions_grid(actor, meeting)
     missing: dict[int, list[int]] = {}
     for row in grid.rows:
         for cell_agency, state, _ in row.cells:

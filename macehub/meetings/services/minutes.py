@@ -15,7 +15,6 @@ from macehub.audit.services import record
 from macehub.core.email import send_later
 from macehub.core.services import update_versioned
 
-from .. import selectors
 from ..models import (
     ActionReview,
     AgendaItem,
@@ -28,6 +27,9 @@ from ..models import (
     MinutesStatus,
 )
 from ..policies import item_records
+from ..selectors.actions import actions_by_item
+from ..selectors.attendance import attendance_rows, quoracy
+from ..selectors.minutes import approved_minutes, distribution_list, minutes_versions
 from .common import clean_text, refuse_children_names, require
 
 
@@ -43,12 +45,12 @@ def drafted_text(item: AgendaItem) -> str:
 def minutes_structure(meeting: Meeting) -> dict[str, Any]:
     """Attendance, quoracy, each item's risk decision and actions, and the decisions about earlier
     actions — what approval freezes into the minutes. A fixed number of queries."""
-    rows = selectors.attendance_rows(meeting)
-    quorum = selectors.quoracy(meeting.panel, rows)
+    rows = attendance_rows(meeting)
+    quorum = quoracy(meeting.panel, rows)
     items = list(
         AgendaItem.objects.filter(meeting=meeting).select_related("subject", "presenter_agency", "risk_change")
     )
-    actions = selectors.actions_by_item(items)
+    actions = actions_by_item(items)
     reviews = list(
         ActionReview.objects.filter(meeting=meeting)
         .select_related("action", "action__subject", "action__owner_agency", "action__owner")
@@ -192,12 +194,12 @@ def minutes_correct(*, actor: Any, meeting: Meeting, reason: str) -> Minutes:
     reason = clean_text(reason)
     if not reason:
         raise ValidationError({"reason": "Enter what needs correcting and why"})
-    approved = selectors.approved_minutes(meeting)
+    approved = approved_minutes(meeting)
     if approved is None:
         raise ValidationError("Only approved minutes are corrected; edit the draft instead.")
     if Minutes.objects.filter(meeting=meeting, status=MinutesStatus.DRAFT).exists():
         raise ValidationError("A correction is already being drafted.")
-    number = max(m.number for m in selectors.minutes_versions(meeting)) + 1
+    number = max(m.number for m in minutes_versions(meeting)) + 1
     with transaction.atomic():
         draft = Minutes.objects.create(
             meeting=meeting,
@@ -229,7 +231,7 @@ def minutes_distribute(*, actor: Any, minutes: Minutes) -> int:
     require(actor, "manage_meeting", meeting)
     if minutes.status != MinutesStatus.APPROVED:
         raise ValidationError("Only approved minutes are distributed.")
-    recipients = selectors.distribution_list(meeting)
+    recipients = distribution_list(meeting)
     now = timezone.now()
     with transaction.atomic():
         for invitation in recipients:

@@ -10,25 +10,27 @@ from django.db import transaction
 from django.utils import timezone
 
 from macehub.audit.models import Action as AuditAction
-from macehub.audit.services import record
-from macehub.core.services import field_changes, snapshot, update_versioned
+from macehub.audit.services import record, save_with_audit
+from macehub.core.services import snapshot, update_versioned
 from macehub.organisations.models import Agency
 from macehub.subjects.models import Kind, Subject
 
-from .. import selectors
 from ..models import ActionStatus, AgendaItem, Attendance, AttendanceStatus, Meeting, MeetingStatus
 from ..policies import item_records
+from ..selectors.actions import outstanding_actions
+from ..selectors.agenda import in_agenda_order
+from ..selectors.attendance import Quoracy, attendance_rows, quoracy
 from .common import clean_text, refuse_children_names, require
 
 RECORD_FIELDS = ["discussion", "risk_decided", "decisions"]
 
 
-def attendance_record(*, actor: Any, meeting: Meeting, rows: dict[int, tuple[str, str]]) -> selectors.Quoracy:
+def attendance_record(*, actor: Any, meeting: Meeting, rows: dict[int, tuple[str, str]]) -> Quoracy:
     """Record, for each agency, whether it attended, sent a deputy, gave apologies or was absent
     (``rows``: agency id → (status, representative)). A blank status removes the entry. Returns
     the quoracy worked out from the panel's rule."""
     require(actor, "plan_meeting", meeting)
-    expected = {a.pk: a for a, _ in selectors.attendance_rows(meeting)}
+    expected = {a.pk: a for a, _ in attendance_rows(meeting)}
     unknown = set(rows) - set(expected)
     if unknown:
         extra = Agency.objects.filter(pk__in=unknown, partnerships=meeting.panel.partnership_id)
@@ -68,7 +70,7 @@ def attendance_record(*, actor: Any, meeting: Meeting, rows: dict[int, tuple[str
                 changes[expected[agency_id].name] = [existing.status, status]
         if changes:
             record(action=AuditAction.UPDATE, actor=actor, obj=meeting, changes={"attendance": changes})
-    return selectors.quoracy(meeting.panel, selectors.attendance_rows(meeting))
+    return quoracy(meeting.panel, attendance_rows(meeting))
 
 
 def item_record(
@@ -100,11 +102,14 @@ def item_record(
     item.risk_decided = risk_decided
     refuse_children_names(meeting, "discussion", item.discussion)
     refuse_children_names(meeting, "decisions", item.decisions)
-    with transaction.atomic():
-        update_versioned(item, expected_version=expected_version, actor=actor, fields=RECORD_FIELDS)
-        changes = field_changes(before, snapshot(item, RECORD_FIELDS), redact=frozenset({"discussion", "decisions"}))
-        if changes:
-            record(action=AuditAction.UPDATE, actor=actor, obj=item, changes=changes)
+    save_with_audit(
+        item,
+        actor=actor,
+        expected_version=expected_version,
+        fields=RECORD_FIELDS,
+        before=before,
+        redact=frozenset({"discussion", "decisions"}),
+    )
     return item
 
 
@@ -117,7 +122,7 @@ def close_problems(actor: Any, meeting: Meeting) -> list[str]:
     undecided = [i for i in items if not i.has_decision]
     visible = [i for i in undecided if item_records.can(actor, "view", i)]
     if visible:
-        problems.append("Record a decision for " + ", ".join(i.label for i in selectors.in_agenda_order(visible)) + ".")
+        problems.append("Record a decision for " + ", ".join(i.label for i in in_agenda_order(visible)) + ".")
     if len(visible) < len(undecided):
         problems.append(
             "Some items you cannot see (about persons of concern) have no decision yet: ask the chair to record them."
@@ -126,7 +131,7 @@ def close_problems(actor: Any, meeting: Meeting) -> list[str]:
         problems.append("The agenda is empty.")
     if not meeting.attendance.exists():
         problems.append("Record who attended.")
-    outstanding = selectors.outstanding_actions(actor, meeting)
+    outstanding = outstanding_actions(actor, meeting)
     unreviewed = [a for a, review in outstanding if review is None and a.status == ActionStatus.OPEN]
     if unreviewed:
         problems.append(
@@ -154,7 +159,7 @@ def meeting_close(*, actor: Any, meeting: Meeting, expected_version: int) -> Mee
         meeting = Meeting.objects.select_for_update().select_related("panel", "panel__partnership").get(pk=meeting.pk)
         if meeting.status != MeetingStatus.PLANNED:
             raise ValidationError("This meeting has already been closed.")
-        quorum = selectors.quoracy(meeting.panel, selectors.attendance_rows(meeting))
+        quorum = quoracy(meeting.panel, attendance_rows(meeting))
         items = list(AgendaItem.objects.filter(meeting=meeting).select_related("subject", "subject__panel"))
         applied = []
         for item in items:

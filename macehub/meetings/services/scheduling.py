@@ -19,8 +19,14 @@ from macehub.core.email import send_later
 from macehub.core.services import field_changes, snapshot, update_versioned
 from macehub.organisations.models import Agency
 
-from .. import selectors
 from ..models import Chairing, Invitation, InvitationScope, Meeting, MeetingStatus, MeetingType
+from ..selectors.invitations import (
+    default_core_agencies,
+    invitations_of,
+    panel_chairs,
+    panel_people,
+    partnership_agencies,
+)
 from .common import next_dates, require
 
 MEETING_FIELDS = [
@@ -42,7 +48,7 @@ CALENDAR_FIELDS = ("date", "start_time", "end_time", "venue")
 
 def _check(meeting: Meeting) -> None:
     errors: dict[str, str] = {}
-    chairs = {u.pk for u in selectors.panel_chairs(meeting.panel)}
+    chairs = {u.pk for u in panel_chairs(meeting.panel)}
     if meeting.chair_id is None:
         errors["chair"] = "Choose who chairs the meeting"
     elif meeting.chair_id not in chairs:
@@ -69,12 +75,12 @@ def _check(meeting: Meeting) -> None:
 def _default_invitations(meeting: Meeting) -> None:
     """Core agencies, and invitations for the panel's people: coordinators, chairs and the
     representatives of core agencies to the whole meeting; everyone else is invited item by item."""
-    core = selectors.default_core_agencies(meeting.panel)
+    core = default_core_agencies(meeting.panel)
     meeting.agencies.set(core)
     core_ids = {a.pk for a in core}
     seen: set[int] = set()
     rows = []
-    for membership in selectors.panel_people(meeting.panel):
+    for membership in panel_people(meeting.panel):
         if membership.user_id in seen:
             continue
         whole = membership.role in ("coordinator", "panel_chair") or membership.agency_id in core_ids
@@ -166,7 +172,7 @@ def _send_calendar_update(meeting: Meeting, *, template: str, method: str) -> in
     from ..calendar import attachment
 
     told = 0
-    for invitation in selectors.invitations_of(meeting):
+    for invitation in invitations_of(meeting):
         if invitation.sent_at is None:
             continue
         send_later(
@@ -217,12 +223,12 @@ def invitations_set(
     or not at all (``scopes``: membership user id → "whole", "items" or ""). People invited for
     items keep the items they were invited for."""
     require(actor, "plan_meeting", meeting)
-    memberships = selectors.panel_people(meeting.panel)
+    memberships = panel_people(meeting.panel)
     people = {m.user_id: m for m in memberships}
     members = {m.user_id for m in memberships if m.role in PANEL_ROLES}
     agency_list = list(agencies)
-    partnership_agencies = set(selectors.partnership_agencies(meeting.panel).values_list("pk", flat=True))
-    if any(a.pk not in partnership_agencies for a in agency_list):
+    partnership_agency_ids = set(partnership_agencies(meeting.panel).values_list("pk", flat=True))
+    if any(a.pk not in partnership_agency_ids for a in agency_list):
         raise ValidationError({"agencies": "Choose agencies of this partnership"})
     existing = {i.user_id: i for i in Invitation.objects.filter(meeting=meeting)}
     added, removed, changed = [], [], []
@@ -280,7 +286,7 @@ def invite_for_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> list[I
     invited to the whole meeting."""
     meeting = item.meeting
     require(actor, "plan_meeting", meeting)
-    people = {m.user_id: m for m in selectors.panel_people(meeting.panel)}
+    people = {m.user_id: m for m in panel_people(meeting.panel)}
     invitations = []
     with transaction.atomic():
         for user_id in user_ids:
@@ -329,9 +335,7 @@ def invitations_send(*, actor: Any, meeting: Meeting) -> int:
     their agency's contribution is asked for by the deadline. The e-mail names no one."""
     require(actor, "plan_meeting", meeting)
     pending = [
-        i
-        for i in selectors.invitations_of(meeting)
-        if i.sent_at is None and (i.scope == InvitationScope.WHOLE or i.items.all())
+        i for i in invitations_of(meeting) if i.sent_at is None and (i.scope == InvitationScope.WHOLE or i.items.all())
     ]
     now = timezone.now()
     from ..calendar import attachment

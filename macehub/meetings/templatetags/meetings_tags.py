@@ -17,7 +17,7 @@ from macehub.meetings.models import (
     MeetingStatus,
 )
 from macehub.meetings.policies import policy
-from macehub.meetings.selectors import readable_minutes
+from macehub.meetings.selectors.minutes import readable_minutes
 
 register = template.Library()
 

@@ -23,10 +23,19 @@ from macehub.core.exports import xlsx_response
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 
-from .. import selectors
-from ..forms import ActionCompleteForm, ActionEditForm, ActionFilterForm
+from ..forms.actions import ActionCompleteForm, ActionEditForm, ActionFilterForm
 from ..models import Action
 from ..policies import policy
+from ..selectors.actions import (
+    ActionFilters,
+    actions_owned_by,
+    actions_visible_to,
+    filter_actions,
+    get_action_for,
+    own_agency_actions,
+    represented_agencies,
+)
+from ..selectors.invitations import panel_people, partnership_agencies
 from ..services import actions as action_services
 from .common import apply_errors, panel_for
 
@@ -46,12 +55,12 @@ EXPORT_HEADER = [
 ]
 
 
-def _filters(form: ActionFilterForm) -> selectors.ActionFilters:
+def _filters(form: ActionFilterForm) -> ActionFilters:
     if not form.is_valid():
-        return selectors.ActionFilters()
+        return ActionFilters()
     data = form.cleaned_data
     agency = data.get("agency")
-    return selectors.ActionFilters(
+    return ActionFilters(
         status=data.get("status") or "open",
         agency_id=agency.pk if agency else None,
         subject=(data.get("subject") or "").strip(),
@@ -104,7 +113,7 @@ def _list(
     panel: Any = None,
 ) -> HttpResponse:
     form = ActionFilterForm(request.GET or None, agencies=agencies)
-    filtered = selectors.filter_actions(qs, _filters(form))
+    filtered = filter_actions(qs, _filters(form))
     if request.GET.get("format") == "xlsx":
         return _export(request, filtered, name=scope.replace(" ", "-"), scope=scope, panel=panel)
     page = Paginator(filtered, 50).get_page(request.GET.get("page"))
@@ -131,7 +140,7 @@ def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_actions")
     return _list(
         request,
-        selectors.my_actions(request.user),
+        actions_owned_by(request.user),
         title="Your actions",
         scope="my actions",
         agencies=None,
@@ -143,11 +152,11 @@ def my_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
 def agency_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_actions")
     user = request.user
-    agencies = list(selectors.represented_agencies(user))
+    agencies = list(represented_agencies(user))
     names = ", ".join(a.name for a in agencies)
     return _list(
         request,
-        selectors.agency_actions(user),
+        own_agency_actions(user),
         title=f"Your agency's actions ({names})" if names else "Your agency's actions",
         scope="agency actions",
         agencies=agencies if len(agencies) > 1 else None,
@@ -158,10 +167,10 @@ def agency_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def panel_actions(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "view_action_log")
-    agencies = selectors.partnership_agencies(panel)
+    agencies = partnership_agencies(panel)
     return _list(
         request,
-        selectors.actions_visible_to(request.user).filter(panel=panel),
+        actions_visible_to(request.user).filter(panel=panel),
         title="Action log",
         scope="action log",
         agencies=agencies,
@@ -172,7 +181,7 @@ def panel_actions(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpRespo
 
 @require_http_methods(["GET", "POST"])
 def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = get_action_for(request.user, pk)
     form = ActionCompleteForm(request.POST or None, initial={"version": action.version})
     if request.method == "POST":
         policy.require(request.user, "complete_action", action)
@@ -185,7 +194,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ConcurrentEditError:
-                action = selectors.get_action_for(request.user, pk)
+                action = get_action_for(request.user, pk)
                 form = rebind_after_conflict(ActionCompleteForm, request.POST, current_version=action.version)
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -210,10 +219,10 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = selectors.get_action_for(request.user, pk)
+    action = get_action_for(request.user, pk)
     policy.require(request.user, "edit_action", action)
-    agencies = selectors.partnership_agencies(action.panel)
-    people = User.objects.filter(pk__in={m.user_id for m in selectors.panel_people(action.panel)}).order_by("full_name")
+    agencies = partnership_agencies(action.panel)
+    people = User.objects.filter(pk__in={m.user_id for m in panel_people(action.panel)}).order_by("full_name")
     kwargs = {"agencies": agencies, "people": people}
     initial = {
         "description": action.description,
@@ -233,7 +242,7 @@ def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 values={k: data[k] for k in ("description", "owner_agency", "owner", "due_date")},
             )
         except ConcurrentEditError:
-            action = selectors.get_action_for(request.user, pk)
+            action = get_action_for(request.user, pk)
             form = rebind_after_conflict(ActionEditForm, request.POST, current_version=action.version, **kwargs)
             return render(request, "meetings/action_edit.html", {"action": action, "form": form}, status=409)
         except ValidationError as exc:

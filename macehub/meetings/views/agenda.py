@@ -21,10 +21,22 @@ from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
 from macehub.subjects.selectors import subjects_visible_to
 
-from .. import selectors
-from ..forms import AddByReferenceForm, AddOtherItemForm, ItemForm
+from ..forms.agenda import AddByReferenceForm, AddOtherItemForm, ItemForm
 from ..models import AgendaItem, InvitationScope, ItemSource, Meeting
 from ..policies import policy
+from ..selectors.actions import outstanding_actions
+from ..selectors.agenda import (
+    StrandGroup,
+    agenda_candidates,
+    find_on_register,
+    get_item_for,
+    grouped,
+    hidden_item_count,
+    items_visible_to,
+    listed_not_offered,
+    planned_item_minutes,
+)
+from ..selectors.invitations import panel_people
 from ..services import agenda as agenda_services
 from ..services import scheduling
 from .common import apply_errors, item_page, meeting_for, sight_of
@@ -33,7 +45,7 @@ from .common import apply_errors, item_page, meeting_for, sight_of
 ACTIONS_MINUTES = 10
 
 
-def _timings(meeting: Meeting, groups: list[selectors.StrandGroup], has_actions: bool) -> dict[int, str]:
+def _timings(meeting: Meeting, groups: list[StrandGroup], has_actions: bool) -> dict[int, str]:
     start = datetime.combine(meeting.date, meeting.start_time)
     if has_actions:
         start += timedelta(minutes=ACTIONS_MINUTES)
@@ -66,9 +78,9 @@ def overrun(meeting: Meeting, planned: int) -> dict[str, int] | None:
 def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk)
     sight = sight_of(request, meeting)
-    items = list(selectors.items_visible_to(request.user, meeting))
-    groups = selectors.grouped(items)
-    outstanding = selectors.outstanding_actions(request.user, meeting)
+    items = list(items_visible_to(request.user, meeting))
+    groups = grouped(items)
+    outstanding = outstanding_actions(request.user, meeting)
     can_plan = policy.can(request.user, "plan_meeting", meeting)
     times = _timings(meeting, groups, bool(outstanding))
     for group in groups:
@@ -81,7 +93,7 @@ def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     total_minutes = sum(i.minutes_allowed for i in items) + actions_minutes
     # Those who run the meeting plan against every item's time, including items they are told
     # exist but cannot see (persons of concern); the figure names nobody.
-    planned = actions_minutes + selectors.planned_item_minutes(meeting) if sight.may_run else total_minutes
+    planned = actions_minutes + planned_item_minutes(meeting) if sight.may_run else total_minutes
     ordered = [item for group in groups for item in group.items]
     page = item_page(request, len(ordered))
     shown = {item.pk for item in (ordered[page.start : page.end] if page else ordered)}
@@ -106,7 +118,7 @@ def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "total_minutes": total_minutes,
             "overrun": overrun(meeting, planned) if sight.sees_all_items else None,
             "can_plan": can_plan,
-            "hidden_items": selectors.hidden_item_count(request.user, meeting),
+            "hidden_items": hidden_item_count(request.user, meeting),
         },
     )
 
@@ -161,9 +173,7 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             if what == "reference":
                 reference_form = AddByReferenceForm(request.POST, prefix="ref")
                 if reference_form.is_valid():
-                    subject = selectors.find_on_register(
-                        request.user, meeting, reference_form.cleaned_data["reference"]
-                    )
+                    subject = find_on_register(request.user, meeting, reference_form.cleaned_data["reference"])
                     if subject is None:
                         reference_form.add_error(
                             "reference", "Enter the reference of a record on this panel's register"
@@ -198,8 +208,8 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "panel": meeting.panel,
-            "groups": selectors.agenda_candidates(request.user, meeting),
-            "not_offered": selectors.listed_not_offered(request.user, meeting),
+            "groups": agenda_candidates(request.user, meeting),
+            "not_offered": listed_not_offered(request.user, meeting),
             "reference_form": reference_form,
             "other_form": other_form,
             "error": error,
@@ -209,13 +219,13 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _people(meeting: Meeting) -> Any:
-    ids = {m.user_id for m in selectors.panel_people(meeting.panel)}
+    ids = {m.user_id for m in panel_people(meeting.panel)}
     return User.objects.filter(pk__in=ids).order_by("full_name")
 
 
 @require_http_methods(["GET", "POST"])
 def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.get_item_for(request.user, pk)
+    item = get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "plan_meeting", meeting)
     people = _people(meeting)
@@ -264,7 +274,7 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.get_item_for(request.user, pk)
+    item = get_item_for(request.user, pk)
     policy.require(request.user, "plan_meeting", item.meeting)
     direction = request.POST.get("direction", "")
     if direction not in ("up", "down"):
@@ -275,7 +285,7 @@ def item_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def item_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.get_item_for(request.user, pk)
+    item = get_item_for(request.user, pk)
     policy.require(request.user, "plan_meeting", item.meeting)
     try:
         agenda_services.item_remove(actor=request.user, item=item)

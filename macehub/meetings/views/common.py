@@ -15,7 +15,7 @@ from macehub.organisations.selectors import get_panel_for
 
 from ..models import Meeting
 from ..policies import meeting_records, policy
-from ..selectors import get_meeting_for
+from ..selectors.meetings import get_meeting_for
 
 
 def apply_errors(form: Any, exc: ValidationError) -> None:

@@ -17,10 +17,12 @@ from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.services import ConcurrentEditError
 from macehub.organisations.models import Agency
 
-from .. import selectors
-from ..forms import ChaseForm, ContributionForm
+from ..forms.contributions import ChaseForm, ContributionForm
 from ..models import Contribution
 from ..policies import invitation_for, policy
+from ..selectors.agenda import get_item_for, hidden_item_count, in_agenda_order, items_visible_to
+from ..selectors.contributions import contribution_agencies_for, contributions_by_item, contributions_grid
+from ..selectors.invitations import asked_agencies
 from ..services import contributions as contribution_services
 from .common import apply_errors, item_page, meeting_for, sight_of
 
@@ -28,7 +30,7 @@ from .common import apply_errors, item_page, meeting_for, sight_of
 @require_GET
 def grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "plan_meeting")
-    grid = selectors.contributions_grid(request.user, meeting)
+    grid = contributions_grid(request.user, meeting)
     page = item_page(request, len(grid.rows))  # the totals and chasing still cover every item
     return render(
         request,
@@ -39,7 +41,7 @@ def grid(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "grid": grid,
             "rows": grid.rows[page.start : page.end] if page else grid.rows,
             "page": page,
-            "hidden_items": selectors.hidden_item_count(request.user, meeting),
+            "hidden_items": hidden_item_count(request.user, meeting),
         },
     )
 
@@ -74,8 +76,8 @@ def chase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _contribution_rows(request: AuthenticatedHttpRequest, meeting: Any, agency: Agency) -> list[dict[str, Any]]:
-    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting)))
-    asked = selectors.asked_agencies(meeting)
+    items = in_agenda_order(list(items_visible_to(request.user, meeting)))
+    asked = asked_agencies(meeting)
     mine = {c.item_id: c for c in Contribution.objects.filter(item__in=[i.pk for i in items], agency=agency)}
     rows = []
     for item in items:
@@ -86,7 +88,7 @@ def _contribution_rows(request: AuthenticatedHttpRequest, meeting: Any, agency: 
 
 
 def _agency_for(request: AuthenticatedHttpRequest, meeting: Any) -> tuple[Agency | None, list[Agency]]:
-    agencies = selectors.contribution_agencies_for(request.user, meeting)
+    agencies = contribution_agencies_for(request.user, meeting)
     if not agencies:
         return None, []
     chosen = request.GET.get("agency") or request.POST.get("agency")
@@ -126,7 +128,7 @@ def contribute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contribute_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.get_item_for(request.user, pk)
+    item = get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "contribute", meeting)
     sight = sight_of(request, meeting)
@@ -168,7 +170,7 @@ def contribute_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             url = reverse("meetings:contribute", args=[meeting.pk])
             return HttpResponseRedirect(f"{url}?agency={agency.pk}" if sight.may_run else url)
     # A form with errors is shown again with 200, like every other form (no htmx here).
-    contributions = selectors.contributions_by_item([item]).get(item.pk, []) if sight.sees_all_items else []
+    contributions = contributions_by_item([item]).get(item.pk, []) if sight.sees_all_items else []
     return render(
         request,
         "meetings/contribute_item.html",

@@ -22,11 +22,16 @@ from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
 from macehub.organisations.models import Panel
 
-from .. import selectors
-from ..forms import AcknowledgeForm, CancelForm, FeedbackForm, InvitationsForm, MeetingEditForm, ScheduleForm
+from ..forms.meetings import AcknowledgeForm, CancelForm, FeedbackForm, InvitationsForm, MeetingEditForm, ScheduleForm
 from ..models import FEEDBACK_QUESTIONS, Acknowledgement, Feedback, Invitation, Meeting, MeetingStatus
 from ..policies import policy
 from ..quality import quality_summary
+from ..selectors.actions import outstanding_actions
+from ..selectors.agenda import hidden_item_count, items_visible_to
+from ..selectors.invitations import invitations_of, panel_chairs, panel_people, partnership_agencies
+from ..selectors.meetings import meeting_panels, meetings_of_panel, meetings_visible_to
+from ..selectors.minutes import readable_minutes
+from ..selectors.pack import pack_items
 from ..services import minutes as minutes_services
 from ..services import scheduling
 from .agenda import ACTIONS_MINUTES
@@ -38,8 +43,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Meetings" in the menu: the person's upcoming and recent meetings on every panel."""
     policy.require(request.user, "use_meetings")
     today = timezone.localdate()
-    visible = selectors.meetings_visible_to(request.user)
-    panels = selectors.meeting_panels(request.user)
+    visible = meetings_visible_to(request.user)
+    panels = meeting_panels(request.user)
     return render(
         request,
         "meetings/index.html",
@@ -56,7 +61,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def panel_meetings(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "view_panel_meetings")
     today = timezone.localdate()
-    meetings = selectors.panel_meetings(request.user, panel)
+    meetings = meetings_of_panel(request.user, panel)
     return render(
         request,
         "meetings/panel_meetings.html",
@@ -86,7 +91,7 @@ def _next_meeting_day(panel: Panel) -> Any:
 @once
 def schedule(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "schedule")
-    chairs = selectors.panel_chairs(panel)
+    chairs = panel_chairs(panel)
     from macehub.accounts.models import User
 
     chair_qs = User.objects.filter(pk__in=[c.pk for c in chairs]).order_by("full_name")
@@ -128,8 +133,8 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk)
     sight = sight_of(request, meeting)
     user = request.user
-    items = list(selectors.items_visible_to(user, meeting))
-    minutes = selectors.readable_minutes(user, meeting)
+    items = list(items_visible_to(user, meeting))
+    minutes = readable_minutes(user, meeting)
     acknowledged = Acknowledgement.objects.filter(meeting=meeting, user_id=user.pk or 0).exists()
     gave_feedback = Feedback.objects.filter(meeting=meeting, user_id=user.pk or 0).exists()
     return render(
@@ -142,7 +147,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "item_count": len(items),
             "minutes_allowed": sum(i.minutes_allowed for i in items),
             # The agenda gives the actions from earlier meetings their time too: say so here.
-            "actions_minutes": ACTIONS_MINUTES if selectors.outstanding_actions(user, meeting) else 0,
+            "actions_minutes": ACTIONS_MINUTES if outstanding_actions(user, meeting) else 0,
             "minutes": minutes,
             "acknowledged": acknowledged,
             "can_plan": policy.can(user, "plan_meeting", meeting),
@@ -159,7 +164,7 @@ def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "plan_meeting")
     from macehub.accounts.models import User
 
-    chairs = User.objects.filter(pk__in=[c.pk for c in selectors.panel_chairs(meeting.panel)]).order_by("full_name")
+    chairs = User.objects.filter(pk__in=[c.pk for c in panel_chairs(meeting.panel)]).order_by("full_name")
     initial = {
         "meeting_type": meeting.meeting_type,
         "date": meeting.date,
@@ -218,16 +223,16 @@ def invitations(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "plan_meeting")
     people = []
     seen: set[int] = set()
-    for membership in selectors.panel_people(meeting.panel):
+    for membership in panel_people(meeting.panel):
         if membership.user_id not in seen:
             seen.add(membership.user_id)
             people.append(membership)
-    current = {i.user_id: i for i in selectors.invitations_of(meeting)}
+    current = {i.user_id: i for i in invitations_of(meeting)}
     initial: dict[str, Any] = {"agencies": list(meeting.agencies.values_list("pk", flat=True))}
     for membership in people:
         invitation = current.get(membership.user_id)
         initial[f"scope_{membership.user_id}"] = invitation.scope if invitation else ""
-    agencies = selectors.partnership_agencies(meeting.panel)
+    agencies = partnership_agencies(meeting.panel)
     form = InvitationsForm(request.POST or None, initial=initial, agencies=agencies, people=people)
     if request.method == "POST":
         if "send" in request.POST:
@@ -286,10 +291,10 @@ def _acknowledged(request: AuthenticatedHttpRequest, meeting: Any) -> bool:
 def _pack_context(request: AuthenticatedHttpRequest, meeting: Any, *, paged: bool = False) -> dict[str, Any]:
     """What the pack shows. ``paged`` (the web page, not the PDF): a very large meeting's items
     a page at a time; the PDF always has every item."""
-    visible = selectors.items_visible_to(request.user, meeting).order_by()
+    visible = items_visible_to(request.user, meeting).order_by()
     summary = visible.aggregate(n=Count("pk"), minutes=Sum("minutes_allowed")) if paged else None
     page = item_page(request, summary["n"]) if summary else None
-    items = selectors.pack(request.user, meeting, window=slice(page.start, page.end) if page else None)
+    items = pack_items(request.user, meeting, window=slice(page.start, page.end) if page else None)
     return {
         "meeting": meeting,
         "panel": meeting.panel,
@@ -299,11 +304,11 @@ def _pack_context(request: AuthenticatedHttpRequest, meeting: Any, *, paged: boo
         "item_count": page.total if page else len(items),
         "groups": _group_pack(items),
         # Actions from earlier meetings open the pack: on its first page only.
-        "outstanding": selectors.outstanding_actions(request.user, meeting) if not page or page.number == 1 else [],
+        "outstanding": outstanding_actions(request.user, meeting) if not page or page.number == 1 else [],
         "minutes_allowed": (summary["minutes"] or 0)
         if page and summary
         else sum(p.item.minutes_allowed for p in items),
-        "hidden_items": selectors.hidden_item_count(request.user, meeting),
+        "hidden_items": hidden_item_count(request.user, meeting),
     }
 
 

@@ -18,21 +18,29 @@ from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.pdf import pdf_response
 from macehub.core.services import ConcurrentEditError
 
-from .. import selectors
-from ..forms import ApproveForm, CorrectionForm, MinuteForm, OpeningForm
+from ..forms.minutes import ApproveForm, CorrectionForm, MinuteForm, OpeningForm
 from ..models import ItemMinute, Meeting, Minutes, MinutesStatus
 from ..policies import item_records, meeting_records, policy
+from ..selectors.agenda import hidden_item_count, in_agenda_order, items_visible_to
+from ..selectors.minutes import (
+    approved_minutes,
+    current_minutes,
+    distribution_list,
+    minute_texts,
+    minutes_versions,
+    readable_minutes,
+)
 from ..services import minutes as minutes_services
 from .common import apply_errors, is_autosave, json_errors, meeting_for, sight_of
 
 
 def minutes_context(request: AuthenticatedHttpRequest, meeting: Meeting, minutes: Minutes) -> dict[str, Any]:
     sight = sight_of(request, meeting)
-    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting)))
+    items = in_agenda_order(list(items_visible_to(request.user, meeting)))
     structure = (
         minutes.snapshot if not minutes.is_draft and minutes.snapshot else minutes_services.minutes_structure(meeting)
     )
-    texts = selectors.minute_texts(minutes, items)
+    texts = minute_texts(minutes, items)
     entries = []
     for item in items:
         minute = texts.get(item.pk)
@@ -49,14 +57,14 @@ def minutes_context(request: AuthenticatedHttpRequest, meeting: Meeting, minutes
         "structure": structure,
         "entries": entries,
         "reviews": reviews,
-        "versions": selectors.minutes_versions(meeting) if sight.may_run else [],
-        "hidden_items": selectors.hidden_item_count(request.user, meeting),
+        "versions": minutes_versions(meeting) if sight.may_run else [],
+        "hidden_items": hidden_item_count(request.user, meeting),
     }
 
 
 def _readable(request: AuthenticatedHttpRequest, pk: int) -> tuple[Meeting, Minutes]:
     meeting = meeting_for(request, pk)
-    minutes = selectors.readable_minutes(request.user, meeting)
+    minutes = readable_minutes(request.user, meeting)
     if minutes is None:
         if meeting_records.can(request.user, "run", meeting):
             raise Http404  # not yet drafted: the meeting has not been closed
@@ -78,9 +86,7 @@ def minutes_page(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_distribute": minutes.status == MinutesStatus.APPROVED
             and policy.can(request.user, "manage_meeting", meeting),
             "approve_form": ApproveForm(initial={"version": minutes.version}),
-            "recipients": selectors.distribution_list(meeting)
-            if meeting_records.can(request.user, "run", meeting)
-            else [],
+            "recipients": distribution_list(meeting) if meeting_records.can(request.user, "run", meeting) else [],
         }
     )
     return render(request, "meetings/minutes.html", context)
@@ -100,7 +106,7 @@ def minutes_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The draft, one box per item (each saved on its own, with JavaScript as it is typed)."""
     meeting = meeting_for(request, pk, "manage_meeting")
-    minutes = selectors.current_minutes(meeting)
+    minutes = current_minutes(meeting)
     if minutes is None:
         raise Http404
     if not minutes.is_draft:
@@ -209,7 +215,7 @@ def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Only a chair approves; approved minutes never change."""
     meeting = meeting_for(request, pk)
     policy.require(request.user, "approve_minutes", meeting)
-    minutes = selectors.current_minutes(meeting)
+    minutes = current_minutes(meeting)
     form = ApproveForm(request.POST)
     if minutes is None or not minutes.is_draft:
         messages.info(request, "There is no draft to approve.")
@@ -234,7 +240,7 @@ def minutes_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "manage_meeting")
-    approved = selectors.approved_minutes(meeting)
+    approved = approved_minutes(meeting)
     if approved is None:
         raise Http404
     form = CorrectionForm(request.POST or None)
@@ -261,7 +267,7 @@ def minutes_correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def minutes_distribute(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "manage_meeting")
-    minutes = selectors.approved_minutes(meeting)
+    minutes = approved_minutes(meeting)
     if minutes is None:
         messages.info(request, "Only approved minutes are distributed.")
     else:

@@ -21,10 +21,14 @@ from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
 from macehub.subjects.models import Kind
 
-from .. import selectors
-from ..forms import ActionForm, ActionReviewForm, AttendanceForm, CloseForm, ItemRecordForm
+from ..forms.actions import ActionForm, ActionReviewForm
+from ..forms.recording import AttendanceForm, CloseForm, ItemRecordForm
 from ..models import Action, AgendaItem, Meeting
 from ..policies import action_records, policy
+from ..selectors.actions import actions_by_item, outstanding_actions
+from ..selectors.agenda import get_item_for, hidden_item_count, in_agenda_order, items_visible_to
+from ..selectors.attendance import attendance_rows, quoracy
+from ..selectors.invitations import panel_people, partnership_agencies
 from ..services import actions as action_services
 from ..services import minutes as minutes_services
 from ..services import recording
@@ -54,10 +58,8 @@ def item_form(item: AgendaItem, data: Any = None) -> ItemRecordForm:
 
 
 def _action_form(meeting: Meeting, prefix: str, data: Any = None) -> ActionForm:
-    agencies = selectors.partnership_agencies(meeting.panel)
-    people = User.objects.filter(pk__in={m.user_id for m in selectors.panel_people(meeting.panel)}).order_by(
-        "full_name"
-    )
+    agencies = partnership_agencies(meeting.panel)
+    people = User.objects.filter(pk__in={m.user_id for m in panel_people(meeting.panel)}).order_by("full_name")
     return ActionForm(data, prefix=prefix, agencies=agencies, people=people)
 
 
@@ -69,11 +71,11 @@ def record_context(
     conflicts: dict[int, AgendaItem] | None = None,
 ) -> dict[str, Any]:
     bound = bound or {}
-    items = selectors.in_agenda_order(list(selectors.items_visible_to(request.user, meeting)))
+    items = in_agenda_order(list(items_visible_to(request.user, meeting)))
     for item in items:
         item.meeting = meeting
-    actions = selectors.actions_by_item(items)
-    rows = selectors.attendance_rows(meeting)
+    actions = actions_by_item(items)
+    rows = attendance_rows(meeting)
     agencies = [a for a, _ in rows]
     attendance_form = bound.get("attendance") or AttendanceForm(
         agencies=agencies,
@@ -82,7 +84,7 @@ def record_context(
             **{f"representative_{a.pk}": att.representative for a, att in rows if att},
         },
     )
-    outstanding = selectors.outstanding_actions(request.user, meeting)
+    outstanding = outstanding_actions(request.user, meeting)
     # One ActionForm instance per item would repeat the agency and people queries: build one
     # unbound form's choices once and reuse them.
     template_form = _action_form(meeting, "action")
@@ -137,8 +139,8 @@ def record_context(
             }
             for a, att in rows
         ],
-        "quoracy": selectors.quoracy(meeting.panel, rows),
-        "hidden_items": selectors.hidden_item_count(request.user, meeting),
+        "quoracy": quoracy(meeting.panel, rows),
+        "hidden_items": hidden_item_count(request.user, meeting),
         "close_form": CloseForm(initial={"version": meeting.version}),
         "problems": recording.close_problems(request.user, meeting),
     }
@@ -159,7 +161,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Attendance per agency; quoracy from the panel's rule. With htmx, each change saves and the
     quoracy box is sent back; without, the form saves and the page comes back."""
     meeting = meeting_for(request, pk, "plan_meeting")
-    rows = selectors.attendance_rows(meeting)
+    rows = attendance_rows(meeting)
     agencies = [a for a, _ in rows]
     if request.method == "POST":
         form = AttendanceForm(request.POST, agencies=agencies)
@@ -201,7 +203,7 @@ def attendance(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 }
                 for a, att in rows
             ],
-            "quoracy": selectors.quoracy(meeting.panel, rows),
+            "quoracy": quoracy(meeting.panel, rows),
         },
         status=status,
     )
@@ -220,7 +222,7 @@ def _theirs(item: AgendaItem) -> dict[str, Any]:
 
 @require_POST
 def item_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.get_item_for(request.user, pk)
+    item = get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "plan_meeting", meeting)
     form = item_form(item, request.POST)
@@ -273,7 +275,7 @@ def item_save(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @once
 def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    item = selectors.get_item_for(request.user, pk)
+    item = get_item_for(request.user, pk)
     meeting = item.meeting
     policy.require(request.user, "plan_meeting", meeting)
     form = _action_form(meeting, f"action-{item.pk}", request.POST)
@@ -350,7 +352,7 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 "Meeting closed. The minutes are drafted from the record: check them, then send them to the chair.",
             )
             return HttpResponseRedirect(reverse("meetings:minutes", args=[meeting.pk]))
-    quorum = selectors.quoracy(meeting.panel, selectors.attendance_rows(meeting))
+    quorum = quoracy(meeting.panel, attendance_rows(meeting))
     return render(
         request,
         "meetings/close.html",
