@@ -101,3 +101,24 @@ def test_a_guest_cannot_be_invited_to_the_whole_meeting(world: World, client_as:
     assert "Gus Guest" in page
     assert f'name="scope_{guest.pk}" type="radio" value="whole"' not in page
     assert f'name="scope_{guest.pk}" type="radio" value="items"' in page
+
+
+def test_what_they_see_follows_an_invitation_within_one_request(world: World, m: dict[str, Any]) -> None:
+    """Access is worked out once per request, yet never goes stale: inviting someone (or ending
+    their role) in the same request changes what the policies answer at once."""
+    from django.utils import timezone
+
+    from macehub.core.access import access_snapshot
+
+    guest, item, planned = world.user("guest_a"), m["location_item"], m["planned"]
+    with access_snapshot():
+        assert not meeting_records.can(guest, "view", planned)
+        assert not items_visible_to(guest, planned).exists()
+        scheduling.invite_for_item(actor=world.user("coordinator_a"), item=item, user_ids=[guest.pk])
+        assert meeting_records.can(guest, "view", planned)
+        assert set(items_visible_to(guest, planned).values_list("pk", flat=True)) == {item.pk}
+        for membership in guest.memberships.filter(panel_id=planned.panel_id, ended_at__isnull=True):
+            membership.ended_at = timezone.now()
+            membership.save()
+        assert not meeting_records.can(guest, "view", planned)
+        assert not items_visible_to(guest, planned).exists()

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from macehub.accounts.types import User
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record, save_with_audit
 from macehub.core.email import send_later
@@ -72,7 +73,7 @@ def _check_owner(action: Action) -> None:
 
 def action_create(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     item: AgendaItem | None,
     description: str,
@@ -126,7 +127,7 @@ def action_create(
     return action
 
 
-def action_update(*, actor: Any, action: Action, expected_version: int, values: dict[str, Any]) -> Action:
+def action_update(*, actor: User, action: Action, expected_version: int, values: dict[str, Any]) -> Action:
     require(actor, "edit_action", action)
     fields = [f for f in ACTION_FIELDS if f in values]
     before = snapshot(action, fields)
@@ -142,7 +143,7 @@ def action_update(*, actor: Any, action: Action, expected_version: int, values: 
     return action
 
 
-def action_complete(*, actor: Any, action: Action, expected_version: int, note: str) -> Action:
+def action_complete(*, actor: User, action: Action, expected_version: int, note: str) -> Action:
     """The owner (or their agency, or the coordinator) records that an action is done, and how."""
     require(actor, "complete_action", action)
     note = clean_text(note)
@@ -167,7 +168,7 @@ def action_complete(*, actor: Any, action: Action, expected_version: int, note: 
     return action
 
 
-def _escalate(actor: Any, action: Action, meeting: Meeting) -> bool:
+def _escalate(actor: User, action: Action, meeting: Meeting) -> bool:
     """R26: repeated non-completion by an agency goes to the panel's chairs."""
     did_not_act = ActionReview.objects.filter(action=action, reason=CarryReason.AGENCY_DID_NOT_ACT).count()
     since = meeting.date - ESCALATION_WINDOW
@@ -213,7 +214,7 @@ def _escalate(actor: Any, action: Action, meeting: Meeting) -> bool:
 
 def action_review(
     *,
-    actor: Any,
+    actor: User,
     action: Action,
     meeting: Meeting,
     outcome: str,

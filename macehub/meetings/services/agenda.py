@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from macehub.accounts.types import User
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record, save_with_audit
 from macehub.core.services import snapshot
@@ -28,7 +29,7 @@ def _next_position(meeting: Meeting) -> int:
     return int(AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("position"))["last"] or 0) + 1
 
 
-def _check_subject(actor: Any, meeting: Meeting, subject: Subject) -> None:
+def _check_subject(actor: User, meeting: Meeting, subject: Subject) -> None:
     if subject.panel_id != meeting.panel_id or subject.status == Status.MERGED:
         raise ValidationError({"subjects": "Choose records on this panel's register"})
     if not records.can(actor, "view", subject):  # a person of concern they may not see
@@ -41,7 +42,7 @@ def _check_subject(actor: Any, meeting: Meeting, subject: Subject) -> None:
 
 def agenda_add(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     picks: Iterable[tuple[Subject, str, Any]],
 ) -> list[AgendaItem]:
@@ -97,7 +98,7 @@ def agenda_add(
     return items
 
 
-def agenda_add_other(*, actor: Any, meeting: Meeting, title: str, minutes_allowed: int) -> AgendaItem:
+def agenda_add_other(*, actor: User, meeting: Meeting, title: str, minutes_allowed: int) -> AgendaItem:
     """An item of other business (no register record)."""
     require(actor, "plan_meeting", meeting)
     title = title.strip()
@@ -122,7 +123,7 @@ def agenda_add_other(*, actor: Any, meeting: Meeting, title: str, minutes_allowe
 
 def item_update(
     *,
-    actor: Any,
+    actor: User,
     item: AgendaItem,
     expected_version: int,
     minutes_allowed: int,
@@ -157,7 +158,7 @@ def _strand_items(item: AgendaItem) -> list[AgendaItem]:
     return list(AgendaItem.objects.filter(meeting_id=item.meeting_id, strand=item.strand).order_by("position", "pk"))
 
 
-def item_move(*, actor: Any, item: AgendaItem, direction: str) -> None:
+def item_move(*, actor: User, item: AgendaItem, direction: str) -> None:
     """Move an item up or down within its strand (the buttons; dragging uses :func:`agenda_reorder`)."""
     require(actor, "plan_meeting", item.meeting)
     if direction not in ("up", "down"):
@@ -184,7 +185,7 @@ def _renumber_to(order: list[AgendaItem], positions: list[int]) -> None:
             item.position = position
 
 
-def agenda_reorder(*, actor: Any, meeting: Meeting, order: list[int]) -> None:
+def agenda_reorder(*, actor: User, meeting: Meeting, order: list[int]) -> None:
     """Put the items of one strand in the order given (dragging, with JavaScript). Items not named
     keep their places; items of other strands or meetings are refused."""
     require(actor, "plan_meeting", meeting)
@@ -200,7 +201,7 @@ def agenda_reorder(*, actor: Any, meeting: Meeting, order: list[int]) -> None:
         record(action=AuditAction.UPDATE, actor=actor, obj=meeting, detail={"agenda_reordered": strands.pop()})
 
 
-def item_remove(*, actor: Any, item: AgendaItem) -> None:
+def item_remove(*, actor: User, item: AgendaItem) -> None:
     """Take an item off a planned agenda. Refused once anything is recorded against it
     (contributions, a discussion, decisions or actions), so nothing anyone wrote is lost."""
     require(actor, "plan_meeting", item.meeting)

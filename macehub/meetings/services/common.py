@@ -8,13 +8,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from macehub.accounts.types import User
 from macehub.organisations.models import Cadence
 from macehub.subjects.models import Kind, Status, Subject, normalise
 
 from ..policies import policy
 
 
-def require(actor: Any, action: str, obj: Any = None) -> None:
+def require(actor: User, action: str, obj: Any = None) -> None:
     if not policy.can(actor, action, obj):
         raise PermissionDenied(action)
 

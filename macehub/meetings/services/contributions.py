@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from macehub.accounts.types import User
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record
 from macehub.core.email import send_later
@@ -29,7 +28,7 @@ NOTHING_HELD_WITH_TEXT = (
 
 def contribution_save(
     *,
-    actor: Any,
+    actor: User,
     item: AgendaItem,
     agency: Agency,
     status: str,
@@ -99,7 +98,7 @@ def contribution_save(
     return contribution
 
 
-def contributions_chase(*, actor: Any, meeting: Meeting, agency: Agency | None = None) -> list[Chase]:
+def contributions_chase(*, actor: User, meeting: Meeting, agency: Agency | None = None) -> list[Chase]:
     """One click: e-mail (in the background) everyone invited from each agency whose contributions
     are missing — or only ``agency`` — saying how many are missing and by when. The e-mail names
     no child and no record; it links to the contribution page."""

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from macehub.accounts.types import User
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record
 from macehub.core.email import send_later
@@ -109,7 +110,7 @@ def minutes_structure(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def minutes_draft(*, actor: Any, meeting: Meeting) -> Minutes:
+def minutes_draft(*, actor: User, meeting: Meeting) -> Minutes:
     """Version 1, drafted from what was recorded for each item (called when the meeting closes)."""
     if meeting.status != MeetingStatus.HELD:
         raise ValidationError("Minutes are drafted once the meeting is closed.")
@@ -130,7 +131,7 @@ def _require_draft(minutes: Minutes) -> None:
         raise ValidationError("Approved minutes cannot be changed: start a correction instead.")
 
 
-def minute_save(*, actor: Any, minute: ItemMinute, expected_version: int, text: str) -> ItemMinute:
+def minute_save(*, actor: User, minute: ItemMinute, expected_version: int, text: str) -> ItemMinute:
     """Edit one item's minute in the draft (optimistic locking, as for the record)."""
     minutes = minute.minutes
     meeting = minutes.meeting
@@ -146,7 +147,7 @@ def minute_save(*, actor: Any, minute: ItemMinute, expected_version: int, text: 
     return minute
 
 
-def opening_save(*, actor: Any, minutes: Minutes, expected_version: int, opening: str) -> Minutes:
+def opening_save(*, actor: User, minutes: Minutes, expected_version: int, opening: str) -> Minutes:
     require(actor, "manage_meeting", minutes.meeting)
     _require_draft(minutes)
     minutes.opening = clean_text(opening)
@@ -157,7 +158,7 @@ def opening_save(*, actor: Any, minutes: Minutes, expected_version: int, opening
     return minutes
 
 
-def minutes_approve(*, actor: Any, minutes: Minutes, expected_version: int) -> Minutes:
+def minutes_approve(*, actor: User, minutes: Minutes, expected_version: int) -> Minutes:
     """Only a chair approves minutes. Approval freezes them (attendance, quoracy, decisions and
     actions as they stand); a correction approved later replaces the earlier version, which is kept."""
     meeting = minutes.meeting
@@ -187,7 +188,7 @@ def minutes_approve(*, actor: Any, minutes: Minutes, expected_version: int) -> M
     return minutes
 
 
-def minutes_correct(*, actor: Any, meeting: Meeting, reason: str) -> Minutes:
+def minutes_correct(*, actor: User, meeting: Meeting, reason: str) -> Minutes:
     """Start a correction of approved minutes: a new draft version, with the reason, copied from the
     approved one. The approved version stays in force until a chair approves the correction."""
     require(actor, "manage_meeting", meeting)
@@ -223,7 +224,7 @@ def minutes_correct(*, actor: Any, meeting: Meeting, reason: str) -> Minutes:
     return draft
 
 
-def minutes_distribute(*, actor: Any, minutes: Minutes) -> int:
+def minutes_distribute(*, actor: User, minutes: Minutes) -> int:
     """Tell the attendees with access (invited people whose agency was there) that the approved
     minutes are ready. The e-mail carries no content: each person signs in and sees only the items
     they may see."""
@@ -251,7 +252,7 @@ def minutes_distribute(*, actor: Any, minutes: Minutes) -> int:
     return len(recipients)
 
 
-def pack_viewed(*, actor: Any, meeting: Meeting, items: int, pdf: bool = False) -> None:
+def pack_viewed(*, actor: User, meeting: Meeting, items: int, pdf: bool = False) -> None:
     with transaction.atomic():
         record(
             action=AuditAction.DOWNLOAD if pdf else AuditAction.VIEW,
@@ -261,7 +262,7 @@ def pack_viewed(*, actor: Any, meeting: Meeting, items: int, pdf: bool = False) 
         )
 
 
-def minutes_viewed(*, actor: Any, minutes: Minutes, items: int, pdf: bool = False) -> None:
+def minutes_viewed(*, actor: User, minutes: Minutes, items: int, pdf: bool = False) -> None:
     with transaction.atomic():
         record(
             action=AuditAction.DOWNLOAD if pdf else AuditAction.VIEW,
@@ -271,13 +272,13 @@ def minutes_viewed(*, actor: Any, minutes: Minutes, items: int, pdf: bool = Fals
         )
 
 
-def record_viewed(*, actor: Any, meeting: Meeting, page: str, items: int) -> None:
+def record_viewed(*, actor: User, meeting: Meeting, page: str, items: int) -> None:
     with transaction.atomic():
         record(action=AuditAction.VIEW, actor=actor, obj=meeting, detail={"page": page, "items": items})
 
 
 def feedback_give(
-    *, actor: Any, meeting: Meeting, focused: int, clear_actions: int, effective_chairing: int, comment: str
+    *, actor: User, meeting: Meeting, focused: int, clear_actions: int, effective_chairing: int, comment: str
 ) -> Feedback:
     """An attendee's short view of the meeting: once each."""
     require(actor, "give_feedback", meeting)

@@ -3,12 +3,11 @@ risk level decided, decisions — and closing the meeting."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from macehub.accounts.types import User
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record, save_with_audit
 from macehub.core.services import snapshot, update_versioned
@@ -25,7 +24,7 @@ from .common import clean_text, refuse_children_names, require
 RECORD_FIELDS = ["discussion", "risk_decided", "decisions"]
 
 
-def attendance_record(*, actor: Any, meeting: Meeting, rows: dict[int, tuple[str, str]]) -> Quoracy:
+def attendance_record(*, actor: User, meeting: Meeting, rows: dict[int, tuple[str, str]]) -> Quoracy:
     """Record, for each agency, whether it attended, sent a deputy, gave apologies or was absent
     (``rows``: agency id → (status, representative)). A blank status removes the entry. Returns
     the quoracy worked out from the panel's rule."""
@@ -75,7 +74,7 @@ def attendance_record(*, actor: Any, meeting: Meeting, rows: dict[int, tuple[str
 
 def item_record(
     *,
-    actor: Any,
+    actor: User,
     item: AgendaItem,
     expected_version: int,
     discussion: str,
@@ -113,7 +112,7 @@ def item_record(
     return item
 
 
-def close_problems(actor: Any, meeting: Meeting) -> list[str]:
+def close_problems(actor: User, meeting: Meeting) -> list[str]:
     """Why the meeting cannot be closed yet, in plain words (empty when it can)."""
     problems = []
     if meeting.date > timezone.localdate():
@@ -142,7 +141,7 @@ def close_problems(actor: Any, meeting: Meeting) -> list[str]:
     return problems
 
 
-def meeting_close(*, actor: Any, meeting: Meeting, expected_version: int) -> Meeting:
+def meeting_close(*, actor: User, meeting: Meeting, expected_version: int) -> Meeting:
     """Close a meeting once every item has a decision and every outstanding action has been
     decided: quoracy is recorded, risk levels decided for children are applied to their records
     (through the register's own service, so the history is kept), the records heard are taken off

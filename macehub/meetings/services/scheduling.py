@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from macehub.accounts.types import User
 from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record
 from macehub.core.access import PANEL_ROLES
@@ -102,7 +103,7 @@ def _default_invitations(meeting: Meeting) -> None:
 
 def meeting_schedule(
     *,
-    actor: Any,
+    actor: User,
     panel: Any,
     values: dict[str, Any],
     repeat: int = 1,
@@ -142,7 +143,7 @@ def meeting_schedule(
     return meetings
 
 
-def meeting_update(*, actor: Any, meeting: Meeting, expected_version: int, values: dict[str, Any]) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, expected_version: int, values: dict[str, Any]) -> Meeting:
     require(actor, "plan_meeting", meeting)
     fields = [f for f in MEETING_FIELDS if f in values]
     before = snapshot(meeting, fields)
@@ -185,7 +186,7 @@ def _send_calendar_update(meeting: Meeting, *, template: str, method: str) -> in
     return told
 
 
-def meeting_cancel(*, actor: Any, meeting: Meeting, expected_version: int, reason: str) -> Meeting:
+def meeting_cancel(*, actor: User, meeting: Meeting, expected_version: int, reason: str) -> Meeting:
     """Cancel a planned meeting; its agenda stays on record, and the records listed on it can be
     added to another meeting."""
     require(actor, "plan_meeting", meeting)
@@ -214,7 +215,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, expected_version: int, reaso
 
 def invitations_set(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     agencies: Iterable[Agency],
     scopes: dict[int, str],
@@ -281,7 +282,7 @@ def invitations_set(
         )
 
 
-def invite_for_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> list[Invitation]:
+def invite_for_item(*, actor: User, item: Any, user_ids: Iterable[int]) -> list[Invitation]:
     """Invite professionals for one item (R21): they see that item only, unless they are already
     invited to the whole meeting."""
     meeting = item.meeting
@@ -316,7 +317,7 @@ def invite_for_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> list[I
     return invitations
 
 
-def uninvite_from_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> None:
+def uninvite_from_item(*, actor: User, item: Any, user_ids: Iterable[int]) -> None:
     meeting = item.meeting
     require(actor, "plan_meeting", meeting)
     with transaction.atomic():
@@ -330,7 +331,7 @@ def uninvite_from_item(*, actor: Any, item: Any, user_ids: Iterable[int]) -> Non
             record(action=AuditAction.UPDATE, actor=actor, obj=item, detail={"no_longer_invited_for_item": gone})
 
 
-def invitations_send(*, actor: Any, meeting: Meeting) -> int:
+def invitations_send(*, actor: User, meeting: Meeting) -> int:
     """E-mail everyone invited who has not yet been told: the date, where, and (for items) that
     their agency's contribution is asked for by the deadline. The e-mail names no one."""
     require(actor, "plan_meeting", meeting)
@@ -365,7 +366,7 @@ def invitations_send(*, actor: Any, meeting: Meeting) -> int:
     return len(pending)
 
 
-def acknowledge(*, actor: Any, meeting: Meeting) -> None:
+def acknowledge(*, actor: User, meeting: Meeting) -> None:
     """R23: the person confirms they will keep the pack confidential, once per meeting."""
     from ..models import Acknowledgement
 
