@@ -15,6 +15,7 @@ from django.utils import timezone
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.context_processors import MFA_SESSION_KEY
+from macehub.core.http import wants_json
 
 AUTH_AT = "macehub_auth_at"
 SEEN_AT = "macehub_seen_at"
@@ -26,13 +27,6 @@ SECURITY_KEY_AT = "macehub_security_key_at"
 #: Set in the (anonymous) session that follows a sign-out for inactivity: whose it was, so a
 #: form posted from a page left open can still be kept for that person (see drafts.py).
 TIMED_OUT_USER = "macehub_timed_out_user"
-
-
-def wants_json(request: HttpRequest) -> bool:
-    """A script's request (autosave, the timeout warning) rather than a page load: it gets a
-    JSON answer it can tell apart from a refusal, never a redirect to the sign-in page."""
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 def signed_out_response(reason: str) -> JsonResponse:

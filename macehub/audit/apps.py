@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.exceptions import ImproperlyConfigured
 
 
 class AuditConfig(AppConfig):
@@ -7,9 +8,16 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
-        from macehub.core import navigation
+        from macehub.core import auditing, navigation
 
+        from .models import Action
         from .policies import policy
+        from .services import record
+
+        unknown = auditing.ACTIONS - set(Action.values)
+        if unknown:
+            raise ImproperlyConfigured(f"core raises audit actions the audit app does not know: {sorted(unknown)}")
+        auditing.register(record)
 
         navigation.register(
             navigation.NavItem(

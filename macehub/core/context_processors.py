@@ -25,9 +25,6 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     if request.session.get(MFA_SESSION_KEY):
         context["nav_items"] = navigation.items_for(request)
     context["acting"] = acting_context(request)
-    from macehub.accounts.drafts import take_draft
-
-    context["kept_draft"] = take_draft(request)
     context["session_timeout"] = {
         "idle": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
         "warn": int(settings.SESSION_TIMEOUT_WARNING.total_seconds()),
