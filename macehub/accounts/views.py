@@ -29,8 +29,10 @@ from .forms import (
     PeopleFilterForm,
     ReasonForm,
 )
+from .middleware import SECURITY_KEY_AT, seconds_left, signed_out_response
 from .models import AccessRequest
 from .policies import policy
+from .services import notify_approvers
 
 
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
@@ -57,8 +59,6 @@ def session_status(request: HttpRequest) -> HttpResponse:
     Both give a fresh CSRF token (signing in again rotates it). 401 when signed out."""
     from django.middleware.csrf import get_token
 
-    from .middleware import seconds_left, signed_out_response
-
     if not request.user.is_authenticated:
         return signed_out_response("signed_out")
     left = seconds_left(request)
@@ -73,8 +73,6 @@ def session_status(request: HttpRequest) -> HttpResponse:
 @require_GET
 def security_key(request: HttpRequest) -> HttpResponse:
     """Why someone with an admin role is asked for a passkey or security key, and how to use one."""
-    from .middleware import SECURITY_KEY_AT
-
     if request.session.get(SECURITY_KEY_AT):
         return HttpResponseRedirect(reverse("home"))
     return render(request, "accounts/security_key.html", {"has_key": selectors.has_security_key(request.user)})
@@ -102,8 +100,6 @@ def access_request_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            from .services import notify_approvers
-
             notify_approvers(created)
             messages.success(request, "Your request has been sent to the borough admin.")
             return HttpResponseRedirect(reverse("accounts:account"))

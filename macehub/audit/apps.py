@@ -8,6 +8,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
+        # Imported here: these modules use models, which exist only once the app registry is ready.
         from macehub.core import auditing, navigation
 
         from .models import Action

@@ -7,6 +7,7 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
+        # Imported here: these modules use models, which exist only once the app registry is ready.
         from macehub.core import access, reference
 
         # Panel settings (who may see persons of concern) and agency types decide access.

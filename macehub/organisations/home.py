@@ -7,10 +7,10 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 
-from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, access_for
+from macehub.core.access import LONDON_ROLES, PANEL_ROLES, PARTNERSHIP_ROLES, access_for
 from macehub.core.acting import acting_context
 
-from .models import Panel
+from .models import LocalAuthority, Panel, Partnership
 
 
 def panels_section(request: HttpRequest) -> dict[str, Any] | None:
@@ -31,10 +31,6 @@ def panels_section(request: HttpRequest) -> dict[str, Any] | None:
 
 def london_section(request: HttpRequest) -> dict[str, Any] | None:
     """London-wide roles see the shape of London's arrangements (no identifiable data)."""
-    from macehub.core.access import LONDON_ROLES
-
-    from .models import LocalAuthority, Partnership
-
     if not access_for(request.user).has_role(*LONDON_ROLES):
         return None
     return {
