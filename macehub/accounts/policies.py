@@ -24,6 +24,11 @@ def is_system_admin(user: Any, obj: Any = None) -> bool:
 
 
 @predicate
+def has_any_role(user: Any, obj: Any = None) -> bool:
+    return access_for(user).has_any_access
+
+
+@predicate
 def is_borough_admin(user: Any, obj: Any = None) -> bool:
     return bool(access_for(user).partnership_ids(Role.BOROUGH_ADMIN))
 
@@ -114,6 +119,8 @@ class AccountsPolicy(Policy):
         # Whether their lists cover every partnership (the wording of "no current roles").
         self.rule("view_every_partnership", is_system_admin)
         self.rule("request_access", is_authenticated)
+        # Someone with no current role sees why on their home page, and what happens next.
+        self.rule("hold_roles", has_any_role)
         # Single sign-on decides who may sign in for whole organisations: system admins only.
         self.rule("manage_sign_in_providers", is_system_admin)
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
+from macehub.core.access import LONDON_ROLES, PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
 from macehub.core.policies import EVERYTHING, Policy, RecordPolicy, predicate
 
 from .models import Agency, Panel, Partnership
@@ -36,11 +36,16 @@ def _administered(user: Any) -> frozenset[int]:
     return access_for(user).partnership_ids(Role.BOROUGH_ADMIN)
 
 
-def _panels_seen(user: Any) -> Q:
+def _panels_worked_on(user: Any) -> Q:
+    """Their own panels (panel roles) and their partnerships' panels (partnership roles)."""
     profile = access_for(user)
-    if profile.is_system_admin:
-        return EVERYTHING
     return Q(pk__in=profile.panel_ids(*PANEL_ROLES)) | Q(partnership_id__in=profile.partnership_ids(*PARTNERSHIP_ROLES))
+
+
+def _panels_seen(user: Any) -> Q:
+    if access_for(user).is_system_admin:
+        return EVERYTHING
+    return _panels_worked_on(user)
 
 
 def _panels_administered(user: Any) -> Q:
@@ -71,6 +76,7 @@ def _agencies_administered(user: Any) -> Q:
 
 panels = RecordPolicy(Panel, name="organisations.panel")
 panels.scope("view", _panels_seen)
+panels.scope("work_on", _panels_worked_on)
 panels.scope("edit_settings", _panels_administered)
 
 partnerships = RecordPolicy(Partnership, name="organisations.partnership")
@@ -84,6 +90,18 @@ agencies.scope("edit", _agencies_administered)
 @predicate
 def has_any_role(user: Any, obj: Any = None) -> bool:
     return access_for(user).has_any_access
+
+
+@predicate
+def has_panel_work(user: Any, obj: Any = None) -> bool:
+    """A panel or partnership role (system admins without one have no panels of their own)."""
+    profile = access_for(user)
+    return bool(profile.panel_ids(*PANEL_ROLES)) or bool(profile.partnership_ids(*PARTNERSHIP_ROLES))
+
+
+@predicate
+def has_london_role(user: Any, obj: Any = None) -> bool:
+    return access_for(user).has_role(*LONDON_ROLES)
 
 
 @predicate
@@ -111,6 +129,9 @@ class OrganisationsPolicy(Policy):
         self.rule("manage_agencies", is_system_admin | is_borough_admin)
         self.rule("edit_agency", agencies.rule_for("edit"))
         self.rule("view_authorities", has_any_role)
+        # Home page sections: "Your panels", and London's arrangements at a glance.
+        self.rule("view_own_panels", has_panel_work)
+        self.rule("view_london_overview", has_london_role)
 
 
 policy = OrganisationsPolicy()
