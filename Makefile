@@ -10,7 +10,7 @@ PORT   ?= 8000
 # The suite runs on every core (pytest-xdist); override with PYTEST_ARGS="-n 0 -x" to debug.
 PYTEST_ARGS ?= -n auto --durations=15
 
-.PHONY: help run test lint typecheck pytest check-deploy assets system-packages codes worker lock clean benchmark
+.PHONY: help run test lint contracts typecheck pytest check-deploy assets system-packages codes worker lock clean benchmark
 
 help:
 	@echo "make run    - set up everything and serve MACE Hub on http://$(HOST):$(PORT) with demo data"
@@ -65,13 +65,17 @@ worker: $(VENV)/.installed
 
 # The static checks do not depend on the database: .ci/run runs them once (STATIC_CHECKS= on the
 # second database).
-STATIC_CHECKS ?= lint typecheck check-deploy
+STATIC_CHECKS ?= lint contracts typecheck check-deploy
 
 test: system-packages $(VENV)/.installed-dev assets $(STATIC_CHECKS) pytest
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The import contracts in .importlinter: layers, and which modules may import which (docs/architecture.md).
+contracts: $(VENV)/.installed-dev
+	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy macehub config
@@ -104,4 +108,4 @@ lock: $(VENV)/.installed
 	$(VENV)/bin/uv pip compile --python-version 3.13 --generate-hashes -q requirements-dev.in -o requirements-dev.lock
 
 clean:
-	rm -rf $(VENV) node_modules assets/build staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules assets/build staticfiles .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache

@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "macehub.core.context_processors.layout",
+                "macehub.accounts.context_processors.kept_draft",
             ],
             "builtins": ["macehub.core.templatetags.govuk"],
         },

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from macehub.audit.models import AuditEvent
 from macehub.core.email import enqueue_email
-from macehub.operations import leases, outbox
+from macehub.operations import leases, outbox, tasks
 from macehub.operations.models import OutboxMessage, WorkerHeartbeat
 
 DB_TASKS = override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
@@ -74,8 +74,8 @@ def test_a_rolled_back_change_writes_and_sends_nothing(db, django_capture_on_com
 
 def test_delivering_twice_sends_once(db) -> None:
     message = OutboxMessage.objects.create(subject="S", body="B", to=["a@test.invalid"], from_email="x@test.invalid")
-    assert outbox.deliver(str(message.pk)) == "sent"
-    assert outbox.deliver(str(message.pk)) == "already sent"
+    assert tasks.deliver(str(message.pk)) == "sent"
+    assert tasks.deliver(str(message.pk)) == "already sent"
     assert len(mail.outbox) == 1
 
 
@@ -86,8 +86,8 @@ def test_a_failed_delivery_is_recorded_queued_again_and_shown_to_system_admins(d
         subject="Action due soon", body="B", to=["a@test.invalid"], from_email="x@test.invalid"
     )
     refused = mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=OSError("refused"))
-    with DB_TASKS, refused, pytest.raises(outbox.DeliveryError):
-        outbox.deliver(str(message.pk))
+    with DB_TASKS, refused, pytest.raises(tasks.DeliveryError):
+        tasks.deliver(str(message.pk))
     message.refresh_from_db()
     assert message.sent_at is None and message.attempts == 1 and "refused" in message.last_error
     retry = DBTaskResult.objects.get()

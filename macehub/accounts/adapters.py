@@ -26,6 +26,9 @@ from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.email import enqueue_email
 
+from .models import SignInProvider, User
+from .sso import domain_of, email_of, provider_for_id, social_app
+
 
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
@@ -120,9 +123,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     provider only ever proves who someone is — never what they may see."""
 
     def list_apps(self, request: HttpRequest | None, provider: Any = None, client_id: Any = None) -> list[Any]:
-        from .models import SignInProvider
-        from .sso import social_app
-
         apps = [social_app(config) for config in SignInProvider.objects.filter(is_enabled=True)]
         if provider:
             apps = [app for app in apps if provider in (app.provider, app.provider_id)]
@@ -135,9 +135,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return False
 
     def pre_social_login(self, request: HttpRequest, sociallogin: Any) -> None:
-        from .models import User
-        from .sso import domain_of, email_of, provider_for_id
-
         config = provider_for_id(sociallogin.account.provider)
         email = email_of(sociallogin)
         if config is None or not config.is_enabled:
@@ -163,8 +160,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         exception: Any = None,
         extra_context: Any = None,
     ) -> None:
-        from .sso import provider_for_id
-
         config = provider_for_id(getattr(getattr(provider, "app", None), "provider_id", "") or "")
         detail = {
             "method": "single sign-on",

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and access"
 
     def ready(self) -> None:
+        # Imported here: these modules use models, which exist only once the app registry is ready.
         from macehub.core import access, home, navigation
 
         from . import checks, receivers  # noqa: F401 - system checks; audit and session bookkeeping on sign-in

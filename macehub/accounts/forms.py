@@ -14,6 +14,10 @@ from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_RO
 from macehub.core.forms import GovukForm
 from macehub.core.submissions import SubmissionMixin
 from macehub.organisations import selectors as org_selectors
+from macehub.organisations.models import Agency, Panel
+
+from .models import SignInProvider
+from .services import _validate_scope, registration_complete
 
 # System admin is granted by an operator (manage.py grant_role), never requested.
 REQUESTABLE_ROLES = [(r.value, r.label) for r in Role if r != Role.SYSTEM_ADMIN]
@@ -97,7 +101,6 @@ class AccessChoiceMixin(GovukForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        from macehub.organisations.models import Agency, Panel
 
         role = data.get("role")
         panel = agency = None
@@ -114,8 +117,6 @@ class AccessChoiceMixin(GovukForm):
             panel = None
         data["partnership"], data["panel"], data["agency"] = partnership, panel, agency
         if role:
-            from .services import _validate_scope
-
             try:
                 _validate_scope(role=role, partnership=partnership, panel=panel, agency=agency)
             except ValidationError as exc:
@@ -141,8 +142,6 @@ class RegistrationDetailsForm(AccessChoiceMixin):
     job_title = forms.CharField(label="Job title", max_length=150, error_messages={"required": "Enter your job title."})
 
     def signup(self, request: Any, user: Any) -> None:
-        from .services import registration_complete
-
         data = self.cleaned_data
         registration_complete(
             user=user,
@@ -391,8 +390,6 @@ class SignInProviderForm(SubmissionMixin, GovukForm):
             )
 
     def clean_domains(self) -> str:
-        from .models import SignInProvider
-
         raw = self.cleaned_data["domains"]
         domains: list[str] = []
         for item in raw.replace(",", " ").split():

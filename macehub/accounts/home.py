@@ -6,15 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from macehub.core.access import access_for
-
 from . import selectors
 from .policies import policy
 
 
 def access_section(request: HttpRequest) -> dict[str, Any] | None:
     """Someone without roles sees why and what happens next; anyone with a pending request sees it."""
-    no_access = not access_for(request.user).has_any_access
+    no_access = not policy.can(request.user, "hold_roles")
     pending = list(selectors.own_access_requests(request.user).filter(status="pending"))  # type: ignore[arg-type]
     if no_access:
         requests = list(selectors.own_access_requests(request.user)[:10])  # type: ignore[arg-type]

@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from macehub.audit.models import Action
 from macehub.audit.services import record
+from macehub.core.access import access_for
 from macehub.core.context_processors import MFA_SESSION_KEY
+from macehub.core.http import wants_json
+
+from .drafts import keep_posted_form
+from .models import User
+from .selectors import first_second_factor_added_at
 
 AUTH_AT = "macehub_auth_at"
 SEEN_AT = "macehub_seen_at"
@@ -26,13 +32,6 @@ SECURITY_KEY_AT = "macehub_security_key_at"
 #: Set in the (anonymous) session that follows a sign-out for inactivity: whose it was, so a
 #: form posted from a page left open can still be kept for that person (see drafts.py).
 TIMED_OUT_USER = "macehub_timed_out_user"
-
-
-def wants_json(request: HttpRequest) -> bool:
-    """A script's request (autosave, the timeout warning) rather than a page load: it gets a
-    JSON answer it can tell apart from a refusal, never a redirect to the sign-in page."""
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 def signed_out_response(reason: str) -> JsonResponse:
@@ -77,7 +76,6 @@ class SessionTimeoutMiddleware:
             if idle or expired:
                 reason = "idle" if idle else "expired"
                 record(action=Action.SESSION_TIMEOUT, actor=user, obj=user, detail={"reason": reason})
-                from .drafts import keep_posted_form
 
                 # A script (autosave) keeps its own text on the page and saves it later.
                 kept = None if wants_json(request) else keep_posted_form(request, user)
@@ -111,9 +109,6 @@ class LoginRequiredMiddleware(BaseLoginRequiredMiddleware):
             return signed_out_response("signed_out")
         user_id = request.session.get(TIMED_OUT_USER) if hasattr(request, "session") else None
         if request.method == "POST" and user_id:
-            from .drafts import keep_posted_form
-            from .models import User
-
             kept = keep_posted_form(request, User.objects.filter(pk=user_id, is_active=True).first())
             if kept is not None:
                 query = {"signed_out": "idle", "next": kept.path}
@@ -181,7 +176,6 @@ class MFARequiredMiddleware:
             return self._require_security_key(request, view_name)
         if view_name in MFA_SETUP_VIEWS:
             return None
-        from .selectors import first_second_factor_added_at
 
         added_at = first_second_factor_added_at(user)
         if added_at is None:
@@ -201,7 +195,6 @@ class MFARequiredMiddleware:
         roles = settings.SECURITY_KEY_ROLES
         if not roles or request.session.get(SECURITY_KEY_AT) or view_name in SECURITY_KEY_VIEWS:
             return None
-        from macehub.core.access import access_for
 
         if not access_for(request.user).has_role(*roles):
             return None

@@ -19,7 +19,11 @@ from django.utils import timezone
 from macehub.audit.models import Action
 from macehub.audit.services import record
 
+from .drafts import HAS_DRAFTS, has_drafts
 from .middleware import AUTH_AT, MFA_AT, SECURITY_KEY_AT, SEEN_AT, TIMED_OUT_USER
+from .models import AccessRequest
+from .services import end_sessions_after_reset, notify_approvers
+from .sso import provider_for_id, sociallogin_did_mfa
 
 
 @receiver(auth_signals.user_logged_in)
@@ -28,7 +32,6 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         now = timezone.now().timestamp()
         request.session[AUTH_AT] = now
         request.session[SEEN_AT] = now
-        from .drafts import HAS_DRAFTS, has_drafts
 
         request.session.pop(TIMED_OUT_USER, None)
         if has_drafts(user):
@@ -42,8 +45,6 @@ def _single_sign_on_detail(request: HttpRequest | None, user: Any) -> dict[str, 
         return {}
     from allauth.account.internal.flows.login import get_authentication_records
 
-    from .sso import provider_for_id
-
     for entry in reversed(get_authentication_records(request, user) or []):
         if entry.get("method") == "socialaccount":
             config = provider_for_id(str(entry.get("provider", "")))
@@ -55,8 +56,6 @@ def _single_sign_on_detail(request: HttpRequest | None, user: Any) -> dict[str, 
 def on_allauth_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     """A provider's two-factor authentication counts only when the ID token says it was done
     and a system admin accepts that provider's word (sso.provider_did_mfa)."""
-    from .sso import provider_for_id, sociallogin_did_mfa
-
     sociallogin = kwargs.get("sociallogin")
     if sociallogin is not None and sociallogin_did_mfa(sociallogin):
         _mark_mfa(request)
@@ -128,7 +127,6 @@ def on_password_changed(sender: Any, request: HttpRequest | None, user: Any, **k
 def on_password_reset(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     record(action=Action.PASSWORD_RESET, actor=user, obj=user)
     # A reset ends every other session: whoever knew the old password is signed out.
-    from .services import end_sessions_after_reset
 
     end_sessions_after_reset(user)
 
@@ -136,8 +134,5 @@ def on_password_reset(sender: Any, request: HttpRequest | None, user: Any, **kwa
 @receiver(account_signals.email_confirmed)
 def on_email_confirmed(sender: Any, request: HttpRequest | None, email_address: Any, **kwargs: Any) -> None:
     """Approvers hear about a request only once the person has proved their address."""
-    from .models import AccessRequest
-    from .services import notify_approvers
-
     for pending in AccessRequest.objects.filter(user_id=email_address.user_id, status=AccessRequest.Status.PENDING):
         notify_approvers(pending)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from macehub.core.access import LONDON_ROLES, Grant, Role, access_for
+from macehub.core.access import Grant
 from macehub.core.selectors import get_visible_or_404
 
 from .models import AccessRequest, Membership, User
+from .policies import access_requests, memberships, people
 
 
 def grants_for_user(user: Any) -> list[Grant]:
@@ -50,16 +51,8 @@ def access_requests_visible_to(user: Any) -> QuerySet[AccessRequest]:
 
     London-wide roles are decided by system admins only, and nobody sees their own request
     here: someone else decides it (the accounts policy's ``decide_request``)."""
-    profile = access_for(user)
     qs = AccessRequest.objects.select_related("user", "partnership", "panel", "agency", "decided_by")
-    if getattr(user, "pk", None) is not None:
-        qs = qs.exclude(user_id=user.pk)
-    if profile.is_system_admin:
-        return qs
-    partnerships = profile.partnership_ids(Role.BOROUGH_ADMIN)
-    if not partnerships:
-        return qs.none()
-    return qs.filter(partnership_id__in=partnerships).exclude(role__in=[r.value for r in LONDON_ROLES])
+    return access_requests.visible(user, "decide", qs)
 
 
 def pending_requests_for(user: Any) -> QuerySet[AccessRequest]:
@@ -73,15 +66,7 @@ def get_access_request_for(user: Any, pk: int) -> AccessRequest:
 def people_visible_to(user: Any) -> QuerySet[User]:
     """People a borough admin manages: anyone with a membership or request in their
     partnerships (current or past). System admins see everyone."""
-    profile = access_for(user)
-    if profile.is_system_admin:
-        return User.objects.all()
-    partnerships = profile.partnership_ids(Role.BOROUGH_ADMIN)
-    if not partnerships:
-        return User.objects.none()
-    in_scope = Membership.objects.filter(user=OuterRef("pk"), partnership_id__in=partnerships)
-    requested = AccessRequest.objects.filter(user=OuterRef("pk"), partnership_id__in=partnerships)
-    return User.objects.filter(Exists(in_scope) | Exists(requested))
+    return people.visible(user, "view")
 
 
 def get_person_for(user: Any, pk: int) -> User:
@@ -90,11 +75,8 @@ def get_person_for(user: Any, pk: int) -> User:
 
 def memberships_in_scope(user: Any) -> QuerySet[Membership]:
     """Memberships an admin may see: their partnerships' (borough admins), or all (system admins)."""
-    profile = access_for(user)
     qs = Membership.objects.select_related("partnership", "panel", "agency", "created_by")
-    if profile.is_system_admin:
-        return qs
-    return qs.filter(partnership_id__in=profile.partnership_ids(Role.BOROUGH_ADMIN))
+    return memberships.visible(user, "view", qs)
 
 
 def memberships_visible_to(user: Any, person: User) -> QuerySet[Membership]:

@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from macehub.audit.models import Action
 from macehub.audit.services import record
-from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES
+from macehub.core.access import LONDON_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role
 from macehub.core.email import send_later
+from macehub.core.services import update_versioned
 
 from .models import AccessRequest, Membership, SignInProvider, User
 from .policies import policy
+from .sso import encrypt_secret
 
 
 def _validate_scope(*, role: str, partnership: Any, panel: Any, agency: Any) -> None:
@@ -85,8 +87,6 @@ def _approvers_for(request: AccessRequest) -> list[str]:
     """The partnership's borough admins; system admins for London-wide roles, or when the
     partnership has no borough admin yet (its first one must be approved by someone) — or
     none but the person asking, who may not approve their own request (C32)."""
-    from macehub.core.access import Role
-
     active = Membership.objects.filter(ended_at__isnull=True, user__is_active=True).exclude(user_id=request.user_id)
     admins = active.none()
     if request.partnership_id and request.role not in LONDON_ROLES:
@@ -290,7 +290,6 @@ def sign_in_provider_create(*, actor: User, data: dict[str, Any]) -> SignInProvi
     """A system admin sets up an organisation's provider. The secret is encrypted before saving
     and appears in no audit event."""
     policy.require(actor, "manage_sign_in_providers")
-    from .sso import encrypt_secret
 
     provider = SignInProvider(**{field: data[field] for field in _PROVIDER_FIELDS}, created_by=actor, updated_by=actor)
     provider.client_secret_encrypted = encrypt_secret(data["client_secret"])
@@ -310,9 +309,6 @@ def sign_in_provider_update(
     *, actor: User, provider: SignInProvider, data: dict[str, Any], expected_version: int
 ) -> SignInProvider:
     policy.require(actor, "manage_sign_in_providers")
-    from macehub.core.services import update_versioned
-
-    from .sso import encrypt_secret
 
     changes: dict[str, Any] = {
         field: [str(getattr(provider, field)), str(data[field])]

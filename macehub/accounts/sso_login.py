@@ -17,6 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
+from macehub.audit.models import Action
+from macehub.audit.services import record
+
 from . import sso
 
 
@@ -50,9 +53,6 @@ class LoginView(AllauthLoginView):  # type: ignore[misc]  # allauth is untyped
                 auth_params={"login_hint": email},
             )
         except Exception:  # the provider is down or misconfigured: say so, plainly
-            from macehub.audit.models import Action
-            from macehub.audit.services import record
-
             record(
                 action=Action.LOGIN_FAILED,
                 actor_label=email[:254],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +17,7 @@ from . import services
 from .forms import SignInProviderForm
 from .models import SignInProvider
 from .policies import policy
+from .types import AuthenticatedHttpRequest
 
 
 def _get_provider(pk: int) -> SignInProvider:
@@ -27,19 +28,19 @@ def _get_provider(pk: int) -> SignInProvider:
 
 
 @require_GET
-def providers(request: HttpRequest) -> HttpResponse:
+def providers(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_sign_in_providers")
     return render(request, "accounts/sign_in_providers.html", {"providers": SignInProvider.objects.all()})
 
 
 @require_http_methods(["GET", "POST"])
 @once
-def provider_new(request: HttpRequest) -> HttpResponse:
+def provider_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_sign_in_providers")
     form = SignInProviderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.sign_in_provider_create(actor=request.user, data=form.cleaned_data)  # type: ignore[arg-type]
+            created = services.sign_in_provider_create(actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -49,7 +50,7 @@ def provider_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def provider_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_sign_in_providers")
     provider = _get_provider(pk)
     form = SignInProviderForm(request.POST or None, instance=provider)
@@ -57,7 +58,7 @@ def provider_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.sign_in_provider_update(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 provider=provider,
                 data=form.cleaned_data,
                 expected_version=form.cleaned_data.get("version") or 0,

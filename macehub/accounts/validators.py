@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from macehub.organisations.models import Agency
+
 # Words an attacker guessing a MACE Hub password would try first.
 _CONTEXT_WORDS = {
     "macehub",
@@ -130,8 +132,6 @@ def _context(user: Any) -> list[str]:
         value = str(getattr(user, attribute, "") or "")
         words += [w for w in re.split(r"[^a-z0-9]+", value.lower()) if len(w) > 2]
     try:
-        from macehub.organisations.models import Agency
-
         for name in Agency.objects.values_list("name", flat=True)[:500]:
             words += [w for w in re.split(r"[^a-z0-9]+", name.lower()) if len(w) > 3]
     except Exception:  # noqa: S110 - before the database exists (a management command), the fixed words do

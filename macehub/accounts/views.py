@@ -29,8 +29,11 @@ from .forms import (
     PeopleFilterForm,
     ReasonForm,
 )
+from .middleware import SECURITY_KEY_AT, seconds_left, signed_out_response
 from .models import AccessRequest
 from .policies import policy
+from .services import notify_approvers
+from .types import AuthenticatedHttpRequest
 
 
 def _errors_to_form(form: Any, exc: ValidationError) -> None:
@@ -42,7 +45,7 @@ def _errors_to_form(form: Any, exc: ValidationError) -> None:
 
 
 @require_GET
-def mfa_setup(request: HttpRequest) -> HttpResponse:
+def mfa_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everyone must set up a second factor before they see any data."""
     if request.session.get("macehub_mfa_at"):
         return HttpResponseRedirect(reverse("home"))
@@ -57,8 +60,6 @@ def session_status(request: HttpRequest) -> HttpResponse:
     Both give a fresh CSRF token (signing in again rotates it). 401 when signed out."""
     from django.middleware.csrf import get_token
 
-    from .middleware import seconds_left, signed_out_response
-
     if not request.user.is_authenticated:
         return signed_out_response("signed_out")
     left = seconds_left(request)
@@ -71,39 +72,35 @@ def session_status(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def security_key(request: HttpRequest) -> HttpResponse:
+def security_key(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Why someone with an admin role is asked for a passkey or security key, and how to use one."""
-    from .middleware import SECURITY_KEY_AT
-
     if request.session.get(SECURITY_KEY_AT):
         return HttpResponseRedirect(reverse("home"))
     return render(request, "accounts/security_key.html", {"has_key": selectors.has_security_key(request.user)})
 
 
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
         {
-            "memberships": selectors.memberships_for(request.user),  # type: ignore[arg-type]
-            "requests": selectors.own_access_requests(request.user)[:20],  # type: ignore[arg-type]
+            "memberships": selectors.memberships_for(request.user),
+            "requests": selectors.own_access_requests(request.user)[:20],
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
 @once
-def access_request_new(request: HttpRequest) -> HttpResponse:
+def access_request_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.access_request_create(user=request.user, **form.access_fields())  # type: ignore[arg-type]
+            created = services.access_request_create(user=request.user, **form.access_fields())
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            from .services import notify_approvers
-
             notify_approvers(created)
             messages.success(request, "Your request has been sent to the borough admin.")
             return HttpResponseRedirect(reverse("accounts:account"))
@@ -111,16 +108,16 @@ def access_request_new(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def access_request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    own = get_visible_or_404(selectors.own_access_requests(request.user), pk, user=request.user)  # type: ignore[arg-type]
+def access_request_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    own = get_visible_or_404(selectors.own_access_requests(request.user), pk, user=request.user)
     policy.require(request.user, "withdraw_request", own)
-    services.access_request_withdraw(actor=request.user, request=own)  # type: ignore[arg-type]
+    services.access_request_withdraw(actor=request.user, request=own)
     messages.success(request, "Your request has been withdrawn.")
     return HttpResponseRedirect(reverse("accounts:account"))
 
 
 @require_GET
-def approvals(request: HttpRequest) -> HttpResponse:
+def approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "view_approvals")
     visible = selectors.access_requests_visible_to(request.user)
     pending = visible.filter(status=AccessRequest.Status.PENDING).order_by("created_at")
@@ -137,7 +134,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def approval_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     access_request = selectors.get_access_request_for(request.user, pk)
     policy.require(request.user, "decide_request", access_request)
     approve_form = DecideRequestForm(initial={"version": access_request.version})
@@ -150,7 +147,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 approve_form = DecideRequestForm(request.POST)
                 if approve_form.is_valid():
                     services.access_request_approve(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         request=access_request,
                         expected_version=approve_form.cleaned_data["version"],
                     )
@@ -163,7 +160,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 decline_form = DeclineRequestForm(request.POST)
                 if decline_form.is_valid():
                     services.access_request_decline(
-                        actor=request.user,  # type: ignore[arg-type]
+                        actor=request.user,
                         request=access_request,
                         expected_version=decline_form.cleaned_data["version"],
                         reason=decline_form.cleaned_data["decision_reason"],
@@ -192,7 +189,7 @@ def approval_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "view_people")
     form = PeopleFilterForm(request.GET or None)
     qs = selectors.people_visible_to(request.user)
@@ -218,7 +215,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_person_for(request.user, pk)
     memberships = selectors.memberships_visible_to(request.user, person)
     return render(
@@ -229,19 +226,20 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "active_memberships": [m for m in memberships if m.ended_at is None],
             "past_memberships": [m for m in memberships if m.ended_at is not None],
             "can_deactivate": policy.can(request.user, "deactivate_person", person),
+            "sees_every_partnership": policy.can(request.user, "view_every_partnership"),
             "deactivate_form": ReasonForm(),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
+def membership_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = selectors.get_membership_for(request.user, pk)
     policy.require(request.user, "end_membership", membership)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_end(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.membership_end(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -254,27 +252,27 @@ def membership_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_person_for(request.user, pk)
     policy.require(request.user, "deactivate_person", person)
     form = ReasonForm(request.POST or None)
     if request.method == "POST":
         if person.is_active and form.is_valid():
-            services.user_deactivate(actor=request.user, person=person, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.user_deactivate(actor=request.user, person=person, reason=form.cleaned_data["reason"])
             messages.success(
                 request,
                 f"{person.full_name}'s account is deactivated and all their sessions have ended.",
             )
             return HttpResponseRedirect(reverse("accounts:person_detail", args=[person.pk]))
         if not person.is_active and request.POST.get("reactivate") == "yes":
-            services.user_reactivate(actor=request.user, person=person)  # type: ignore[arg-type]
+            services.user_reactivate(actor=request.user, person=person)
             messages.success(request, f"{person.full_name}'s account is active again.")
             return HttpResponseRedirect(reverse("accounts:person_detail", args=[person.pk]))
     return render(request, "accounts/person_deactivate.html", {"person": person, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
-def acting(request: HttpRequest) -> HttpResponse:
+def acting(request: AuthenticatedHttpRequest) -> HttpResponse:
     current = acting_context(request)
     form = ActingForm(
         request.POST or None,

@@ -13,7 +13,7 @@ from typing import Any
 from django.apps import apps
 from django.http import HttpRequest
 
-from .access import LONDON_ROLES, access_for
+from .access import LONDON_ROLES, access_for, remembered
 
 SESSION_KEY = "macehub_acting_partnership"
 
@@ -30,35 +30,33 @@ class Acting:
 
 
 def acting_context(request: HttpRequest) -> Acting:
-    cached = getattr(request, "_macehub_acting", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    profile = access_for(request.user)
+    """Worked out once per request (and again if the choice or the person's access changes)."""
+    user = request.user
+    chosen = request.session.get(SESSION_KEY)
+    return remembered(("acting", user.pk, chosen), lambda: _acting(user, chosen))
+
+
+def _acting(user: Any, chosen: Any) -> Acting:
+    profile = access_for(user)
     ids = profile.partnership_ids()
     choices: tuple[tuple[int, str], ...] = ()
     if ids:
         partnership = apps.get_model("organisations", "Partnership")
         choices = tuple(partnership.objects.filter(pk__in=ids).order_by("short_name").values_list("pk", "short_name"))
-    chosen = request.session.get(SESSION_KEY)
     by_id = dict(choices)
     if chosen not in by_id:
         chosen = choices[0][0] if choices else None
     if chosen is not None:
-        result = Acting(chosen, by_id[chosen], choices)
-    elif profile.has_role(*LONDON_ROLES):
-        result = Acting(None, "London", choices)
-    else:
-        result = Acting(None, "", choices)
-    request._macehub_acting = result  # type: ignore[attr-defined]
-    return result
+        return Acting(chosen, by_id[chosen], choices)
+    if profile.has_role(*LONDON_ROLES):
+        return Acting(None, "London", choices)
+    return Acting(None, "", choices)
 
 
 def set_acting(request: HttpRequest, partnership_id: int) -> bool:
     if partnership_id not in access_for(request.user).partnership_ids():
         return False
     request.session[SESSION_KEY] = partnership_id
-    if hasattr(request, "_macehub_acting"):
-        del request._macehub_acting
     return True
 
 

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
+from .uploads import human_size, max_upload_bytes
+
 
 def max_request_bytes() -> int:
     return int(getattr(settings, "MACEHUB_MAX_REQUEST_BYTES", 25 * 1024 * 1024))
@@ -35,7 +37,6 @@ class RequestBodyLimitMiddleware:
             megabytes = limit // (1024 * 1024)
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": f"The request is larger than {megabytes} MB."}, status=413)
-            from .uploads import human_size, max_upload_bytes
 
             context = {"service_name": "MACE Hub", "limit": megabytes, "upload_limit": human_size(max_upload_bytes())}
             body = loader.get_template("413.html").render(context)

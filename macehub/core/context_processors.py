@@ -1,4 +1,8 @@
-"""Values every page's layout needs."""
+"""Values every page's layout needs.
+
+No role profile is put in the context: templates ask policies (``{% allowed %}`` or a value
+the view worked out with ``policy.can``), never roles or id sets.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from . import navigation
-from .access import access_for
 from .acting import acting_context
 
 #: Session key marking that the person has passed (or just set up) a second factor.
@@ -20,14 +23,10 @@ def layout(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"service_name": settings.MACEHUB_SERVICE_NAME}
     if user is None or not user.is_authenticated:
         return context
-    context["access"] = access_for(user)
     # No navigation until two-factor authentication is done: every link would bounce.
     if request.session.get(MFA_SESSION_KEY):
         context["nav_items"] = navigation.items_for(request)
     context["acting"] = acting_context(request)
-    from macehub.accounts.drafts import take_draft
-
-    context["kept_draft"] = take_draft(request)
     context["session_timeout"] = {
         "idle": int(settings.SESSION_IDLE_TIMEOUT.total_seconds()),
         "warn": int(settings.SESSION_TIMEOUT_WARNING.total_seconds()),

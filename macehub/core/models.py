@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from .limits import model_limit_errors
+
 
 class TrackedModel(models.Model):
     """Who created and last changed a record, when, and its version.
@@ -44,8 +46,6 @@ class TrackedModel(models.Model):
     def clean_fields(self, exclude: Any = None) -> None:
         """Django's checks, then the limits no real record reaches (:mod:`macehub.core.limits`):
         free text of a sane length and dates in a sane range, whoever calls the service."""
-        from .limits import model_limit_errors
-
         errors: dict[str, list[Any]] = {}
         try:
             super().clean_fields(exclude=exclude)

@@ -8,6 +8,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
+from . import auditing
+
 
 def get_visible_or_404[M: models.Model](visible: models.QuerySet[M], pk: Any, *, user: Any) -> M:
     """The object with ``pk`` from the user's visible set, or 404.
@@ -25,11 +27,8 @@ def get_visible_or_404[M: models.Model](visible: models.QuerySet[M], pk: Any, *,
     except (ValueError, TypeError):
         exists = False
     if exists:
-        from macehub.audit.models import Action
-        from macehub.audit.services import record
-
-        record(
-            action=Action.PERMISSION_DENIED,
+        auditing.record(
+            auditing.PERMISSION_DENIED,
             actor=user,
             detail={"object_type": visible.model._meta.label_lower, "object_id": str(pk)},
         )

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 
+from . import auditing
 from .models import StoredFile
 
 #: Content types we accept, with the file extensions each may carry.
@@ -246,10 +247,7 @@ def store(upload: UploadedFile[bytes], *, actor: Any, partnership_id: int | None
 
 def serve(stored: StoredFile, *, actor: Any, obj: Any = None) -> FileResponse:
     """Stream a stored file as a download. The caller has already checked its policy."""
-    from macehub.audit.models import Action
-    from macehub.audit.services import record
-
-    record(action=Action.DOWNLOAD, actor=actor, obj=obj or stored, detail={"file": stored.original_name})
+    auditing.record(auditing.DOWNLOAD, actor=actor, obj=obj or stored, detail={"file": stored.original_name})
     response = FileResponse(
         (upload_root() / stored.storage_name).open("rb"),
         as_attachment=True,

@@ -12,7 +12,9 @@ from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
+from . import auditing
 from . import home as home_sections
+from .http import wants_json
 
 logger = logging.getLogger(__name__)
 
@@ -56,12 +58,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def _record_denied(request: HttpRequest) -> None:
-    from macehub.audit.models import Action
-    from macehub.audit.services import record
-
     user = getattr(request, "user", None)
-    record(
-        action=Action.PERMISSION_DENIED,
+    auditing.record(
+        auditing.PERMISSION_DENIED,
         actor=user if user is not None and user.is_authenticated else None,
         detail={"path": request.path[:300], "method": request.method},
     )
@@ -95,8 +94,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A script (autosave) is told it was the token, not a refusal: it fetches a fresh one
     (signing in again rotates it) and tries again."""
-    from macehub.accounts.middleware import wants_json
-
     if wants_json(request):
         return JsonResponse({"error": "csrf_failed", "signed_in": request.user.is_authenticated}, status=403)
     return render(request, "csrf_failure.html", status=403)

@@ -10,6 +10,7 @@ class OperationsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        # Imported here: these modules use models, which exist only once the app registry is ready.
         from macehub.core import email, navigation
 
         from . import outbox

@@ -20,6 +20,7 @@ from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
 from .models import WorkerHeartbeat
+from .outbox import prune_sent, requeue_stalled
 
 logger = logging.getLogger(__name__)
 
@@ -74,8 +75,6 @@ def prune_dead_workers(now: datetime | None = None) -> int:
 
 def housekeeping() -> None:
     """Run by every worker's heartbeat thread about twice a lease."""
-    from .outbox import prune_sent, requeue_stalled
-
     reclaim_expired()
     requeue_stalled()
     prune_sent()

@@ -2,7 +2,7 @@
 
 * :func:`write` stores the message in the caller's transaction and queues its delivery
   (also in that transaction with the database task backend).
-* :func:`deliver` sends it while holding the row's lock, then marks it sent. Two workers can
+* :func:`macehub.operations.tasks.deliver` (the worker's task) sends it while holding the row's lock, then marks it sent. Two workers can
   never send the same row at once; a worker killed after the SMTP server accepted the
   message but before the mark commits leaves it unsent, and it is sent again with the same
   Message-ID (at least once; mail clients show one message per Message-ID).
@@ -16,26 +16,20 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
 from .models import OutboxMessage
 from .queueing import enqueue_with_change, queues_in_transaction
+from .tasks import deliver_outbox
 
 logger = logging.getLogger(__name__)
-
-
-class DeliveryError(Exception):
-    """The mail server refused or could not be reached; the attempt is recorded and retried."""
 
 
 def write(
     *, subject: str, body: str, to: list[str], html_body: str = "", attachments: list[list[str]] | None = None
 ) -> OutboxMessage:
     """``attachments`` are ``[file name, text, MIME type]`` (a calendar invitation)."""
-    from .tasks import deliver_outbox
-
     with transaction.atomic():
         message = OutboxMessage.objects.create(
             subject=subject,
@@ -49,67 +43,12 @@ def write(
     return message
 
 
-def build(message: OutboxMessage) -> EmailMultiAlternatives:
-    email = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body,
-        from_email=message.from_email,
-        to=message.to,
-        headers={"Message-ID": message.message_id},
-    )
-    if message.html_body:
-        email.attach_alternative(message.html_body, "text/html")
-    for filename, content, mimetype in message.attachments:
-        email.attach(filename, content, mimetype)
-    return email
-
-
-def _retry_delay(attempts: int) -> timedelta:
-    return timedelta(seconds=min(settings.OUTBOX_RETRY_SECONDS * 2 ** max(attempts - 1, 0), 6 * 3600))
-
-
-def deliver(message_id: str) -> str:
-    """Send one message unless it has been sent; returns what happened (the task's result)."""
-    from .tasks import deliver_outbox
-
-    error = ""
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
-        if message is None:
-            # Deleted, or another worker holds it and is sending it now.
-            return "skipped"
-        if message.sent_at is not None:
-            return "already sent"
-        now = timezone.now()
-        message.attempts += 1
-        message.last_attempt_at = now
-        try:
-            build(message).send()
-        except Exception as exc:  # the mail server's refusal, a timeout, a refused connection
-            error = f"{type(exc).__name__}: {exc}"[:500]
-            message.last_error = error
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error"])
-            if message.attempts < settings.OUTBOX_MAX_ATTEMPTS and queues_in_transaction():
-                deliver_outbox.using(run_after=now + _retry_delay(message.attempts)).enqueue(message_id=message_id)
-        else:
-            message.sent_at = timezone.now()
-            message.last_error = ""
-            message.save(update_fields=["attempts", "last_attempt_at", "last_error", "sent_at"])
-    if error:
-        logger.warning("E-mail %s not delivered (attempt %d): %s", message_id, message.attempts, error)
-        raise DeliveryError(error)
-    logger.info("Delivered e-mail %s to %d recipient(s)", message_id, len(message.to))
-    return "sent"
-
-
 def requeue_stalled(now: datetime | None = None) -> int:
     """Queue delivery again for messages unsent for too long with no delivery task waiting.
 
     A safety net: normally the task committed with the message delivers it."""
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
-
-    from .tasks import deliver_outbox
 
     if not queues_in_transaction():
         return 0

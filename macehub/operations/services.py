@@ -12,6 +12,7 @@ from macehub.audit.services import record
 from .models import OutboxMessage
 from .queueing import enqueue_with_change
 from .selectors import alive_worker_ids
+from .tasks import deliver_outbox
 
 
 class NothingToRetryError(Exception):
@@ -47,8 +48,6 @@ def retry_task(*, actor: Any, task_id: str) -> None:
 
 def retry_email(*, actor: Any, message_id: str) -> None:
     """Queue an unsent e-mail again, with a fresh count of attempts."""
-    from .tasks import deliver_outbox
-
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(pk=message_id, sent_at__isnull=True).first()
         if message is None:

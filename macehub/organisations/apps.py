@@ -7,10 +7,12 @@ class OrganisationsConfig(AppConfig):
     verbose_name = "Organisations"
 
     def ready(self) -> None:
+        # Imported here: these modules use models, which exist only once the app registry is ready.
         from macehub.core import access, reference
 
-        # Panel settings (who may see persons of concern) and agency types decide access.
-        access.watch_access("organisations.Panel", "organisations.Agency")
+        # Panel settings (who may see persons of concern), agency types and whether a partnership
+        # is active decide access.
+        access.watch_access("organisations.Panel", "organisations.Agency", "organisations.Partnership")
 
         from .reference import load_london_authorities
 

@@ -4,24 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
-from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for
 from macehub.core.selectors import get_visible_or_404
 
 from .models import Agency, LocalAuthority, Panel, Partnership
+from .policies import agencies, panels, partnerships
 
 
 def panels_visible_to(user: Any) -> QuerySet[Panel]:
     """Panels a person may open: their own panels, every panel of a partnership where they
     hold a partnership role, or all panels for system admins. London roles see none."""
-    profile = access_for(user)
-    qs = Panel.objects.select_related("partnership")
-    if profile.is_system_admin:
-        return qs
-    return qs.filter(
-        Q(pk__in=profile.panel_ids(*PANEL_ROLES)) | Q(partnership_id__in=profile.partnership_ids(*PARTNERSHIP_ROLES))
-    )
+    return panels.visible(user, "view", Panel.objects.select_related("partnership"))
 
 
 def get_panel_for(user: Any, pk: Any) -> Panel:
@@ -29,11 +23,8 @@ def get_panel_for(user: Any, pk: Any) -> Panel:
 
 
 def partnerships_visible_to(user: Any) -> QuerySet[Partnership]:
-    profile = access_for(user)
     qs = Partnership.objects.prefetch_related("authorities").annotate(panel_count=Count("panels", distinct=True))
-    if profile.is_system_admin:
-        return qs
-    return qs.filter(pk__in=profile.partnership_ids(*PARTNERSHIP_ROLES))
+    return partnerships.visible(user, "view", qs)
 
 
 def get_partnership_for(user: Any, pk: Any) -> Partnership:
@@ -41,11 +32,7 @@ def get_partnership_for(user: Any, pk: Any) -> Partnership:
 
 
 def agencies_manageable_by(user: Any) -> QuerySet[Agency]:
-    profile = access_for(user)
-    qs = Agency.objects.prefetch_related("partnerships")
-    if profile.is_system_admin:
-        return qs
-    return qs.filter(partnerships__in=profile.partnership_ids(Role.BOROUGH_ADMIN)).distinct()
+    return agencies.visible(user, "edit", Agency.objects.prefetch_related("partnerships"))
 
 
 def get_agency_for(user: Any, pk: Any) -> Agency:
@@ -53,10 +40,7 @@ def get_agency_for(user: Any, pk: Any) -> Agency:
 
 
 def partnerships_administered_by(user: Any) -> QuerySet[Partnership]:
-    profile = access_for(user)
-    if profile.is_system_admin:
-        return Partnership.objects.filter(is_active=True)
-    return Partnership.objects.filter(pk__in=profile.partnership_ids(Role.BOROUGH_ADMIN), is_active=True)
+    return partnerships.visible(user, "administer", Partnership.objects.filter(is_active=True))
 
 
 def authorities() -> QuerySet[LocalAuthority]:

@@ -14,6 +14,7 @@ from macehub.core.services import field_changes, snapshot, update_versioned
 
 from .models import Agency, Panel, Partnership
 from .policies import policy
+from .selectors import partnerships_administered_by
 
 PANEL_SETTINGS_FIELDS = [
     "name",
@@ -115,7 +116,6 @@ def agency_save(
         raise PermissionDenied
     if agency is not None and not policy.can(actor, "edit_agency", agency):
         raise PermissionDenied
-    from .selectors import partnerships_administered_by
 
     allowed = set(partnerships_administered_by(actor).values_list("pk", flat=True))
     if any(p.pk not in allowed for p in partnerships):

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from macehub.core.forms import GovukDateInput, error_target
+from macehub.core.limits import TEXT_LIMIT
 
 register = template.Library()
 
@@ -133,8 +134,6 @@ def date_parts(field: BoundField) -> dict[str, str]:
 @register.simple_tag
 def text_limit() -> str:
     """The limit of a free-text box (for a textarea a template writes out by hand)."""
-    from macehub.core.limits import TEXT_LIMIT
-
     return f"{TEXT_LIMIT:,}"
 
 
