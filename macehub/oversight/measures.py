@@ -782,11 +782,61 @@ def _with_time_to_panel(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
+def _first_discussions(received: dict[int, date], end: date) -> dict[int, date]:
+    """Each referral's first held discussion on or after the day it was received, up to
+    ``end``: the earliest of an item for the referral itself and an item for a child or
+    context it names. Two grouped queries over the referrals' own items (the same dates as
+    ``_with_time_to_panel``'s subquery, which an ``OR`` across two joins makes a scan of the
+    agenda per referral, computed again in each ``WHEN`` of the band)."""
+    if not received:
+        return {}
+    held = Q(meeting__status=MeetingStatus.HELD, meeting__date__lte=end, meeting__date__gte=min(received.values()))
+    direct = (
+        AgendaItem.objects.filter(
+            held, referral_id__in=list(received), meeting__date__gte=TruncDate("referral__created_at")
+        )
+        .values("referral_id")
+        .annotate(first=Min("meeting__date"))
+        .values_list("referral_id", "first")
+        .order_by()
+    )
+    linked = (
+        AgendaItem.objects.filter(
+            held,
+            subject__referrals__in=list(received),
+            meeting__date__gte=TruncDate("subject__referrals__created_at"),
+        )
+        .values("subject__referrals")
+        .annotate(first=Min("meeting__date"))
+        .values_list("subject__referrals", "first")
+        .order_by()
+    )
+    first: dict[int, date] = {}
+    for referral, day in [*direct, *linked]:
+        if referral not in first or day < first[referral]:
+            first[referral] = day
+    return first
+
+
 def _time_to_panel(scope: Scope, period: Period) -> Table:
     table = Table(SPECS["referral_to_panel"], period, TIMELINESS_LINES, [Line("referrals", "Accepted referrals")])
-    found = dict(_with_time_to_panel(scope, period).values("band").annotate(n=Count("pk")).values_list("band", "n"))
+    received = dict(
+        _referrals_in(scope, period)
+        .filter(status=ReferralStatus.ACCEPTED)
+        .annotate(received=TruncDate("created_at"))
+        .values_list("pk", "received")
+    )
+    first = _first_discussions(received, period.end)
+    found = dict.fromkeys((line.key for line in TIMELINESS_LINES), 0)
+    for pk, day in received.items():
+        if pk not in first:
+            band = "not_yet"
+        else:
+            days = (first[pk] - day).days
+            band = "within_7" if days <= 7 else "within_14" if days <= 14 else "within_28" if days <= 28 else "over_28"
+        found[band] += 1
     for line in TIMELINESS_LINES:
-        table.set(line.key, "referrals", found.get(line.key, 0))
+        table.set(line.key, "referrals", found[line.key])
     return table
 
 
