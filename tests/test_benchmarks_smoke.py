@@ -64,3 +64,33 @@ def test_generated_meetings_are_a_realistic_size() -> None:
     assert 10 <= sizes[len(sizes) // 2] <= 32, sizes[len(sizes) // 2]
     assert sizes[int(len(sizes) * 0.99)] <= 45, sizes[-10:]
     assert sizes[-1] <= 60, sizes[-5:]
+
+
+@pytest.mark.django_db
+def test_pdf_timings_and_load_plan_run_on_a_generated_dataset() -> None:
+    """pdfs.py fetches each PDF the dataset has as the person who downloads it (a real PDF,
+    its time split into SQL, layout and the rest), and load.py's plan gives every simulated
+    person a signed-in session and only pages they may open."""
+    from django.conf import settings
+    from django.test import Client
+
+    from benchmarks import generate, load, pdfs
+    from macehub.core.testing import sign_in
+
+    generate.generate(scale=0.001, years=1, seed=7, log=lambda *_: None)
+    found = pdfs.documents()
+    assert any(name.startswith("Board report") for name, _, _ in found)
+    _, url, user = next(d for d in found if d[0].startswith("Board report"))
+    result = pdfs.measure(sign_in(Client(), user), url, runs=1, warmup=0)
+    assert result["queries"] > 0 and result["bytes"] > 1000
+    assert 0 < result["layout"] < result["median"]
+
+    people, _left_out = load.plan(5)
+    assert len(people) == 5
+    assert sum(load.mix(50).values()) == 50
+    for person in people:
+        assert person["session"] and person["pages"], person["email"]
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = person["session"]
+        for page in person["pages"]:
+            assert client.get(page["url"]).status_code == 200, page

@@ -219,18 +219,6 @@ def _first_discussed() -> Subquery:
     )
 
 
-def _with_first_discussed(subjects: QuerySet[Subject]) -> QuerySet[Subject]:
-    """``subjects`` with ``first``, the date of their first held meeting, as one ``GROUP BY``
-    over their agenda items (a join), for counting with ``.aggregate()``: Django puts the
-    grouped rows in a subquery and counts over them. The correlated :func:`_first_discussed`
-    looked the date up once per record (``SubPlan`` per row) and made the children summary
-    cost 4.8 times the same figures in plain SQL; see docs/performance.md. Only for
-    ``aggregate()``: grouping again (``values().annotate()``) would change what MIN covers."""
-    return subjects.annotate(
-        first=Min("agenda_items__meeting__date", filter=Q(agenda_items__meeting__status=MeetingStatus.HELD))
-    )
-
-
 def discussed_children(scope: Scope, period: Period) -> QuerySet[Subject]:
     """Children on the agenda of at least one meeting held in the period."""
     return _subjects(scope).filter(
@@ -245,6 +233,20 @@ def _on_register_by_end(period: Period) -> Q:
 def _open_at_end(period: Period) -> Q:
     """Open at the end of the period: on the register by then, and not stepped down or closed by then."""
     return _on_register_by_end(period) & (Q(status=Status.OPEN) | Q(status_changed_at__gte=period.end_before))
+
+
+def _held_discussion(**dates: date) -> Q:
+    """The record (``OuterRef("pk")``) was on the agenda of a held meeting on these dates."""
+    return Q(Exists(AgendaItem.objects.filter(subject=OuterRef("pk"), meeting__status=MeetingStatus.HELD, **dates)))
+
+
+def _open_at_end_for_counting(period: Period) -> Q:
+    """:func:`_open_at_end` without the ``first`` annotation, for counting: a discussion by the
+    end matters only for records created after it, so it is an anti-join from those few rows
+    rather than the earliest date over every item of every record (a MIN grouped over the
+    partnership's whole agenda history)."""
+    by_end = Q(created_at__lt=period.end_before) | _held_discussion(meeting__date__lte=period.end)
+    return by_end & (Q(status=Status.OPEN) | Q(status_changed_at__gte=period.end_before))
 
 
 def _in_period(name: str, period: Period) -> Q:
@@ -320,13 +322,19 @@ ONE_COLUMN = [Line("children", "Children")]
 
 def _children_summary(scope: Scope, period: Period) -> Table:
     table = Table(SPECS["children_summary"], period, CHILDREN_ROWS, ONE_COLUMN)
-    held = _held_items(scope, period)
-    figures = _with_first_discussed(_subjects(scope).filter(kind=Kind.CHILD)).aggregate(
-        discussed=Count("pk", filter=Q(pk__in=held.filter(subject__isnull=False).values("subject_id"))),
-        new=Count("pk", filter=Q(first__gte=period.start, first__lte=period.end)),
-        open_end=Count("pk", filter=_open_at_end(period)),
-        stepped_down=Count("pk", filter=Q(status=Status.STEPPED_DOWN) & _in_period("status_changed_at", period)),
-        closed=Count("pk", filter=Q(status=Status.CLOSED) & _in_period("status_changed_at", period)),
+    discussed = Q(pk__in=_held_items(scope, period).filter(subject__isnull=False).values("subject_id"))
+    # "First discussed in the period" is "discussed in it and never before": an anti-join from
+    # the children discussed (see _open_at_end_for_counting for why not the earliest date).
+    figures = (
+        _subjects(scope)
+        .filter(kind=Kind.CHILD)
+        .aggregate(
+            discussed=Count("pk", filter=discussed),
+            new=Count("pk", filter=discussed & ~_held_discussion(meeting__date__lt=period.start)),
+            open_end=Count("pk", filter=_open_at_end_for_counting(period)),
+            stepped_down=Count("pk", filter=Q(status=Status.STEPPED_DOWN) & _in_period("status_changed_at", period)),
+            closed=Count("pk", filter=Q(status=Status.CLOSED) & _in_period("status_changed_at", period)),
+        )
     )
     for row in CHILDREN_ROWS:
         table.set(row.key, "children", figures[row.key])
@@ -668,12 +676,13 @@ CONTEXT_LINES = [
 
 def _contexts(scope: Scope, period: Period) -> Table:
     table = Table(SPECS["contexts_open"], period, CONTEXT_LINES, [Line("records", "Records")])
-    base = _with_first_discussed(_subjects(scope).filter(kind__in=[Kind.GROUP, Kind.LOCATION, Kind.PERSON]))
+    base = _subjects(scope).filter(kind__in=[Kind.GROUP, Kind.LOCATION, Kind.PERSON])
+    open_end = _open_at_end_for_counting(period)
     figures = base.aggregate(
-        group=Count("pk", filter=Q(kind=Kind.GROUP) & _open_at_end(period)),
-        location=Count("pk", filter=Q(kind=Kind.LOCATION) & _open_at_end(period)),
-        person=Count("pk", filter=Q(kind=Kind.PERSON) & _open_at_end(period)),
-        cases=Count("pk", filter=Q(case_opened_at__lt=period.end_before) & _open_at_end(period)),
+        group=Count("pk", filter=Q(kind=Kind.GROUP) & open_end),
+        location=Count("pk", filter=Q(kind=Kind.LOCATION) & open_end),
+        person=Count("pk", filter=Q(kind=Kind.PERSON) & open_end),
+        cases=Count("pk", filter=Q(case_opened_at__lt=period.end_before) & open_end),
     )
     for line in CONTEXT_LINES:
         table.set(line.key, "records", figures[line.key])
@@ -782,11 +791,61 @@ def _with_time_to_panel(scope: Scope, period: Period) -> QuerySet[Any]:
     )
 
 
+def _first_discussions(received: dict[int, date], end: date) -> dict[int, date]:
+    """Each referral's first held discussion on or after the day it was received, up to
+    ``end``: the earliest of an item for the referral itself and an item for a child or
+    context it names. Two grouped queries over the referrals' own items (the same dates as
+    ``_with_time_to_panel``'s subquery, which an ``OR`` across two joins makes a scan of the
+    agenda per referral, computed again in each ``WHEN`` of the band)."""
+    if not received:
+        return {}
+    held = Q(meeting__status=MeetingStatus.HELD, meeting__date__lte=end, meeting__date__gte=min(received.values()))
+    direct = (
+        AgendaItem.objects.filter(
+            held, referral_id__in=list(received), meeting__date__gte=TruncDate("referral__created_at")
+        )
+        .values("referral_id")
+        .annotate(first=Min("meeting__date"))
+        .values_list("referral_id", "first")
+        .order_by()
+    )
+    linked = (
+        AgendaItem.objects.filter(
+            held,
+            subject__referrals__in=list(received),
+            meeting__date__gte=TruncDate("subject__referrals__created_at"),
+        )
+        .values("subject__referrals")
+        .annotate(first=Min("meeting__date"))
+        .values_list("subject__referrals", "first")
+        .order_by()
+    )
+    first: dict[int, date] = {}
+    for referral, day in [*direct, *linked]:
+        if referral not in first or day < first[referral]:
+            first[referral] = day
+    return first
+
+
 def _time_to_panel(scope: Scope, period: Period) -> Table:
     table = Table(SPECS["referral_to_panel"], period, TIMELINESS_LINES, [Line("referrals", "Accepted referrals")])
-    found = dict(_with_time_to_panel(scope, period).values("band").annotate(n=Count("pk")).values_list("band", "n"))
+    received = dict(
+        _referrals_in(scope, period)
+        .filter(status=ReferralStatus.ACCEPTED)
+        .annotate(received=TruncDate("created_at"))
+        .values_list("pk", "received")
+    )
+    first = _first_discussions(received, period.end)
+    found = dict.fromkeys((line.key for line in TIMELINESS_LINES), 0)
+    for pk, day in received.items():
+        if pk not in first:
+            band = "not_yet"
+        else:
+            days = (first[pk] - day).days
+            band = "within_7" if days <= 7 else "within_14" if days <= 14 else "within_28" if days <= 28 else "over_28"
+        found[band] += 1
     for line in TIMELINESS_LINES:
-        table.set(line.key, "referrals", found.get(line.key, 0))
+        table.set(line.key, "referrals", found[line.key])
     return table
 
 
