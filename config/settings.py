@@ -366,6 +366,9 @@ else:
 # How many reverse proxies sit in front of the app; their X-Forwarded-For entries are trusted
 # for the client address recorded in audit events. 0 means use the socket address.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# allauth's sign-in and failed-sign-in limits count per client address too: without this, behind
+# the proxy everyone would share one address and one limit (30 sign-ins a minute for a borough).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # A worker beats every TASKS_HEARTBEAT_SECONDS; a task left RUNNING by a worker that has not
 # beaten for TASKS_LEASE_SECONDS is run again (see docs/configuration.md).

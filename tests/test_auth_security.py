@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -331,3 +334,19 @@ def test_an_htmx_request_after_the_idle_limit_is_told_where_to_go(world: World) 
         response = client.get("/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204
     assert response["HX-Redirect"] == "/account/login/?signed_out=idle"
+
+
+def test_sign_in_limits_count_each_person_behind_the_proxy_not_the_proxy() -> None:
+    """Behind nginx every request comes from the proxy's address; allauth's sign-in limits must
+    read the client from X-Forwarded-For as the rest of the app does, or a whole borough shares
+    one budget of 30 sign-ins a minute. Checked on the settings as production loads them."""
+    code = (
+        "import django; django.setup();"
+        "from allauth import app_settings; from django.test import RequestFactory;"
+        "from allauth.core.internal.httpkit import get_client_ip;"
+        "r = RequestFactory().get('/', HTTP_X_FORWARDED_FOR='203.0.113.9', REMOTE_ADDR='10.0.0.2');"
+        "print(app_settings.TRUSTED_PROXY_COUNT, get_client_ip(r))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "TRUSTED_PROXY_COUNT": "1"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "203.0.113.9"]
