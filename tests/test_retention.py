@@ -197,3 +197,21 @@ def test_hold_and_export_pages_explain_errors_and_record_the_request(world: Worl
     document = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read(f"{child.reference}.json"))
     assert document["request_reference"] == "SAR-7"
     assert any(e["action"] == "Changed" and "legal_hold" not in e for e in document["audit_trail"])
+
+
+def test_subject_access_export_and_erasure_are_only_for_those_who_answer_for_the_record(world: World) -> None:
+    """The services themselves refuse (not only the pages): a panel member, another
+    panel's member or an analyst gets no export and cannot erase, and nothing is audited as exported."""
+    from django.core.exceptions import PermissionDenied
+
+    child = register_for(world)["c1"]
+    for name in ("member_a", "member_b", "analyst_a"):
+        with pytest.raises(PermissionDenied):
+            retention.access_export(actor=world.user(name), subject=child, request_reference="SAR-1")
+        with pytest.raises(PermissionDenied):
+            retention.erase(child, rule="asked", actor=world.user(name))
+    assert not AuditEvent.objects.filter(action=Action.EXPORT, object_id=str(child.pk)).exists()
+    child.refresh_from_db()
+    assert child.erased_at is None
+    content = retention.access_export(actor=world.user("coordinator_a"), subject=child, request_reference="SAR-1")
+    assert content.startswith(b"PK")

@@ -26,7 +26,7 @@ from macehub.subjects.policies import (
     deciding_panel_ids,
     may_see_record,
     not_merged,
-    on_the_panel,
+    on_register,
     register_panel_ids,
 )
 
@@ -90,7 +90,7 @@ class CaseworkPolicy(Policy):
         super().__init__()
         self.rule("use_casework", works_on_a_panel)
         #: Panel-wide lists (due and overdue, plans, disruption, escalations).
-        self.rule("view_panel_casework", on_the_panel)
+        self.rule("view_panel_casework", on_register("view"))
         self.rule("view_casework", may_see_subject)
         self.rule("view_journey", may_see_subject & is_child)
         self.rule("record_casework", may_see_subject & subject_not_merged)

@@ -21,8 +21,9 @@ from macehub.core.uploads import UploadField
 from macehub.organisations.selectors import get_panel_for
 
 from . import imports
-from .models import ACTION_IMPORT, ATTENDANCE_IMPORT, IMPORT_KINDS, ImportStatus, Kind, RegisterImport
-from .policies import poc_panel_ids, policy, register_panel_ids
+from .models import ACTION_IMPORT, ATTENDANCE_IMPORT, IMPORT_KINDS, ImportStatus, RegisterImport
+from .policies import imports as import_policy
+from .policies import policy
 
 
 class UploadForm(GovukForm):
@@ -79,17 +80,12 @@ def _import_panel(request: HttpRequest, panel_pk: int) -> Any:
 
 
 def _get_import(request: HttpRequest, pk: int) -> RegisterImport:
-    imported = (
-        RegisterImport.objects.filter(pk=pk, panel_id__in=register_panel_ids(request.user))
-        .select_related("panel", "panel__partnership", "created_by")
-        .first()
-    )
-    if imported is None or (imported.kind == Kind.PERSON and imported.panel_id not in poc_panel_ids(request.user)):
-        raise Http404
-    policy.require(request.user, imports.import_action(imported.kind), imported)
-    if imported.status == ImportStatus.PREVIEW and imported.created_by_id != request.user.pk:
-        # The spreadsheet's own cells (names, dates of birth) are shown only to the person who
-        # uploaded them, until they are imported as records.
+    """The import (404 off the panel), for its coordinators (403 for its other roles); a
+    spreadsheet still in preview only for the person who uploaded it (404 for anyone else)."""
+    queryset = RegisterImport.objects.select_related("panel", "panel__partnership", "created_by")
+    imported: RegisterImport = import_policy.get_or_404(request.user, pk, queryset=queryset)
+    import_policy.require(request.user, "run", imported)
+    if not import_policy.can(request.user, "see_cells", imported):
         raise Http404
     return imported
 

@@ -44,6 +44,7 @@ from .models import (
     Subject,
     normalise,
 )
+from .policies import imports as import_policy
 from .policies import policy
 from .services import FIELDS_BY_KIND, _audit_changes, _check_kind_rules
 from .taxonomy import (
@@ -660,7 +661,7 @@ def start_import(*, actor: Any, panel: Any, kind: str, upload: Any) -> RegisterI
 
 
 def set_mapping(*, actor: Any, imported: RegisterImport, mapping: dict[str, str]) -> None:
-    _require(actor, import_action(imported.kind), imported)
+    import_policy.require(actor, "run", imported)
     if imported.status != ImportStatus.PREVIEW:
         raise ImportRefused("This import has already been confirmed")
     allowed = set(columns_for(imported.kind)) | {""}
@@ -695,7 +696,7 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
     A second confirmation (a double click, a retry) finds the import done and writes nothing."""
     with transaction.atomic():
         imported = RegisterImport.objects.select_for_update().select_related("panel").get(pk=imported_pk)
-        _require(actor, import_action(imported.kind), imported)
+        import_policy.require(actor, "run", imported)
         if imported.status != ImportStatus.PREVIEW:
             raise ImportRefused("This import has already been confirmed. Nothing was added twice.")
         checked = preview(actor, imported, duplicates=leave_out_duplicates)
@@ -894,7 +895,7 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
     """Remove exactly the records an import added, if nobody has built on them yet."""
     with transaction.atomic():
         imported = RegisterImport.objects.select_for_update().select_related("panel").get(pk=imported_pk)
-        _require(actor, import_action(imported.kind), imported)
+        import_policy.require(actor, "run", imported)
         blockers = undo_blockers(imported)
         if blockers:
             raise ImportRefused(" ".join(blockers))

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from macehub.core.access import access_for
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
@@ -42,7 +41,7 @@ from .forms import (
     StatusForm,
 )
 from .models import PLURAL, Kind, Link, Status, Subject
-from .policies import poc_panel_ids, policy
+from .policies import agency_on_panel, policy, registers
 from .services import Warning
 
 
@@ -468,11 +467,6 @@ def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 # --- Links ----------------------------------------------------------------------------------
 
 
-def _agency_of(user: Any, panel_id: int) -> int | None:
-    grants = access_for(user).grants_for_panel(panel_id)
-    return next((g.agency_id for g in grants if g.agency_id), None)
-
-
 @require_http_methods(["GET", "POST"])
 @once
 def link_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
@@ -487,10 +481,12 @@ def link_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         .order_by("kind", "number")
     )
     agencies = Agency.objects.filter(partnerships=panel.partnership_id, is_active=True).order_by("name")
-    initial = {"known_from": timezone.localdate(), "source_agency": _agency_of(request.user, panel.pk)}
+    initial = {"known_from": timezone.localdate(), "source_agency": agency_on_panel(request.user, panel.pk)}
     if request.GET.get("with", "").isdigit():
         initial["other"] = int(request.GET["with"])
-    visible_kinds = set(Kind.values) if panel.pk in poc_panel_ids(request.user) else set(Kind.values) - {Kind.PERSON}
+    visible_kinds = (
+        set(Kind.values) if registers.can(request.user, "view_persons", panel) else set(Kind.values) - {Kind.PERSON}
+    )
     form = LinkForm(
         request.POST or None,
         subject=subject,
@@ -624,6 +620,6 @@ def subject_network(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "hood": hood,
             "step_one": hood.at_step(1),
             "step_two": hood.at_step(2),
-            "sees_persons": subject.panel_id in poc_panel_ids(request.user),
+            "sees_persons": registers.can(request.user, "view_persons", subject.panel),
         },
     )

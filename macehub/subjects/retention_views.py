@@ -16,7 +16,7 @@ from macehub.core.services import ConcurrentEditError
 
 from . import retention, selectors
 from .common import apply_errors, subject_url
-from .policies import policy
+from .policies import records
 
 
 class _HoldChangeForm(GovukForm):
@@ -59,7 +59,7 @@ class AccessExportForm(GovukForm):
 @require_http_methods(["GET", "POST"])
 def subject_hold(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
-    policy.require(request.user, "manage_retention", subject)
+    records.require(request.user, "manage_retention", subject)
     held = subject.legal_hold_since is not None
     initial = {"action": "release" if held else "place", "version": subject.version}
     form: Any = (ReleaseForm if held else HoldForm)(initial=initial)
@@ -103,7 +103,7 @@ def subject_hold(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def subject_access_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
-    policy.require(request.user, "manage_retention", subject)
+    records.require(request.user, "manage_retention", subject)
     form = AccessExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         content = retention.access_export(

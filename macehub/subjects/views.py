@@ -14,21 +14,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from macehub.core.acting import acting_partnership_id
 from macehub.core.exports import xlsx_response
 from macehub.core.submissions import once
-from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
 
 from . import selectors, services
 from .common import apply_errors, register_panel
 from .forms import AlertReviewForm, RegisterFilterForm, SearchForm
 from .models import CONTEXT_KINDS, PLURAL, Kind, Status
-from .policies import poc_panel_ids, policy, register_panel_ids
+from .policies import policy, registers
 
 
 @require_GET
 def register_home(request: HttpRequest) -> HttpResponse:
     """ "Register" in the menu: straight to the person's panel, or a choice of panels."""
     policy.require(request.user, "use_registers")
-    panels = list(Panel.objects.filter(pk__in=register_panel_ids(request.user)).select_related("partnership"))
+    panels = list(registers.visible(request.user).select_related("partnership"))
     if len(panels) == 1:
         return HttpResponseRedirect(reverse("subjects:register", args=[panels[0].pk]))
     acting = acting_partnership_id(request)
@@ -40,7 +39,7 @@ def register_home(request: HttpRequest) -> HttpResponse:
 def register(request: HttpRequest, panel_pk: int) -> HttpResponse:
     panel = register_panel(request, panel_pk)
     counts = selectors.register_counts(request.user, panel)
-    sees_persons = panel.pk in poc_panel_ids(request.user)
+    sees_persons = registers.can(request.user, "view_persons", panel)
     kinds = [
         {
             "kind": k,
@@ -180,8 +179,8 @@ def register_summary(request: HttpRequest, panel_pk: int) -> HttpResponse:
     """Counts only — what partnership analysts and strategic leads may see of a register."""
     panel = get_panel_for(request.user, panel_pk)
     policy.require(request.user, "view_summary", panel)
-    on_panel = panel.pk in register_panel_ids(request.user)
-    include_persons = not on_panel or panel.pk in poc_panel_ids(request.user)
+    on_panel = registers.can(request.user, "view", panel)
+    include_persons = not on_panel or registers.can(request.user, "view_persons", panel)
     return render(
         request,
         "subjects/summary.html",
@@ -264,7 +263,7 @@ def register_export(request: HttpRequest, panel_pk: int) -> HttpResponse:
             rows[Kind.CHILD],
         ),
     ]
-    if panel.pk in poc_panel_ids(request.user):
+    if registers.can(request.user, "view_persons", panel):
         sheets.append(("Persons of concern", [*common_header, "Adult or child", "Sex"], rows[Kind.PERSON]))
     sheets += [
         ("Locations", [*common_header, "Name", "Type", "Ward", "Open as a case"], rows[Kind.LOCATION]),
