@@ -23,10 +23,11 @@ from macehub.audit.models import Action, AuditEvent
 from macehub.core.testing import World
 from macehub.core.uploads import store, upload_root
 from macehub.referrals.models import ReferralAttachment
-from macehub.subjects import retention, services
 from macehub.subjects.common import subject_url
 from macehub.subjects.models import Kind, Status, Subject
 from macehub.subjects.record_graph import record_graph
+from macehub.subjects.services import records as record_services
+from macehub.subjects.services import retention
 
 from .subjects.factories import register_for
 
@@ -71,7 +72,7 @@ def _close(subject: Subject) -> None:
 def test_subject_access_export_holds_every_row_about_the_child(demo: Any) -> None:
     child = _busiest_child()
     coordinator = _coordinator(child)
-    services.record_revealed(actor=coordinator, subject=child, purpose="Preparing for the panel")
+    record_services.record_revealed(actor=coordinator, subject=child, purpose="Preparing for the panel")
     graph = record_graph(child)
     assert {type(r)._meta.app_label for r in graph.owned_rows()} >= {"subjects", "casework", "meetings"}
 

@@ -63,9 +63,14 @@ def deciding_panel_ids(user: Any) -> frozenset[int]:
     return access_for(user).panel_ids(*DECIDING_ROLES)
 
 
+def agencies_on_panel(user: Any, panel_id: int) -> list[int]:
+    """The agencies the person represents on a panel (what they add is from one of them)."""
+    return [g.agency_id for g in access_for(user).grants_for_panel(panel_id) if g.agency_id]
+
+
 def agency_on_panel(user: Any, panel_id: int) -> int | None:
     """The agency the person represents on a panel (to suggest as the source of what they add)."""
-    return next((g.agency_id for g in access_for(user).grants_for_panel(panel_id) if g.agency_id), None)
+    return next(iter(agencies_on_panel(user, panel_id)), None)
 
 
 # --- A panel's registers: who may browse, decide, import, see the summary ----------------------

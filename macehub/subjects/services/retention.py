@@ -41,10 +41,10 @@ from macehub.core.models import StoredFile
 from macehub.core.services import update_versioned
 from macehub.core.uploads import upload_root
 
-from .models import Kind, Status, Subject
-from .policies import records
-from .record_graph import RecordGraph, record_graph
-from .taxonomy import age_band_for
+from ..models import Kind, Status, Subject
+from ..policies import records
+from ..record_graph import RecordGraph, record_graph
+from ..taxonomy import age_band_for
 
 ERASED_TEXT = "Removed under the retention schedule."
 #: Short fields that identify a person or place (free text fields are all cleared).
@@ -303,7 +303,9 @@ def _row(row: models.Model) -> dict[str, Any]:
 
 def access_export(*, actor: Any, subject: Subject, request_reference: str) -> bytes:
     """A ZIP for a subject access request: every row held about the record, the rows that
-    mention it among others, and the audit trail of who saw, changed and exported it."""
+    mention it among others, and the audit trail of who saw, changed and exported it. Only for
+    those who answer for the record (its panel's chair and coordinators)."""
+    records.require(actor, "manage_retention", subject)
     graph = record_graph(subject)
     about = Q(object_type__in=SUBJECT_AUDIT_TYPES, object_id__in=[str(s.pk) for s in graph.owned[Subject]])
     for model, rows in graph.owned.items():
