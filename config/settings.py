@@ -512,7 +512,7 @@ def _retention_years(text: str) -> dict[str, int]:
     return years
 
 
-#: Retention periods agreed locally, overriding the defaults in macehub/subjects/retention.py.
+#: Retention periods agreed locally, overriding the defaults in macehub/subjects/services/retention.py.
 MACEHUB_RETENTION_YEARS = _retention_years(os.environ.get("MACEHUB_RETENTION_YEARS", ""))
 # Key for encrypting authenticator secrets at rest; defaults to one derived from SECRET_KEY.
 MFA_SECRET_ENCRYPTION_KEY = os.environ.get("MFA_SECRET_ENCRYPTION_KEY", "")

@@ -45,8 +45,8 @@ def setup() -> None:
 def write() -> None:
     from macehub.accounts.models import User
     from macehub.organisations.models import Panel
-    from macehub.subjects import services
     from macehub.subjects.models import HarmType, Kind, Subject
+    from macehub.subjects.services import records as record_services
 
     actor = User.objects.get(email="member.a@test.invalid")  # police: may see persons of concern
     panel = Panel.objects.get(name="Alpha MACE")
@@ -57,7 +57,7 @@ def write() -> None:
     print("writing", flush=True)
     while True:
         n += 1
-        services.person_create(
+        record_services.person_create(
             actor=actor,
             panel=panel,
             values={"given_names": f"Drill{n}", "family_name": "Person", "description": "Crash drill"},

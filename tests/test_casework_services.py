@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from macehub.audit.models import AuditEvent
-from macehub.casework import services
 from macehub.casework.models import (
     Decision,
     Disruption,
@@ -22,12 +21,20 @@ from macehub.casework.models import (
     RiskAssessment,
 )
 from macehub.casework.selectors import settings_for
+from macehub.casework.services import disruption as disruption_services
+from macehub.casework.services import escalations as escalation_services
+from macehub.casework.services import missing as missing_services
+from macehub.casework.services import nrm as nrm_services
+from macehub.casework.services import panel as panel_services
+from macehub.casework.services import plans as plan_services
+from macehub.casework.services import risk as risk_services
 from macehub.casework.testing import casework_for
 from macehub.casework.times import london_datetime
 from macehub.core.services import ConcurrentEditError
 from macehub.core.testing import World
-from macehub.subjects import services as subject_services
 from macehub.subjects.models import Kind, Link, RiskChange, Subject
+from macehub.subjects.services import merging as merge_services
+from macehub.subjects.services import records as record_services
 
 from .subjects.factories import make_link, make_subject, register_for
 
@@ -63,7 +70,7 @@ def _assessment(world: World, **overrides: Any) -> dict[str, Any]:
 
 
 def test_an_assessment_takes_the_panels_review_interval(world: World, reg: dict[str, Any]) -> None:
-    a = services.assessment_create(actor=world.user("member_a"), child=reg["c1"], values=_assessment(world))
+    a = risk_services.assessment_create(actor=world.user("member_a"), child=reg["c1"], values=_assessment(world))
     assert a.next_review_on == date(2025, 10, 1) + timedelta(weeks=12)
     assert not a.set_current_level
     assert AuditEvent.objects.filter(
@@ -74,7 +81,7 @@ def test_an_assessment_takes_the_panels_review_interval(world: World, reg: dict[
 
 
 def test_a_panels_own_interval_is_used(world: World, reg: dict[str, Any]) -> None:
-    services.settings_update(
+    panel_services.settings_update(
         actor=world.user("chair_a"),
         panel=world.panel_a,
         expected_version=None,
@@ -86,13 +93,13 @@ def test_a_panels_own_interval_is_used(world: World, reg: dict[str, Any]) -> Non
         },
     )
     assert settings_for(world.panel_a).assessment_review_weeks == 8
-    a = services.assessment_create(actor=world.user("member_a"), child=reg["c1"], values=_assessment(world))
+    a = risk_services.assessment_create(actor=world.user("member_a"), child=reg["c1"], values=_assessment(world))
     assert a.next_review_on == date(2025, 11, 26)
 
 
 def test_a_coordinator_sets_the_childs_level_through_the_register(world: World, reg: dict[str, Any]) -> None:
     child = reg["c1"]
-    services.assessment_create(
+    risk_services.assessment_create(
         actor=world.user("coordinator_a"),
         child=child,
         values=_assessment(world),
@@ -108,7 +115,7 @@ def test_a_coordinator_sets_the_childs_level_through_the_register(world: World, 
 
 def test_a_member_cannot_set_the_level(world: World, reg: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
-        services.assessment_create(
+        risk_services.assessment_create(
             actor=world.user("member_a"), child=reg["c1"], values=_assessment(world), set_current_level=True
         )
     assert not RiskAssessment.objects.exists()
@@ -116,12 +123,12 @@ def test_a_member_cannot_set_the_level(world: World, reg: dict[str, Any]) -> Non
 
 def test_an_older_assessment_cannot_override_a_later_decision(world: World, reg: dict[str, Any]) -> None:
     child = reg["c1"]
-    subject_services.subject_set_risk(
+    record_services.subject_set_risk(
         actor=world.user("chair_a"), subject=child, expected_version=child.version, level="Low", reason="x",
         decided_on=date(2025, 10, 10),
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
-        services.assessment_create(
+        risk_services.assessment_create(
             actor=world.user("chair_a"),
             child=child,
             values=_assessment(world),
@@ -143,7 +150,7 @@ def test_impossible_assessments_are_refused(
     world: World, reg: dict[str, Any], overrides: dict[str, Any], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.assessment_create(
+        risk_services.assessment_create(
             actor=world.user("member_a"), child=reg["c1"], values=_assessment(world, **overrides)
         )
     assert message in _errors(exc)[field][0]
@@ -151,7 +158,7 @@ def test_impossible_assessments_are_refused(
 
 def test_assessments_are_for_children(world: World, reg: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
-        services.assessment_create(actor=world.user("member_a"), child=reg["l1"], values=_assessment(world))
+        risk_services.assessment_create(actor=world.user("member_a"), child=reg["l1"], values=_assessment(world))
 
 
 # --- Plans -----------------------------------------------------------------------------------
@@ -171,7 +178,7 @@ def _plan(world: World, **overrides: Any) -> dict[str, Any]:
 
 
 def test_a_plan_is_made_with_its_intended_outcomes(world: World, reg: dict[str, Any]) -> None:
-    plan = services.plan_create(
+    plan = plan_services.plan_create(
         actor=world.user("member_a"), subject=reg["c1"], values=_plan(world), outcomes=["Attends school", "", "Safe"]
     )
     assert [o.text for o in plan.outcomes.all()] == ["Attends school", "Safe"]
@@ -181,7 +188,9 @@ def test_a_plan_is_made_with_its_intended_outcomes(world: World, reg: dict[str, 
 
 def test_a_plan_needs_an_intended_outcome(world: World, reg: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.plan_create(actor=world.user("member_a"), subject=reg["c1"], values=_plan(world), outcomes=["", " "])
+        plan_services.plan_create(
+            actor=world.user("member_a"), subject=reg["c1"], values=_plan(world), outcomes=["", " "]
+        )
     assert "at least one intended outcome" in _errors(exc)["outcome_1"][0]
     assert not Plan.objects.exists()
 
@@ -192,22 +201,22 @@ def test_a_plan_needs_an_intended_outcome(world: World, reg: dict[str, Any]) -> 
 )
 def test_plan_types_fit_the_record(world: World, reg: dict[str, Any], key: str, plan_type: str, field: str) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.plan_create(
+        plan_services.plan_create(
             actor=world.user("member_a"), subject=reg[key], values=_plan(world, plan_type=plan_type), outcomes=["x"]
         )
     assert field in _errors(exc)
 
 
 def test_a_context_plan_covers_every_child_linked_to_the_context(world: World, reg: dict[str, Any]) -> None:
-    plan = services.plan_create(
+    plan = plan_services.plan_create(
         actor=world.user("member_a"), subject=reg["l1"], values=_plan(world, plan_type="context"), outcomes=["x"]
     )
     assert {pc.child for pc in plan.plan_children.all()} == {reg["c1"], reg["c2"]}
     c3 = make_subject(world.panel_a, Kind.CHILD)
     make_link(c3, reg["l1"], "seen_at")
-    added = services.plan_sync_children(actor=world.user("member_a"), plan=plan)
+    added = plan_services.plan_sync_children(actor=world.user("member_a"), plan=plan)
     assert added == [c3]
-    assert services.plan_sync_children(actor=world.user("member_a"), plan=plan) == []
+    assert plan_services.plan_sync_children(actor=world.user("member_a"), plan=plan) == []
     assert PlanChild.objects.filter(plan=plan).count() == 3
 
 
@@ -215,12 +224,12 @@ def test_a_review_scores_every_outcome_and_can_end_the_plan(world: World, cw: di
     plan = cw["plan"]
     outcomes = list(plan.outcomes.all())
     with pytest.raises(ValidationError) as exc:
-        services.plan_review(
+        plan_services.plan_review(
             actor=world.user("member_a"), plan=plan, expected_version=plan.version, reviewed_on=date(2025, 10, 1),
             scores={outcomes[0].pk: (4, "")}, summary="Better", decision="continue", next_review_on=date(2025, 12, 1),
         )  # fmt: skip
     assert f"score_{outcomes[1].pk}" in _errors(exc)
-    review = services.plan_review(
+    review = plan_services.plan_review(
         actor=world.user("member_a"), plan=plan, expected_version=plan.version, reviewed_on=date(2025, 10, 1),
         scores={outcomes[0].pk: (4, "Four days"), outcomes[1].pk: (5, "")}, summary="Better", decision="continue",
         next_review_on=date(2025, 12, 1),
@@ -228,14 +237,14 @@ def test_a_review_scores_every_outcome_and_can_end_the_plan(world: World, cw: di
     assert [s.score for s in review.scores.all()] == [4, 5]
     plan.refresh_from_db()
     assert plan.next_review_on == date(2025, 12, 1) and plan.is_active
-    services.plan_review(
+    plan_services.plan_review(
         actor=world.user("member_a"), plan=plan, expected_version=plan.version, reviewed_on=date(2025, 11, 1),
         scores={o.pk: (5, "") for o in outcomes}, summary="Achieved", decision="end", next_review_on=None,
     )  # fmt: skip
     plan.refresh_from_db()
     assert plan.status == "ended" and plan.ended_on == date(2025, 11, 1) and plan.next_review_on is None
     with pytest.raises(ValidationError):
-        services.plan_review(
+        plan_services.plan_review(
             actor=world.user("member_a"), plan=plan, expected_version=plan.version, reviewed_on=date(2025, 11, 2),
             scores={o.pk: (5, "") for o in outcomes}, summary="Again", decision="end", next_review_on=None,
         )  # fmt: skip
@@ -254,7 +263,7 @@ def test_impossible_reviews_are_refused(
 ) -> None:
     plan = cw["plan"]
     with pytest.raises(ValidationError) as exc:
-        services.plan_review(
+        plan_services.plan_review(
             actor=world.user("member_a"), plan=plan, expected_version=plan.version, reviewed_on=reviewed_on,
             scores={o.pk: (3, "") for o in plan.outcomes.all()}, summary="x", decision="continue",
             next_review_on=next_review_on,
@@ -265,7 +274,7 @@ def test_impossible_reviews_are_refused(
 def test_a_stale_review_is_refused(world: World, cw: dict[str, Any]) -> None:
     plan = cw["plan"]
     with pytest.raises(ConcurrentEditError):
-        services.plan_review(
+        plan_services.plan_review(
             actor=world.user("member_a"), plan=plan, expected_version=plan.version + 1, reviewed_on=date(2025, 10, 1),
             scores={o.pk: (3, "") for o in plan.outcomes.all()}, summary="x", decision="continue",
             next_review_on=date(2025, 12, 1),
@@ -308,7 +317,7 @@ def _interview(world: World, completed_at: datetime | None, **overrides: Any) ->
 
 def test_the_return_must_be_after_going_missing(world: World, reg: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.episode_create(
+        missing_services.episode_create(
             actor=world.user("member_a"),
             child=reg["c1"],
             values=_episode(returned_at=datetime(2025, 10, 24, 10, 0, tzinfo=UTC)),
@@ -319,9 +328,11 @@ def test_the_return_must_be_after_going_missing(world: World, reg: dict[str, Any
 
 def test_a_reported_episode_needs_the_police_classification(world: World, reg: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode(classification=""))
+        missing_services.episode_create(
+            actor=world.user("member_a"), child=reg["c1"], values=_episode(classification="")
+        )
     assert "classification" in _errors(exc)
-    episode = services.episode_create(
+    episode = missing_services.episode_create(
         actor=world.user("member_a"),
         child=reg["c1"],
         values=_episode(reported_to_police=False, classification="missing"),
@@ -332,15 +343,15 @@ def test_a_reported_episode_needs_the_police_classification(world: World, reg: d
 def test_the_interview_is_flagged_late_across_the_clock_change(world: World, reg: dict[str, Any]) -> None:
     """Returned 18:00 BST on Saturday 25 October 2025; interview 17:30 GMT on the Tuesday is
     72 and a half hours later: not within 72 hours."""
-    episode = services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
+    episode = missing_services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
     late = london_datetime(date(2025, 10, 28), datetime.min.time().replace(hour=17, minute=30))
-    result = services.interview_save(
+    result = missing_services.interview_save(
         actor=world.user("member_a"), episode=episode, expected_version=None, values=_interview(world, late)
     )
     assert result.interview.within_72_hours is False
     on_time = london_datetime(date(2025, 10, 28), datetime.min.time().replace(hour=16, minute=45))
     interview = result.interview
-    result = services.interview_save(
+    result = missing_services.interview_save(
         actor=world.user("member_a"),
         episode=episode,
         expected_version=interview.version,
@@ -350,12 +361,12 @@ def test_the_interview_is_flagged_late_across_the_clock_change(world: World, reg
 
 
 def test_moving_the_return_recomputes_the_72_hour_flag(world: World, reg: dict[str, Any]) -> None:
-    episode = services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
+    episode = missing_services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
     completed = episode.returned_at + timedelta(hours=71)  # type: ignore[operator]
-    services.interview_save(
+    missing_services.interview_save(
         actor=world.user("member_a"), episode=episode, expected_version=None, values=_interview(world, completed)
     )
-    services.episode_update(
+    missing_services.episode_update(
         actor=world.user("member_a"),
         episode=episode,
         expected_version=episode.version,
@@ -363,7 +374,7 @@ def test_moving_the_return_recomputes_the_72_hour_flag(world: World, reg: dict[s
     )
     assert ReturnInterview.objects.get(episode=episode).within_72_hours is False
     with pytest.raises(ValidationError) as exc:
-        services.episode_update(
+        missing_services.episode_update(
             actor=world.user("member_a"),
             episode=episode,
             expected_version=episode.version,
@@ -389,18 +400,22 @@ def test_moving_the_return_recomputes_the_72_hour_flag(world: World, reg: dict[s
 def test_impossible_interviews_are_refused(
     world: World, reg: dict[str, Any], overrides: dict[str, Any], field: str, message: str
 ) -> None:
-    episode = services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
+    episode = missing_services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
     values = {**_interview(world, datetime(2025, 10, 26, 12, 0, tzinfo=UTC)), **overrides}
     with pytest.raises(ValidationError) as exc:
-        services.interview_save(actor=world.user("member_a"), episode=episode, expected_version=None, values=values)
+        missing_services.interview_save(
+            actor=world.user("member_a"), episode=episode, expected_version=None, values=values
+        )
     assert message in _errors(exc)[field][0]
     assert not ReturnInterview.objects.exists()
 
 
 def test_no_interview_before_the_child_returns(world: World, reg: dict[str, Any]) -> None:
-    episode = services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode(returned_at=None))
+    episode = missing_services.episode_create(
+        actor=world.user("member_a"), child=reg["c1"], values=_episode(returned_at=None)
+    )
     with pytest.raises(ValidationError, match="Record when the child returned"):
-        services.interview_save(
+        missing_services.interview_save(
             actor=world.user("member_a"), episode=episode, expected_version=None, values=_interview(world, None)
         )
 
@@ -409,9 +424,9 @@ def test_what_the_interview_learned_becomes_register_links_in_one_step(world: Wo
     """Tom's journey: the child mentioned a new associate (C2) and a flat not on the register yet,
     and a place already linked (L1): one save records the interview, adds the flat, links both."""
     child = reg["c1"]
-    episode = services.episode_create(actor=world.user("member_a_education"), child=child, values=_episode())
+    episode = missing_services.episode_create(actor=world.user("member_a_education"), child=child, values=_episode())
     completed = datetime(2025, 10, 26, 12, 0, tzinfo=UTC)
-    result = services.interview_save(
+    result = missing_services.interview_save(
         actor=world.user("member_a_education"),
         episode=episode,
         expected_version=None,
@@ -438,10 +453,10 @@ def test_what_the_interview_learned_becomes_register_links_in_one_step(world: Wo
 
 
 def test_links_come_only_from_a_completed_interview(world: World, reg: dict[str, Any]) -> None:
-    episode = services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
+    episode = missing_services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
     before = Link.objects.count()
     with pytest.raises(ValidationError, match="Links come from what a completed interview learned"):
-        services.interview_save(
+        missing_services.interview_save(
             actor=world.user("member_a"),
             episode=episode,
             expected_version=None,
@@ -453,10 +468,12 @@ def test_links_come_only_from_a_completed_interview(world: World, reg: dict[str,
 
 def test_a_failed_link_undoes_the_whole_step(world: World, reg: dict[str, Any]) -> None:
     """Someone without sight of persons of concern cannot link one; nothing is saved."""
-    episode = services.episode_create(actor=world.user("member_a_education"), child=reg["c1"], values=_episode())
+    episode = missing_services.episode_create(
+        actor=world.user("member_a_education"), child=reg["c1"], values=_episode()
+    )
     before = (Link.objects.count(), Subject.objects.count())
     with pytest.raises(PermissionDenied):
-        services.interview_save(
+        missing_services.interview_save(
             actor=world.user("member_a_education"),
             episode=episode,
             expected_version=None,
@@ -491,17 +508,17 @@ def _nrm(world: World, **overrides: Any) -> dict[str, Any]:
 
 
 def test_an_nrm_referral_is_due_a_decision_within_the_panels_target(world: World, reg: dict[str, Any]) -> None:
-    nrm = services.nrm_create(actor=world.user("member_a"), child=reg["c1"], values=_nrm(world))
+    nrm = nrm_services.nrm_create(actor=world.user("member_a"), child=reg["c1"], values=_nrm(world))
     assert nrm.decision_due_on == date(2025, 10, 16)
     assert nrm.rg_late(date(2025, 10, 17)) and not nrm.rg_late(date(2025, 10, 16))
-    nrm = services.nrm_update(
+    nrm = nrm_services.nrm_update(
         actor=world.user("member_a"),
         nrm=nrm,
         expected_version=nrm.version,
         values=_nrm(world, rg_decision="positive", rg_decided_on=date(2025, 10, 1)),
     )
     assert nrm.decision_days() == 30 and not nrm.rg_late(date(2026, 1, 1))
-    nrm = services.nrm_update(
+    nrm = nrm_services.nrm_update(
         actor=world.user("member_a"),
         nrm=nrm,
         expected_version=nrm.version,
@@ -545,7 +562,7 @@ def test_impossible_nrm_decisions_are_refused(
     world: World, reg: dict[str, Any], overrides: dict[str, Any], field: str, message: str
 ) -> None:
     with pytest.raises(ValidationError) as exc:
-        services.nrm_create(actor=world.user("member_a"), child=reg["c1"], values=_nrm(world, **overrides))
+        nrm_services.nrm_create(actor=world.user("member_a"), child=reg["c1"], values=_nrm(world, **overrides))
     assert message in _errors(exc)[field][0]
     assert not NRMReferral.objects.exists()
 
@@ -563,20 +580,24 @@ def test_disruption_protects_the_children_linked_to_its_target(world: World, reg
         "description": "",
         "outcome": "",
     }
-    d = services.disruption_create(actor=world.user("member_a"), target=reg["l1"], values=values, children=[reg["c1"]])
+    d = disruption_services.disruption_create(
+        actor=world.user("member_a"), target=reg["l1"], values=values, children=[reg["c1"]]
+    )
     assert d.other_tactic == "" and list(d.children.all()) == [reg["c1"]]
     with pytest.raises(ValidationError) as exc:
-        services.disruption_create(
+        disruption_services.disruption_create(
             actor=world.user("member_a"), target=reg["l1"], values={**values, "tactic": "other", "other_tactic": ""}
         )
     assert "other_tactic" in _errors(exc)
     with pytest.raises(ValidationError):
-        services.disruption_create(
+        disruption_services.disruption_create(
             actor=world.user("member_a"), target=reg["t1"], values=values
         )  # themes are not disrupted
     unlinked = make_subject(world.panel_a, Kind.CHILD)
     with pytest.raises(ValidationError):
-        services.disruption_create(actor=world.user("member_a"), target=reg["l1"], values=values, children=[unlinked])
+        disruption_services.disruption_create(
+            actor=world.user("member_a"), target=reg["l1"], values=values, children=[unlinked]
+        )
 
 
 def test_disruption_against_a_person_of_concern_needs_sight_of_them(world: World, reg: dict[str, Any]) -> None:
@@ -590,8 +611,8 @@ def test_disruption_against_a_person_of_concern_needs_sight_of_them(world: World
         "outcome": "",
     }
     with pytest.raises(PermissionDenied):
-        services.disruption_create(actor=world.user("coordinator_a"), target=reg["p1"], values=values)
-    assert services.disruption_create(actor=world.user("member_a"), target=reg["p1"], values=values).pk
+        disruption_services.disruption_create(actor=world.user("coordinator_a"), target=reg["p1"], values=values)
+    assert disruption_services.disruption_create(actor=world.user("member_a"), target=reg["p1"], values=values).pk
 
 
 def test_escalations_are_raised_by_coordinators_and_chairs(world: World, reg: dict[str, Any]) -> None:
@@ -602,10 +623,10 @@ def test_escalations_are_raised_by_coordinators_and_chairs(world: World, reg: di
         "reason": "Crosses three BCUs.",
     }
     with pytest.raises(PermissionDenied):
-        services.escalation_create(actor=world.user("member_a"), subject=reg["g1"], values=values)
-    e = services.escalation_create(actor=world.user("coordinator_a"), subject=reg["g1"], values=values)
+        escalation_services.escalation_create(actor=world.user("member_a"), subject=reg["g1"], values=values)
+    e = escalation_services.escalation_create(actor=world.user("coordinator_a"), subject=reg["g1"], values=values)
     with pytest.raises(ValidationError) as exc:
-        services.escalation_update(
+        escalation_services.escalation_update(
             actor=world.user("chair_a"),
             escalation=e,
             expected_version=e.version,
@@ -613,14 +634,14 @@ def test_escalations_are_raised_by_coordinators_and_chairs(world: World, reg: di
         )
     assert "cannot be before the escalation" in _errors(exc)["responded_on"][0]
     with pytest.raises(ValidationError) as exc:
-        services.escalation_update(
+        escalation_services.escalation_update(
             actor=world.user("chair_a"),
             escalation=e,
             expected_version=e.version,
             values={"status": "closed", "response": "", "responded_on": None, "outcome": ""},
         )
     assert {"response", "responded_on"} <= set(_errors(exc))
-    e = services.escalation_update(
+    e = escalation_services.escalation_update(
         actor=world.user("chair_a"),
         escalation=e,
         expected_version=e.version,
@@ -638,7 +659,7 @@ def test_merging_two_children_carries_their_casework_over(
     keep, dup = reg["c2"], reg["c1"]
     keep.refresh_from_db()
     dup.refresh_from_db()
-    subject_services.merge_records(
+    merge_services.merge_records(
         actor=world.user("coordinator_a"),
         keep=keep,
         merged=dup,

@@ -22,7 +22,7 @@ from macehub.core.testing import World
 from macehub.meetings.models import Action, ActionStatus, AgendaItem, CarryReason
 from macehub.meetings.services import actions as action_services
 from macehub.meetings.testing import make_meeting, meetings_for
-from macehub.subjects import services as subject_services
+from macehub.subjects.services import merging as merge_services
 
 from .subjects.factories import ensure_harm_types, register_for
 
@@ -194,7 +194,7 @@ def test_a_childs_journey_shows_meetings_and_actions(world: World, m: dict[str, 
 def test_merging_records_carries_agenda_items_and_actions_over(world: World, m: dict[str, Any]) -> None:
     register = register_for(world)
     keep, merged = register["c1"], register["c2"]
-    subject_services.merge_records(
+    merge_services.merge_records(
         actor=world.user("coordinator_a"), keep=keep, merged=merged,
         keep_version=keep.version, merged_version=merged.version, reason="Same child",
     )  # fmt: skip

@@ -23,10 +23,11 @@ from macehub.audit.models import Action, AuditEvent
 from macehub.core.testing import World
 from macehub.core.uploads import store, upload_root
 from macehub.referrals.models import ReferralAttachment
-from macehub.subjects import retention, services
 from macehub.subjects.common import subject_url
 from macehub.subjects.models import Kind, Status, Subject
 from macehub.subjects.record_graph import record_graph
+from macehub.subjects.services import records as record_services
+from macehub.subjects.services import retention
 
 from .subjects.factories import register_for
 
@@ -71,7 +72,7 @@ def _close(subject: Subject) -> None:
 def test_subject_access_export_holds_every_row_about_the_child(demo: Any) -> None:
     child = _busiest_child()
     coordinator = _coordinator(child)
-    services.record_revealed(actor=coordinator, subject=child, purpose="Preparing for the panel")
+    record_services.record_revealed(actor=coordinator, subject=child, purpose="Preparing for the panel")
     graph = record_graph(child)
     assert {type(r)._meta.app_label for r in graph.owned_rows()} >= {"subjects", "casework", "meetings"}
 
@@ -197,3 +198,21 @@ def test_hold_and_export_pages_explain_errors_and_record_the_request(world: Worl
     document = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read(f"{child.reference}.json"))
     assert document["request_reference"] == "SAR-7"
     assert any(e["action"] == "Changed" and "legal_hold" not in e for e in document["audit_trail"])
+
+
+def test_subject_access_export_and_erasure_are_only_for_those_who_answer_for_the_record(world: World) -> None:
+    """The services themselves refuse (not only the pages): a panel member, another
+    panel's member or an analyst gets no export and cannot erase, and nothing is audited as exported."""
+    from django.core.exceptions import PermissionDenied
+
+    child = register_for(world)["c1"]
+    for name in ("member_a", "member_b", "analyst_a"):
+        with pytest.raises(PermissionDenied):
+            retention.access_export(actor=world.user(name), subject=child, request_reference="SAR-1")
+        with pytest.raises(PermissionDenied):
+            retention.erase(child, rule="asked", actor=world.user(name))
+    assert not AuditEvent.objects.filter(action=Action.EXPORT, object_id=str(child.pk)).exists()
+    child.refresh_from_db()
+    assert child.erased_at is None
+    content = retention.access_export(actor=world.user("coordinator_a"), subject=child, request_reference="SAR-1")
+    assert content.startswith(b"PK")

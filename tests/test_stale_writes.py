@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from macehub.casework.models import RiskAssessment
 from macehub.core.testing import World
-from macehub.subjects import services as subject_services
 from macehub.subjects.common import subject_url
 from macehub.subjects.models import Subject
+from macehub.subjects.services import records as record_services
 
 from .hostile import forms_on
 from .subjects.factories import register_for
@@ -53,7 +53,7 @@ def test_a_risk_assessment_from_a_stale_page_does_not_replace_a_colleagues_level
         }
     )
     # While the coordinator writes, the chair decides the level is High.
-    subject_services.subject_set_risk(
+    record_services.subject_set_risk(
         actor=world.user("chair_a"), subject=child, expected_version=child.version, level="High", reason="Panel",
         decided_on=today - timedelta(days=1),
     )  # fmt: skip
@@ -105,7 +105,7 @@ def test_the_legal_hold_follows_the_policy(world: World) -> None:
     import pytest
     from django.core.exceptions import PermissionDenied
 
-    from macehub.subjects import retention
+    from macehub.subjects.services import retention
 
     child = register_for(world)["c1"]
     with pytest.raises(PermissionDenied):

@@ -28,12 +28,12 @@ class CaseworkConfig(AppConfig):
             )
         )
         from macehub.core import home, navigation
-        from macehub.subjects.services import register_merge_hook
+        from macehub.subjects.services.merging import register_merge_hook
 
         from .home import casework_section
         from .journey import register_sources
         from .policies import policy
-        from .services import carry_casework_over
+        from .services.merging import carry_casework_over
 
         register_merge_hook(carry_casework_over)
         register_sources()

@@ -8,18 +8,17 @@ from typing import Any
 from django.http import HttpRequest
 
 from macehub.core.acting import acting_context
-from macehub.organisations.models import Panel
-from macehub.subjects.policies import register_panel_ids
+from macehub.subjects.policies import registers
 
 from . import selectors
+from .policies import policy
 
 
 def casework_section(request: HttpRequest) -> dict[str, Any] | None:
-    panel_ids = register_panel_ids(request.user)
-    if not panel_ids:
+    if not policy.can(request.user, "use_casework"):
         return None
     acting = acting_context(request)
-    panels = Panel.objects.filter(pk__in=panel_ids).order_by("name")
+    panels = registers.visible(request.user).order_by("name")
     if acting.partnership_id is not None:
         panels = panels.filter(partnership_id=acting.partnership_id)
     panels_list = list(panels)

@@ -16,8 +16,10 @@ from django.utils import timezone
 
 from macehub.core.selectors import get_visible_or_404
 from macehub.subjects.models import Kind, Link, Status, Subject
-from macehub.subjects.policies import poc_panel_ids, register_panel_ids
+from macehub.subjects.policies import records as record_policy
+from macehub.subjects.policies import registers
 
+from . import policies
 from .models import (
     RHI_WINDOW,
     CaseworkSettings,
@@ -41,19 +43,6 @@ from .models import (
 DUE_SOON_DAYS = 14
 
 
-def _subject_scope(user: Any, prefix: str) -> Q:
-    """Records about a subject the person may see (``prefix`` is the path to the subject)."""
-    panels = register_panel_ids(user)
-    poc = poc_panel_ids(user)
-    return Q(**{f"{prefix}__panel_id__in": panels}) & (
-        ~Q(**{f"{prefix}__kind": Kind.PERSON}) | Q(**{f"{prefix}__panel_id__in": poc})
-    )
-
-
-def _child_scope(user: Any, prefix: str = "child") -> Q:
-    return Q(**{f"{prefix}__panel_id__in": register_panel_ids(user), f"{prefix}__kind": Kind.CHILD})
-
-
 def settings_for(panel: Any) -> CaseworkSettings:
     """The panel's settings, or the defaults (unsaved) if it has none yet."""
     found = CaseworkSettings.objects.filter(panel=panel).first()
@@ -64,33 +53,29 @@ def settings_for(panel: Any) -> CaseworkSettings:
 
 
 def assessments_visible_to(user: Any) -> QuerySet[RiskAssessment]:
-    return RiskAssessment.objects.filter(_child_scope(user)).select_related("child", "child__panel", "assessor_agency")
+    return policies.assessments.visible(user).select_related("child", "child__panel", "assessor_agency")
 
 
 def episodes_visible_to(user: Any) -> QuerySet[MissingEpisode]:
-    return MissingEpisode.objects.filter(_child_scope(user)).select_related(
+    return policies.episodes.visible(user).select_related(
         "child", "child__panel", "interview", "interview__interviewer_agency"
     )
 
 
 def nrm_visible_to(user: Any) -> QuerySet[NRMReferral]:
-    return NRMReferral.objects.filter(_child_scope(user)).select_related(
-        "child", "child__panel", "first_responder_agency"
-    )
+    return policies.nrm_referrals.visible(user).select_related("child", "child__panel", "first_responder_agency")
 
 
 def plans_visible_to(user: Any) -> QuerySet[Plan]:
-    return Plan.objects.filter(_subject_scope(user, "subject")).select_related(
-        "subject", "subject__panel", "lead_agency"
-    )
+    return policies.plans.visible(user).select_related("subject", "subject__panel", "lead_agency")
 
 
 def disruptions_visible_to(user: Any) -> QuerySet[Disruption]:
-    return Disruption.objects.filter(_subject_scope(user, "target")).select_related("target", "target__panel", "agency")
+    return policies.disruptions.visible(user).select_related("target", "target__panel", "agency")
 
 
 def escalations_visible_to(user: Any) -> QuerySet[Escalation]:
-    return Escalation.objects.filter(_subject_scope(user, "subject")).select_related("subject", "subject__panel")
+    return policies.escalations.visible(user).select_related("subject", "subject__panel")
 
 
 def get_episode_for(user: Any, pk: Any) -> MissingEpisode:
@@ -274,8 +259,7 @@ def due_lists(user: Any, panel: Any, *, limit: int = 200) -> DueLists:
     now = timezone.now()
     latest = RiskAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-pk")
     open_children = (
-        Subject.objects.filter(panel=panel, kind=Kind.CHILD, status=Status.OPEN)
-        .filter(panel_id__in=register_panel_ids(user))
+        record_policy.visible(user, "view", Subject.objects.filter(panel=panel, kind=Kind.CHILD, status=Status.OPEN))
         .select_related("panel")
         .annotate(next_review_on=Subquery(latest.values("next_review_on")[:1]))
         .annotate(last_assessed_on=Subquery(latest.values("assessed_on")[:1]))
@@ -356,7 +340,7 @@ def overdue_by_panel(user: Any, panel_ids: list[int]) -> dict[int, Overdue]:
 
     today = timezone.localdate()
     now = timezone.now()
-    panels = [p for p in panel_ids if p in register_panel_ids(user)]
+    panels = list(registers.visible(user).filter(pk__in=panel_ids).values_list("pk", flat=True))
     result = {pk: Overdue() for pk in panels}
     latest = RiskAssessment.objects.filter(child=OuterRef("pk")).order_by("-assessed_on", "-pk")
     children = (

@@ -40,7 +40,7 @@ class MeetingsConfig(AppConfig):
             )
         )
         from macehub.core import home, navigation, timeline
-        from macehub.subjects.services import register_merge_hook
+        from macehub.subjects.services.merging import register_merge_hook
 
         from .home import actions_section, meetings_section
         from .journey import action_events, meeting_events

@@ -17,7 +17,7 @@ class ReferralsConfig(AppConfig):
             )
         )
         from macehub.core import home, navigation
-        from macehub.subjects.services import register_merge_hook
+        from macehub.subjects.services.merging import register_merge_hook
 
         from .home import referrals_section
         from .policies import policy

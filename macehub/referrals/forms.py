@@ -10,9 +10,10 @@ from macehub.core.forms import GovukDateField, GovukForm, VersionedFormMixin
 from macehub.core.submissions import SubmissionMixin
 from macehub.core.uploads import UploadField
 from macehub.organisations.models import Agency, Panel
-from macehub.subjects.forms import harm_type_field, record_choices
+from macehub.subjects.forms.links import record_choices
+from macehub.subjects.forms.records import harm_type_field
 from macehub.subjects.models import Subject
-from macehub.subjects.services import age_errors
+from macehub.subjects.services.records import age_errors
 from macehub.subjects.taxonomy import ETHNICITY_GROUPS, AgeBand, LocationType, PersonAgeGroup, Sex
 
 from .models import ReferralStatus, Route, SubjectType

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from macehub.core.access import PANEL_ROLES, access_for
-from macehub.core.policies import Policy, predicate, someone_else
+from macehub.core.policies import Policy, RecordPolicy, predicate
+from macehub.organisations.models import Panel
 from macehub.subjects.policies import deciding_panel_ids, poc_panel_ids
 
 from .models import Referral, ReferralStatus, SubjectType
@@ -27,10 +30,38 @@ def referring_panel_ids(user: Any) -> frozenset[int]:
     return frozenset(g.panel_id for g in profile.grants if g.role in PANEL_ROLES and g.panel_id and g.agency_id)
 
 
-def _panel_id(obj: Any) -> int | None:
-    if isinstance(obj, Referral):
-        return obj.panel_id
-    return getattr(obj, "pk", None)
+# --- Panels: who refers to them, who screens their referrals --------------------------------------
+
+panels = RecordPolicy(Panel, name="referrals.panel")
+panels.scope("refer", lambda user: Q(pk__in=referring_panel_ids(user)))
+panels.scope("screen", lambda user: Q(pk__in=deciding_panel_ids(user)))
+
+
+# --- Referrals: each rule declared once, as a filter ---------------------------------------------
+
+
+def own_referrals(user: Any) -> Q:
+    """Referrals the person made, while they still hold a role for an agency on that panel."""
+    return Q(referrer_id=user.pk, panel_id__in=referring_panel_ids(user))
+
+
+def screened_referrals(user: Any) -> Q:
+    """Referrals of the panels the person screens (coordinators and chairs); those about a
+    possible perpetrator only where the panel lets them see persons of concern."""
+    return Q(panel_id__in=deciding_panel_ids(user)) & (
+        ~Q(subject_type=SubjectType.PERSON) | Q(panel_id__in=poc_panel_ids(user))
+    )
+
+
+WAITING = Q(status=ReferralStatus.SUBMITTED)
+
+referrals = RecordPolicy(Referral, name="referrals.referral")
+referrals.scope("view", lambda user: own_referrals(user) | screened_referrals(user))
+#: "Your referrals".
+referrals.scope("mine", own_referrals)
+#: Whoever made a referral does not screen it: another coordinator or chair does (C32).
+referrals.scope("decide", lambda user: screened_referrals(user) & WAITING & ~Q(referrer_id=user.pk))
+referrals.scope("withdraw", lambda user: own_referrals(user) & WAITING)
 
 
 @predicate
@@ -39,52 +70,20 @@ def may_refer(user: Any, obj: Any = None) -> bool:
 
 
 @predicate
-def may_refer_to(user: Any, panel: Any) -> bool:
-    return _panel_id(panel) in referring_panel_ids(user)
-
-
-@predicate
-def screens_panel(user: Any, obj: Any) -> bool:
-    return _panel_id(obj) in deciding_panel_ids(user)
-
-
-@predicate
 def screens_any_panel(user: Any, obj: Any = None) -> bool:
     return bool(deciding_panel_ids(user))
-
-
-@predicate
-def is_referrer(user: Any, referral: Any) -> bool:
-    return (
-        isinstance(referral, Referral)
-        and referral.referrer_id == getattr(user, "pk", None)
-        and referral.panel_id in referring_panel_ids(user)
-    )
-
-
-@predicate
-def screens_this_referral(user: Any, referral: Any) -> bool:
-    if not isinstance(referral, Referral) or referral.panel_id not in deciding_panel_ids(user):
-        return False
-    return referral.subject_type != SubjectType.PERSON or referral.panel_id in poc_panel_ids(user)
-
-
-@predicate
-def is_waiting(user: Any, referral: Any) -> bool:
-    return isinstance(referral, Referral) and referral.status == ReferralStatus.SUBMITTED
 
 
 class ReferralsPolicy(Policy):
     def __init__(self) -> None:
         super().__init__()
         self.rule("make_referral", may_refer)
-        self.rule("refer_to", may_refer_to)
+        self.rule("refer_to", panels.rule_for("refer"))
         self.rule("use_queues", screens_any_panel)
-        self.rule("view_queue", screens_panel)
-        self.rule("view_referral", is_referrer | screens_this_referral)
-        # Whoever made a referral does not screen it: another coordinator or chair does (C32).
-        self.rule("decide_referral", screens_this_referral & is_waiting & someone_else("referrer"))
-        self.rule("withdraw_referral", is_referrer & is_waiting)
+        self.rule("view_queue", panels.rule_for("screen"))
+        self.rule("view_referral", referrals.rule_for("view"))
+        self.rule("decide_referral", referrals.rule_for("decide"))
+        self.rule("withdraw_referral", referrals.rule_for("withdraw"))
 
 
 policy = ReferralsPolicy()

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from macehub.core.selectors import get_visible_or_404
-from macehub.subjects.policies import deciding_panel_ids, poc_panel_ids
 
-from .models import Referral, ReferralStatus, SubjectType
-from .policies import referring_panel_ids
+from . import policies
+from .models import Referral, ReferralStatus
 
 
 def referrals_visible_to(user: Any) -> QuerySet[Referral]:
     """The person's own referrals (while they hold a role on that panel), and every referral
     of the panels they screen — possible perpetrators only where they may see persons of concern."""
-    screening = deciding_panel_ids(user)
-    poc = poc_panel_ids(user)
-    own = Q(referrer_id=getattr(user, "pk", None), panel_id__in=referring_panel_ids(user))
-    queue = Q(panel_id__in=screening) & (~Q(subject_type=SubjectType.PERSON) | Q(panel_id__in=poc))
-    return Referral.objects.filter(own | queue).select_related("panel", "panel__partnership", "referrer_agency")
+    return policies.referrals.visible(user).select_related("panel", "panel__partnership", "referrer_agency")
 
 
 def get_referral_for(user: Any, pk: Any) -> Referral:
@@ -28,11 +23,7 @@ def get_referral_for(user: Any, pk: Any) -> Referral:
 
 
 def own_referrals(user: Any) -> QuerySet[Referral]:
-    return (
-        Referral.objects.filter(referrer_id=user.pk, panel_id__in=referring_panel_ids(user))
-        .select_related("panel")
-        .order_by("-created_at")
-    )
+    return policies.referrals.visible(user, "mine").select_related("panel").order_by("-created_at")
 
 
 def queue(user: Any, panel: Any, *, status: str = ReferralStatus.SUBMITTED) -> QuerySet[Referral]:
@@ -51,7 +42,7 @@ def waiting_counts(user: Any) -> list[dict[str, Any]]:
 
     rows = (
         referrals_visible_to(user)
-        .filter(panel_id__in=deciding_panel_ids(user), status=ReferralStatus.SUBMITTED)
+        .filter(panel__in=policies.panels.visible(user, "screen"), status=ReferralStatus.SUBMITTED)
         .values("panel_id", "panel__name")
         .annotate(waiting=Count("pk"), oldest=Min("created_at"))
         .order_by("panel__name")

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
@@ -21,9 +21,11 @@ from macehub.core import uploads
 from macehub.core.access import Role
 from macehub.core.email import send_later
 from macehub.core.services import snapshot, update_versioned
-from macehub.subjects import services as subject_services
 from macehub.subjects.models import KIND_RANK, Kind, Link, Subject
+from macehub.subjects.policies import agencies_on_panel
 from macehub.subjects.policies import policy as subjects_policy
+from macehub.subjects.services import links as link_services
+from macehub.subjects.services import records as record_services
 from macehub.subjects.taxonomy import AgeBand, GroupType, LocationType
 
 from .models import Referral, ReferralAttachment, ReferralStatus, Route, SubjectType
@@ -49,11 +51,6 @@ COMMON_FIELDS = ["route", "route_reference", "front_door_screened", "concerns", 
 IDENTIFYING = frozenset({"given_names", "family_name", "aliases", "date_of_birth"})
 
 
-def _require(actor: Any, action: str, obj: Any = None) -> None:
-    if not policy.can(actor, action, obj):
-        raise PermissionDenied(action)
-
-
 def _next_number(panel: Any) -> int:
     return int(Referral.objects.filter(panel=panel).aggregate(last=Max("number"))["last"] or 0) + 1
 
@@ -71,13 +68,12 @@ def referral_create(
 ) -> Referral:
     """An agency member refers a child, group, location or possible perpetrator to a panel.
     The coordinators are told by e-mail (without any name in it)."""
-    _require(actor, "refer_to", panel)
+    policy.require(actor, "refer_to", panel)
     if submission_id is not None:
         existing = Referral.objects.filter(submission_id=submission_id).first()
         if existing is not None:
-            raise subject_services.DuplicateSubmission(existing)
-    grants = [g for g in _grants(actor) if g.panel_id == panel.pk]
-    if referrer_agency is None or referrer_agency.pk not in {g.agency_id for g in grants}:
+            raise record_services.DuplicateSubmission(existing)
+    if referrer_agency is None or referrer_agency.pk not in agencies_on_panel(actor, panel.pk):
         raise ValidationError({"referrer_agency": "Choose the agency you are referring for"})
     allowed = set(FIELDS_BY_TYPE[subject_type]) | set(COMMON_FIELDS)
     unknown = set(values) - allowed
@@ -110,7 +106,7 @@ def referral_create(
                 break
             except IntegrityError:
                 if submission_id and Referral.objects.filter(submission_id=submission_id).exists():
-                    raise subject_services.DuplicateSubmission(
+                    raise record_services.DuplicateSubmission(
                         Referral.objects.get(submission_id=submission_id)
                     ) from None
                 if attempt == 4:
@@ -150,12 +146,6 @@ def _screeners(referral: Referral) -> list[str]:
     return sorted(set(allowed.values_list("user__email", flat=True)))
 
 
-def _grants(actor: Any) -> tuple[Any, ...]:
-    from macehub.core.access import access_for
-
-    return access_for(actor).grants
-
-
 def _validate(referral: Referral) -> None:
     errors: dict[str, str] = {}
     kind = referral.subject_type
@@ -167,7 +157,7 @@ def _validate(referral: Referral) -> None:
     if kind == SubjectType.CHILD:
         if referral.date_of_birth is None and not referral.age_band:
             errors["age_band"] = "Enter a date of birth or choose an age band"
-        problem = subject_services.age_errors(referral.panel, referral.date_of_birth, referral.age_band)
+        problem = record_services.age_errors(referral.panel, referral.date_of_birth, referral.age_band)
         if problem:
             errors["date_of_birth" if referral.date_of_birth else "age_band"] = problem
     if referral.route in (Route.POLICE, Route.STRATEGY) and not referral.route_reference.strip():
@@ -180,7 +170,7 @@ def _validate(referral: Referral) -> None:
 
 def referral_withdraw(*, actor: Any, referral: Referral, expected_version: int, reason: str) -> Referral:
     """The referrer takes back a referral that has not been screened yet."""
-    _require(actor, "withdraw_referral", referral)
+    policy.require(actor, "withdraw_referral", referral)
     referral.status = ReferralStatus.WITHDRAWN
     referral.decision_reason = reason.strip()
     with transaction.atomic():
@@ -205,7 +195,7 @@ def referral_decline(
     *, actor: Any, referral: Referral, expected_version: int, outcome: str, reason: str, signposted_to: str = ""
 ) -> Referral:
     """Signpost elsewhere, or record that the referral does not meet the panel's criteria."""
-    _require(actor, "decide_referral", referral)
+    policy.require(actor, "decide_referral", referral)
     if outcome not in (ReferralStatus.SIGNPOSTED, ReferralStatus.NOT_MET):
         raise ValidationError({"outcome": "Choose signpost or does not meet the criteria"})
     if not reason.strip():
@@ -286,7 +276,7 @@ def referral_accept(
     """Accept to the panel: add the child (group, location, person) to the register — or link the
     referral to the record already there — link it to the contexts the coordinator chose, and
     list it for the next meeting. A panel may require front-door screening first (R9)."""
-    _require(actor, "decide_referral", referral)
+    policy.require(actor, "decide_referral", referral)
     if not reason.strip():
         raise ValidationError({"reason": "Enter why the referral meets the panel's criteria"})
     panel = referral.panel
@@ -308,7 +298,7 @@ def referral_accept(
     with transaction.atomic():
         _locked_waiting(referral)
         if existing is None:
-            subject = subject_services.subject_create(
+            subject = record_services.subject_create(
                 actor=actor,
                 panel=panel,
                 kind=kind,
@@ -325,13 +315,13 @@ def referral_accept(
             if other.pk == subject.pk:
                 continue
             one, two = sorted((subject, other), key=lambda s: KIND_RANK[Kind(s.kind)])
-            link_type = subject_services.natural_link_type(one, two)
+            link_type = link_services.natural_link_type(one, two)
             already = Link.objects.filter(
                 Q(source=one, target=two) | Q(source=two, target=one), link_type=link_type, ended_on__isnull=True
             ).exists()
             if already:
                 continue
-            subject_services.link_create(
+            link_services.link_create(
                 actor=actor,
                 one=one,
                 other=two,
@@ -342,7 +332,7 @@ def referral_accept(
                 notes=f"From referral {referral.reference}",
             )
             linked.append(other.reference)
-        subject_services.mark_for_next_meeting(actor=actor, subjects=[subject])
+        record_services.mark_for_next_meeting(actor=actor, subjects=[subject])
         referral.subjects.add(subject)
         referral.status = ReferralStatus.ACCEPTED
         referral.decision_reason = reason.strip()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,24 +15,25 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rapidfuzz import fuzz
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core import uploads
-from macehub.core.access import access_for
 from macehub.core.services import ConcurrentEditError
 from macehub.organisations.models import Agency, Panel
 from macehub.organisations.selectors import get_panel_for
 from macehub.subjects.common import apply_errors, unconfirmed
 from macehub.subjects.matching import possible_duplicates
 from macehub.subjects.models import Kind, Status, normalise
-from macehub.subjects.policies import deciding_panel_ids, poc_panel_ids
+from macehub.subjects.policies import agencies_on_panel, registers
 from macehub.subjects.selectors import subjects_visible_to
-from macehub.subjects.services import DuplicateSubmission, Warning, age_warnings
+from macehub.subjects.services.records import DuplicateSubmission, Warning, age_warnings
 
 from . import selectors, services
 from .forms import AcceptForm, DeclineForm, QueueFilterForm, ReferralForm, StartForm, WithdrawForm
 from .models import Referral, ReferralStatus, SubjectType
-from .policies import policy, referring_panel_ids
+from .policies import panels as panel_policy
+from .policies import policy
 
 
 def _detail_url(referral: Referral) -> str:
@@ -40,11 +41,11 @@ def _detail_url(referral: Referral) -> str:
 
 
 @require_GET
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The referrals you made, with what happened to them; links to the queues you screen."""
     if not (policy.can(request.user, "make_referral") or policy.can(request.user, "use_queues")):
         raise PermissionDenied
-    queues = Panel.objects.filter(pk__in=deciding_panel_ids(request.user)).order_by("name")
+    queues = panel_policy.visible(request.user, "screen").order_by("name")
     return render(
         request,
         "referrals/mine.html",
@@ -56,12 +57,12 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _referring_panels(request: HttpRequest) -> Any:
-    return Panel.objects.filter(pk__in=referring_panel_ids(request.user), is_active=True).order_by("name")
+def _referring_panels(request: AuthenticatedHttpRequest) -> Any:
+    return panel_policy.visible(request.user, "refer").filter(is_active=True).order_by("name")
 
 
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "make_referral")
     panels = _referring_panels(request)
     form = StartForm(request.GET or None, panels=panels)
@@ -72,7 +73,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 def _own_similar_referrals(
-    request: HttpRequest, panel: Any, subject_type: str, values: dict[str, Any]
+    request: AuthenticatedHttpRequest, panel: Any, subject_type: str, values: dict[str, Any]
 ) -> list[Warning]:
     """Has this person already referred the same child (or place) and is it still waiting?"""
     name = normalise(" ".join(str(values.get(k, "")) for k in ("given_names", "family_name", "name")))
@@ -98,7 +99,7 @@ def _own_similar_referrals(
 
 
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, subject_type: str) -> HttpResponse:
+def create(request: AuthenticatedHttpRequest, subject_type: str) -> HttpResponse:
     if subject_type not in SubjectType.values:
         raise Http404
     policy.require(request.user, "make_referral")
@@ -111,7 +112,7 @@ def create(request: HttpRequest, subject_type: str) -> HttpResponse:
             panel = panels.get(pk=int(panel_pk or ""))
         except (Panel.DoesNotExist, ValueError):
             return HttpResponseRedirect(reverse("referrals:start"))
-    agency_ids = [g.agency_id for g in access_for(request.user).grants_for_panel(panel.pk) if g.agency_id]
+    agency_ids = agencies_on_panel(request.user, panel.pk)
     agencies = Agency.objects.filter(pk__in=agency_ids).order_by("name")
     form = ReferralForm(
         request.POST or None,
@@ -171,7 +172,7 @@ def create(request: HttpRequest, subject_type: str) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, pk)
     record(action=Action.VIEW, actor=request.user, obj=referral, detail={"page": "referral"})
     subjects = list(subjects_visible_to(request.user).filter(referrals=referral).order_by("kind", "number"))
@@ -194,7 +195,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+def attachment(request: AuthenticatedHttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     referral = selectors.get_referral_for(request.user, pk)
     item = referral.attachments.select_related("file").filter(pk=attachment_pk).first()
     if item is None:
@@ -203,7 +204,7 @@ def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRespons
 
 
 @require_POST
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, pk)
     policy.require(request.user, "withdraw_referral", referral)
     form = WithdrawForm(request.POST)
@@ -223,7 +224,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def queue(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     """The triage queue: waiting referrals oldest first, with how long each has waited."""
     panel = get_panel_for(request.user, panel_pk)
     policy.require(request.user, "view_queue", panel)
@@ -240,12 +241,12 @@ def queue(request: HttpRequest, panel_pk: int) -> HttpResponse:
             "rows": rows,
             "form": form,
             "status": status,
-            "hides_persons": panel.pk not in poc_panel_ids(request.user),
+            "hides_persons": not registers.can(request.user, "view_persons", panel),
         },
     )
 
 
-def _accept_choices(request: HttpRequest, referral: Referral) -> tuple[list[Any], list[Any]]:
+def _accept_choices(request: AuthenticatedHttpRequest, referral: Referral) -> tuple[list[Any], list[Any]]:
     visible = (
         subjects_visible_to(request.user)
         .filter(panel=referral.panel)
@@ -274,7 +275,7 @@ def _mentioned(referral: Referral, others: list[Any]) -> list[int]:
 
 
 @require_http_methods(["GET", "POST"])
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, pk)
     policy.require(request.user, "decide_referral", referral)
     if request.method == "GET":
@@ -352,7 +353,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, pk)
     policy.require(request.user, "decide_referral", referral)
     form = DeclineForm(request.POST or None, initial={"version": referral.version})

@@ -7,14 +7,14 @@ import time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
 from django.urls import reverse
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.organisations.selectors import get_panel_for
 
 from .models import Kind, Subject
 from .policies import policy
-from .services import Warning
+from .services.records import Warning
 
 #: URL path segment for each kind's records.
 KIND_PATHS = {
@@ -33,7 +33,7 @@ def subject_url(subject: Subject, page: str = "detail") -> str:
     return reverse(f"subjects:{subject.kind}_{page}", args=[subject.pk])
 
 
-def register_panel(request: HttpRequest, panel_pk: int, *, kind: str | None = None) -> Any:
+def register_panel(request: AuthenticatedHttpRequest, panel_pk: int, *, kind: str | None = None) -> Any:
     """The panel, if the person may browse its register: 404 if they cannot see the panel at
     all, 403 if they can see it but not its records (analysts, leads, borough admins)."""
     panel = get_panel_for(request.user, panel_pk)
@@ -43,20 +43,20 @@ def register_panel(request: HttpRequest, panel_pk: int, *, kind: str | None = No
     return panel
 
 
-def is_revealed(request: HttpRequest, subject: Subject) -> bool:
+def is_revealed(request: AuthenticatedHttpRequest, subject: Subject) -> bool:
     revealed = request.session.get(REVEAL_SESSION_KEY, {})
     until = revealed.get(str(subject.pk))
     return bool(until and until > time.time())
 
 
-def remember_reveal(request: HttpRequest, subject: Subject) -> None:
+def remember_reveal(request: AuthenticatedHttpRequest, subject: Subject) -> None:
     now = time.time()
     revealed = {k: v for k, v in request.session.get(REVEAL_SESSION_KEY, {}).items() if v > now}
     revealed[str(subject.pk)] = now + REVEAL_SECONDS
     request.session[REVEAL_SESSION_KEY] = revealed
 
 
-def unconfirmed(request: HttpRequest, warnings: list[Warning]) -> bool:
+def unconfirmed(request: AuthenticatedHttpRequest, warnings: list[Warning]) -> bool:
     """True if there are warnings the person has not yet ticked "continue" for (all of them)."""
     if not warnings:
         return False
@@ -72,6 +72,6 @@ def apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def require(request: HttpRequest, action: str, obj: Any = None) -> None:
+def require(request: AuthenticatedHttpRequest, action: str, obj: Any = None) -> None:
     if not policy.can(request.user, action, obj):
         raise PermissionDenied(action)

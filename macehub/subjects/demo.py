@@ -16,7 +16,7 @@ from django.utils import timezone
 from macehub.core.demo import DemoContext
 
 from .models import AlertReview, HarmType, Kind, Link, LinkType, RiskChange, Status, Subject
-from .services import placed
+from .services.links import placed
 from .taxonomy import HARM_TYPES
 
 PANELS = ["lambeth", "city-hackney", "kingston-richmond"]

@@ -20,11 +20,13 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Q
+from rules.predicates import Predicate
 
 from macehub.core.access import PANEL_ROLES, PARTNERSHIP_ROLES, Role, access_for, remembered
 from macehub.core.policies import Policy, RecordPolicy, predicate
+from macehub.organisations.models import Panel
 
-from .models import Kind, Link, RegisterImport, Status, Subject
+from .models import ImportStatus, Kind, Link, RegisterImport, Status, Subject
 
 DECIDING_ROLES = (Role.COORDINATOR, Role.PANEL_CHAIR)
 
@@ -61,12 +63,59 @@ def deciding_panel_ids(user: Any) -> frozenset[int]:
     return access_for(user).panel_ids(*DECIDING_ROLES)
 
 
-def _panel_id(obj: Any) -> int | None:
-    if obj is None:
-        return None
+def agencies_on_panel(user: Any, panel_id: int) -> list[int]:
+    """The agencies the person represents on a panel (what they add is from one of them)."""
+    return [g.agency_id for g in access_for(user).grants_for_panel(panel_id) if g.agency_id]
+
+
+def agency_on_panel(user: Any, panel_id: int) -> int | None:
+    """The agency the person represents on a panel (to suggest as the source of what they add)."""
+    return next(iter(agencies_on_panel(user, panel_id)), None)
+
+
+# --- A panel's registers: who may browse, decide, import, see the summary ----------------------
+# Declared once as filters over panels; the rules below that take a record or an import ask
+# about its panel.
+
+
+def _coordinated(user: Any) -> frozenset[int]:
+    return access_for(user).panel_ids(Role.COORDINATOR)
+
+
+registers = RecordPolicy(Panel, name="subjects.register")
+#: Browse the panel's registers (and add records to them): any panel role.
+registers.scope("view", lambda user: Q(pk__in=register_panel_ids(user)))
+#: See (and add) persons of concern: the roles and agencies the panel allows.
+registers.scope("view_persons", lambda user: Q(pk__in=poc_panel_ids(user)))
+#: Review shared-context alerts and export the register: coordinators and chairs.
+registers.scope("decide", lambda user: Q(pk__in=deciding_panel_ids(user)))
+#: Bring a spreadsheet register in: the panel's coordinators; persons of concern only where allowed.
+registers.scope("import", lambda user: Q(pk__in=_coordinated(user)))
+registers.scope("import_persons", lambda user: Q(pk__in=_coordinated(user)) & Q(pk__in=poc_panel_ids(user)))
+#: The summary (counts only): panel roles, and the partnership's analysts, leads and admins.
+registers.scope(
+    "summary",
+    lambda user: (
+        Q(pk__in=register_panel_ids(user)) | Q(partnership_id__in=access_for(user).partnership_ids(*PARTNERSHIP_ROLES))
+    ),
+)
+
+
+def _panel_of(obj: Any) -> Any:
     if isinstance(obj, Subject | RegisterImport):
-        return obj.panel_id
-    return getattr(obj, "pk", None)
+        return obj.panel
+    return obj
+
+
+def on_register(action: str) -> Predicate:
+    """The register rule ``action`` as a predicate about a panel (or a record's or import's panel)."""
+
+    def allowed(user: Any, obj: Any = None) -> bool:
+        panel = _panel_of(obj)
+        return isinstance(panel, Panel) and registers.can(user, action, panel)
+
+    allowed.__name__ = f"register_{action}"
+    return predicate(allowed)
 
 
 @predicate
@@ -75,38 +124,8 @@ def works_on_a_register(user: Any, obj: Any = None) -> bool:
 
 
 @predicate
-def on_the_panel(user: Any, obj: Any) -> bool:
-    """The person holds a panel role on this panel (or the record's panel)."""
-    return _panel_id(obj) in register_panel_ids(user)
-
-
-@predicate
-def may_see_persons(user: Any, obj: Any) -> bool:
-    return _panel_id(obj) in poc_panel_ids(user)
-
-
-@predicate
 def may_see_record(user: Any, subject: Any) -> bool:
     return isinstance(subject, Subject) and records.can(user, "view", subject)
-
-
-@predicate
-def decides_for_panel(user: Any, obj: Any) -> bool:
-    return _panel_id(obj) in deciding_panel_ids(user)
-
-
-@predicate
-def coordinates_panel(user: Any, obj: Any) -> bool:
-    return _panel_id(obj) in access_for(user).panel_ids(Role.COORDINATOR)
-
-
-@predicate
-def sees_panel_aggregates(user: Any, panel: Any) -> bool:
-    """Panel roles, and the partnership's analysts, strategic leads and borough admins."""
-    if panel is None:
-        return False
-    profile = access_for(user)
-    return panel.pk in register_panel_ids(user) or panel.partnership_id in profile.partnership_ids(*PARTNERSHIP_ROLES)
 
 
 @predicate
@@ -117,23 +136,34 @@ def not_merged(user: Any, subject: Any) -> bool:
 # --- Register records and links: each rule declared once, as a filter -----------------------
 
 
-def seen_records(user: Any) -> Q:
-    """Records on the registers of the person's panels; persons of concern only where allowed."""
-    return Q(panel_id__in=register_panel_ids(user)) & (~Q(kind=Kind.PERSON) | Q(panel_id__in=poc_panel_ids(user)))
+def seen_records(user: Any, via: str = "") -> Q:
+    """Records on the registers of the person's panels; persons of concern only where allowed.
+
+    ``via`` is the path from another model to the record (``"child__"``), so that casework,
+    referrals and meetings reach the record's rule instead of writing it again."""
+    return Q(**{f"{via}panel_id__in": register_panel_ids(user)}) & (
+        ~Q(**{f"{via}kind": Kind.PERSON}) | Q(**{f"{via}panel_id__in": poc_panel_ids(user)})
+    )
 
 
-def _live(user: Any) -> Q:
-    return seen_records(user) & ~Q(status=Status.MERGED)
+def live_records(user: Any, via: str = "") -> Q:
+    """Records the person may see that have not been merged into another (they may be changed)."""
+    return seen_records(user, via) & ~Q(**{f"{via}status": Status.MERGED})
+
+
+def deciding_records(user: Any, via: str = "") -> Q:
+    """Live records on panels where the person decides (coordinators and chairs)."""
+    return live_records(user, via) & Q(**{f"{via}panel_id__in": deciding_panel_ids(user)})
 
 
 records = RecordPolicy(Subject, name="subjects.record")
 records.scope("view", seen_records)
-records.scope("edit", _live)
-records.scope("link", _live)
-records.scope("decide", lambda user: _live(user) & Q(panel_id__in=deciding_panel_ids(user)))
-records.scope("merge", lambda user: _live(user) & Q(panel_id__in=access_for(user).panel_ids(Role.COORDINATOR)))
+records.scope("edit", live_records)
+records.scope("link", live_records)
+records.scope("decide", deciding_records)
+records.scope("merge", lambda user: live_records(user) & Q(panel_id__in=_coordinated(user)))
 # Legal holds and subject access exports: the chair and coordinators, who answer for the record.
-records.scope("manage_retention", lambda user: _live(user) & Q(panel_id__in=deciding_panel_ids(user)))
+records.scope("manage_retention", deciding_records)
 
 
 def seen_links(user: Any) -> Q:
@@ -150,14 +180,35 @@ links = RecordPolicy(Link, name="subjects.link")
 links.scope("view", seen_links)
 
 
+def seen_imports(user: Any) -> Q:
+    """Imports into the person's panels' registers (of persons of concern only where allowed)."""
+    return Q(panel_id__in=register_panel_ids(user)) & (~Q(kind=Kind.PERSON) | Q(panel_id__in=poc_panel_ids(user)))
+
+
+def _imports_run(user: Any) -> Q:
+    return seen_imports(user) & Q(panel_id__in=_coordinated(user))
+
+
+imports = RecordPolicy(RegisterImport, name="subjects.import")
+#: Seen (a 404 for anyone else): the panel's roles.
+imports.scope("view", seen_imports)
+#: Previewed, confirmed, undone: the panel's coordinators.
+imports.scope("run", _imports_run)
+#: The spreadsheet's own cells (names, dates of birth) are shown only to the person who uploaded
+#: them until they are imported as records.
+imports.scope(
+    "see_cells", lambda user: _imports_run(user) & (~Q(status=ImportStatus.PREVIEW) | Q(created_by_id=user.pk))
+)
+
+
 class SubjectsPolicy(Policy):
     def __init__(self) -> None:
         super().__init__()
         self.rule("use_registers", works_on_a_register)
-        self.rule("view_register", on_the_panel)
-        self.rule("view_persons", on_the_panel & may_see_persons)
-        self.rule("add_record", on_the_panel)
-        self.rule("add_person", on_the_panel & may_see_persons)
+        self.rule("view_register", on_register("view"))
+        self.rule("view_persons", on_register("view_persons"))
+        self.rule("add_record", on_register("view"))
+        self.rule("add_person", on_register("view_persons"))
         # Object rules of one record: the record policy's (declared once, above).
         self.rule("view_record", records.rule_for("view"))
         self.rule("edit_record", records.rule_for("edit"))
@@ -165,13 +216,13 @@ class SubjectsPolicy(Policy):
         self.rule("decide_record", records.rule_for("decide"))
         self.rule("merge_record", records.rule_for("merge"))
         self.rule("manage_retention", records.rule_for("manage_retention"))
-        self.rule("review_alerts", on_the_panel & decides_for_panel)
-        self.rule("export_register", on_the_panel & decides_for_panel)
-        self.rule("view_summary", sees_panel_aggregates)
+        self.rule("review_alerts", on_register("decide"))
+        self.rule("export_register", on_register("decide"))
+        self.rule("view_summary", on_register("summary"))
         # Bringing a spreadsheet register in (and undoing it): the panel's coordinators; persons
         # of concern only by a coordinator the panel allows to see them.
-        self.rule("import_register", on_the_panel & coordinates_panel)
-        self.rule("import_persons", on_the_panel & coordinates_panel & may_see_persons)
+        self.rule("import_register", on_register("import"))
+        self.rule("import_persons", on_register("import_persons"))
 
 
 policy = SubjectsPolicy()

@@ -29,8 +29,8 @@ from .models import (
     normalise,
 )
 from .policies import links as link_policy
-from .policies import poc_panel_ids
 from .policies import records as record_policy
+from .policies import registers
 
 
 def _scope(qs: QuerySet[Subject], user: Any) -> QuerySet[Subject]:
@@ -179,8 +179,8 @@ class SharedContext:
     context: Subject
 
 
-def _context_kinds(user: Any, panel_id: int) -> list[str]:
-    if panel_id in poc_panel_ids(user):
+def _context_kinds(user: Any, panel: Any) -> list[str]:
+    if registers.can(user, "view_persons", panel):
         return list(CONTEXT_KINDS)
     return [k for k in CONTEXT_KINDS if k != Kind.PERSON]
 
@@ -203,7 +203,7 @@ def shared_context_pairs(user: Any, panel: Any) -> QuerySet[Link]:
 
     Each row is the first child's link, annotated with ``other_id`` (the second child) and
     ``other_link_id``. Only current links of children not merged away count."""
-    kinds = _context_kinds(user, panel.pk)
+    kinds = _context_kinds(user, panel)
     first = (
         links_visible_to(user)
         .filter(
@@ -247,7 +247,7 @@ def alert_count(user: Any, panel: Any) -> int:
 
 def alerts_for_child(user: Any, child: Subject, *, limit: int = 50) -> list[SharedContext]:
     """Alerts involving one child: its contexts, and other children linked to them but not to it."""
-    kinds = _context_kinds(user, child.panel_id)
+    kinds = _context_kinds(user, child.panel)
     visible = links_visible_to(user).filter(panel_id=child.panel_id, ended_on__isnull=True)
     contexts = (
         visible.filter(source=child, target__kind__in=kinds).exclude(target__status=Status.MERGED).values("target_id")

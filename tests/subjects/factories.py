@@ -16,7 +16,7 @@ from typing import Any
 
 from macehub.core.testing import World
 from macehub.subjects.models import HarmType, Kind, Link, Subject
-from macehub.subjects.services import placed
+from macehub.subjects.services.links import placed
 from macehub.subjects.taxonomy import HARM_TYPES
 
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.testing import World
-from macehub.subjects import imports
 from macehub.subjects.models import ImportStatus, Kind, RegisterImport, Subject
-from macehub.subjects.services import subject_update
+from macehub.subjects.services import import_columns, import_rows, imports
+from macehub.subjects.services.records import subject_update
 
 CHILD_HEADERS = ["Forename", "Surname", "DOB", "Sex", "Aliases", "Case no.", "Notes"]
 GOOD_CHILDREN = [
@@ -195,7 +195,7 @@ def test_confirming_twice_writes_once(world: World, client_as: Any, register: An
     third = _confirm(client, imported)  # a fresh id (a reloaded page): the import is already done
     assert first.status_code == second.status_code == third.status_code == 302
     assert Subject.objects.count() == before + 3
-    with pytest.raises(imports.ImportRefused):
+    with pytest.raises(import_columns.ImportRefused):
         imports.confirm_import(actor=world.user("coordinator_a"), imported_pk=imported.pk)
     assert Subject.objects.count() == before + 3
 
@@ -242,7 +242,7 @@ def test_undo_is_refused_after_the_window(world: World, client_as: Any, register
     imported = _latest()
     _confirm(client, imported)
     RegisterImport.objects.filter(pk=imported.pk).update(
-        imported_at=imported.created_at - imports.UNDO_WINDOW - timedelta(minutes=1)
+        imported_at=imported.created_at - import_columns.UNDO_WINDOW - timedelta(minutes=1)
     )
     response = client.post(f"/register/imports/{imported.pk}/undo/")
     assert response.status_code == 409 and "only within 24 hours" in response.content.decode()
@@ -277,15 +277,15 @@ def test_each_template_downloads_and_its_example_row_imports_cleanly(
         imported = _latest()
         assert imported.kind == kind
         assert all(imported.mapping.values()), (kind, imported.mapping)
-        checked = imports.preview(world.user("coordinator_a"), imported)
+        checked = import_rows.preview(world.user("coordinator_a"), imported)
         assert checked.ready, (kind, [r.problems for r in checked.rows], checked.mapping_problems)
 
 
 def test_every_column_is_a_field_of_its_kind() -> None:
     from macehub.meetings.models import Action as MeetingAction
-    from macehub.subjects.services import FIELDS_BY_KIND
+    from macehub.subjects.services.records import FIELDS_BY_KIND
 
-    for kind, columns in imports.COLUMNS.items():
+    for kind, columns in import_columns.COLUMNS.items():
         from macehub.meetings.models import Attendance
 
         fields = {

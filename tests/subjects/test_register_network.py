@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.testing import World
-from macehub.subjects import selectors, services
+from macehub.subjects import selectors
 from macehub.subjects.models import AlertReview, Kind, Link, LinkType, RiskChange, Status, Subject
+from macehub.subjects.services import merging as merge_services
 
 from .factories import make_link, make_subject
 
@@ -226,7 +227,7 @@ def test_merging_keeps_both_records_links_and_loses_nothing(
 def test_a_stale_merge_is_refused(world: World, register: dict[str, Any]) -> None:
     keep, dup = register["c1"], register["c2"]
     with pytest.raises(Exception, match="changed by someone else"):
-        services.merge_records(
+        merge_services.merge_records(
             actor=world.user("coordinator_a"),
             keep=keep,
             merged=dup,
@@ -237,7 +238,7 @@ def test_a_stale_merge_is_refused(world: World, register: dict[str, Any]) -> Non
     assert Subject.objects.get(pk=dup.pk).status == Status.OPEN
     assert Link.objects.filter(source=dup).exists()
     with pytest.raises(ValidationError):
-        services.merge_records(
+        merge_services.merge_records(
             actor=world.user("coordinator_a"),
             keep=keep,
             merged=register["l1"],

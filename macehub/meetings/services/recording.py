@@ -146,7 +146,7 @@ def meeting_close(*, actor: User, meeting: Meeting, expected_version: int) -> Me
     decided: quoracy is recorded, risk levels decided for children are applied to their records
     (through the register's own service, so the history is kept), the records heard are taken off
     the "next meeting" list, and the minutes are drafted from the record."""
-    from macehub.subjects import services as subject_services
+    from macehub.subjects.services import records as record_services
 
     from .minutes import minutes_draft
 
@@ -168,7 +168,7 @@ def meeting_close(*, actor: User, meeting: Meeting, expected_version: int) -> Me
             subject = Subject.objects.select_related("panel").get(pk=subject.pk)
             if subject.risk_level == item.risk_decided:
                 continue
-            change = subject_services.subject_set_risk(
+            change = record_services.subject_set_risk(
                 actor=actor,
                 subject=subject,
                 expected_version=subject.version,

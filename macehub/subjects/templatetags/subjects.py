@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from macehub.subjects.common import KIND_PATHS, subject_url
 from macehub.subjects.models import PLURAL, Kind, Status, Subject
-from macehub.subjects.policies import poc_panel_ids, policy
+from macehub.subjects.policies import policy, registers
 
 register = template.Library()
 
@@ -42,7 +42,7 @@ def register_nav(context: dict[str, Any], panel: Any) -> dict[str, Any]:
     user = request.user
     items = [("Overview", reverse("subjects:register", args=[panel.pk]))]
     for kind in Kind:
-        if kind == Kind.PERSON and panel.pk not in poc_panel_ids(user):
+        if kind == Kind.PERSON and not registers.can(user, "view_persons", panel):
             continue
         items.append((PLURAL[kind], reverse(f"subjects:{kind}_list", args=[panel.pk])))
     items += [

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List what is due; change nothing.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from macehub.subjects.retention import apply_retention
+        from macehub.subjects.services.retention import apply_retention
 
         dry_run = options["dry_run"]
         due = apply_retention(dry_run=dry_run)

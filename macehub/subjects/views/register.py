@@ -6,29 +6,32 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.acting import acting_partnership_id
 from macehub.core.exports import xlsx_response
 from macehub.core.submissions import once
-from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
 
-from . import selectors, services
-from .common import apply_errors, register_panel
-from .forms import AlertReviewForm, RegisterFilterForm, SearchForm
-from .models import CONTEXT_KINDS, PLURAL, Kind, Status
-from .policies import poc_panel_ids, policy, register_panel_ids
+from .. import selectors
+from ..common import apply_errors, register_panel
+from ..forms.links import AlertReviewForm
+from ..forms.register import RegisterFilterForm, SearchForm
+from ..models import CONTEXT_KINDS, PLURAL, Kind, Status
+from ..policies import policy, registers
+from ..services import links as link_services
+from ..services import records as record_services
 
 
 @require_GET
-def register_home(request: HttpRequest) -> HttpResponse:
+def register_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Register" in the menu: straight to the person's panel, or a choice of panels."""
     policy.require(request.user, "use_registers")
-    panels = list(Panel.objects.filter(pk__in=register_panel_ids(request.user)).select_related("partnership"))
+    panels = list(registers.visible(request.user).select_related("partnership"))
     if len(panels) == 1:
         return HttpResponseRedirect(reverse("subjects:register", args=[panels[0].pk]))
     acting = acting_partnership_id(request)
@@ -37,10 +40,10 @@ def register_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def register(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def register(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = register_panel(request, panel_pk)
     counts = selectors.register_counts(request.user, panel)
-    sees_persons = panel.pk in poc_panel_ids(request.user)
+    sees_persons = registers.can(request.user, "view_persons", panel)
     kinds = [
         {
             "kind": k,
@@ -74,7 +77,7 @@ def register(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 @require_GET
-def register_list(request: HttpRequest, panel_pk: int, kind: str) -> HttpResponse:
+def register_list(request: AuthenticatedHttpRequest, panel_pk: int, kind: str) -> HttpResponse:
     panel = register_panel(request, panel_pk, kind=kind)
     form = RegisterFilterForm(request.GET or None)
     qs = selectors.register_list(request.user, panel, kind)
@@ -106,18 +109,18 @@ def register_list(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespons
 
 
 @require_GET
-def register_search(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def register_search(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = register_panel(request, panel_pk)
     form = SearchForm(request.GET or None)
     results = None
     if form.is_valid():
         results = selectors.search(request.user, panel, form.cleaned_data["q"])
-        services.record_search(actor=request.user, panel=panel, results=len(results))
+        record_services.record_search(actor=request.user, panel=panel, results=len(results))
     return render(request, "subjects/search.html", {"panel": panel, "form": form, "results": results})
 
 
 @require_GET
-def alerts(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def alerts(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = register_panel(request, panel_pk)
     return render(
         request,
@@ -132,7 +135,7 @@ def alerts(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 @require_POST
 @once
-def alert_review(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def alert_review(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = register_panel(request, panel_pk)
     policy.require(request.user, "review_alerts", panel)
     form = AlertReviewForm(request.POST)
@@ -146,7 +149,7 @@ def alert_review(request: HttpRequest, panel_pk: int) -> HttpResponse:
             form.add_error(None, "Choose an alert from this panel")
         else:
             try:
-                services.alert_review(
+                link_services.alert_review(
                     actor=request.user, first=first, second=second, context=context, note=data["note"]
                 )
             except ValidationError as exc:
@@ -168,7 +171,7 @@ def alert_review(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 @require_GET
-def case_list(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = register_panel(request, panel_pk)
     return render(
         request, "subjects/case_list.html", {"panel": panel, "cases": selectors.context_cases(request.user, panel)}
@@ -176,12 +179,12 @@ def case_list(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 @require_GET
-def register_summary(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def register_summary(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     """Counts only — what partnership analysts and strategic leads may see of a register."""
     panel = get_panel_for(request.user, panel_pk)
     policy.require(request.user, "view_summary", panel)
-    on_panel = panel.pk in register_panel_ids(request.user)
-    include_persons = not on_panel or panel.pk in poc_panel_ids(request.user)
+    on_panel = registers.can(request.user, "view", panel)
+    include_persons = not on_panel or registers.can(request.user, "view_persons", panel)
     return render(
         request,
         "subjects/summary.html",
@@ -194,7 +197,7 @@ def register_summary(request: HttpRequest, panel_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
-def register_export(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def register_export(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     """The register as a spreadsheet: references, never names or dates of birth."""
     panel = register_panel(request, panel_pk)
     policy.require(request.user, "export_register", panel)
@@ -264,7 +267,7 @@ def register_export(request: HttpRequest, panel_pk: int) -> HttpResponse:
             rows[Kind.CHILD],
         ),
     ]
-    if panel.pk in poc_panel_ids(request.user):
+    if registers.can(request.user, "view_persons", panel):
         sheets.append(("Persons of concern", [*common_header, "Adult or child", "Sex"], rows[Kind.PERSON]))
     sheets += [
         ("Locations", [*common_header, "Name", "Type", "Ward", "Open as a case"], rows[Kind.LOCATION]),
@@ -272,7 +275,7 @@ def register_export(request: HttpRequest, panel_pk: int) -> HttpResponse:
         ("Themes", [*common_header, "Theme", "Since", "Until"], rows[Kind.THEME]),
         ("Links", ["From", "Link", "To", "Known from", "Ended", "Confidence", "Source agency"], link_rows),
     ]
-    services.register_exported(
+    record_services.register_exported(
         actor=request.user,
         panel=panel,
         sheets=[title for title, _, _ in sheets],

@@ -1,5 +1,5 @@
 """Bringing a spreadsheet register in: templates, upload, column matching and preview,
-confirmation and undo (see :mod:`macehub.subjects.imports`)."""
+confirmation and undo (see :mod:`macehub.subjects.services.imports`)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,23 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.exports import xlsx_response
 from macehub.core.forms import GovukForm
 from macehub.core.submissions import SubmissionMixin, once
 from macehub.core.uploads import UploadField
 from macehub.organisations.selectors import get_panel_for
 
-from . import imports
-from .models import ACTION_IMPORT, ATTENDANCE_IMPORT, IMPORT_KINDS, ImportStatus, Kind, RegisterImport
-from .policies import poc_panel_ids, policy, register_panel_ids
+from ..models import ACTION_IMPORT, ATTENDANCE_IMPORT, IMPORT_KINDS, ImportStatus, RegisterImport
+from ..policies import imports as import_policy
+from ..policies import policy
+from ..services import import_columns, import_rows, imports
 
 
 class UploadForm(GovukForm):
@@ -49,7 +51,7 @@ class UploadForm(GovukForm):
 class MappingForm(GovukForm):
     def __init__(self, *args: Any, imported: RegisterImport, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "Leave this column out")] + [(c.name, c.label) for c in imports.COLUMNS[imported.kind]]
+        choices = [("", "Leave this column out")] + [(c.name, c.label) for c in import_columns.COLUMNS[imported.kind]]
         for index, header in enumerate(imported.headers):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=f"Column {index + 1}: “{header or '(no heading)'}”",
@@ -68,28 +70,23 @@ class ConfirmForm(SubmissionMixin, GovukForm):
     )
 
 
-def _kinds_for(request: HttpRequest, panel: Any) -> list[str]:
-    return [k for k in IMPORT_KINDS if policy.can(request.user, imports.import_action(k), panel)]
+def _kinds_for(request: AuthenticatedHttpRequest, panel: Any) -> list[str]:
+    return [k for k in IMPORT_KINDS if policy.can(request.user, import_columns.import_action(k), panel)]
 
 
-def _import_panel(request: HttpRequest, panel_pk: int) -> Any:
+def _import_panel(request: AuthenticatedHttpRequest, panel_pk: int) -> Any:
     panel = get_panel_for(request.user, panel_pk)
     policy.require(request.user, "import_register", panel)
     return panel
 
 
-def _get_import(request: HttpRequest, pk: int) -> RegisterImport:
-    imported = (
-        RegisterImport.objects.filter(pk=pk, panel_id__in=register_panel_ids(request.user))
-        .select_related("panel", "panel__partnership", "created_by")
-        .first()
-    )
-    if imported is None or (imported.kind == Kind.PERSON and imported.panel_id not in poc_panel_ids(request.user)):
-        raise Http404
-    policy.require(request.user, imports.import_action(imported.kind), imported)
-    if imported.status == ImportStatus.PREVIEW and imported.created_by_id != request.user.pk:
-        # The spreadsheet's own cells (names, dates of birth) are shown only to the person who
-        # uploaded them, until they are imported as records.
+def _get_import(request: AuthenticatedHttpRequest, pk: int) -> RegisterImport:
+    """The import (404 off the panel), for its coordinators (403 for its other roles); a
+    spreadsheet still in preview only for the person who uploaded it (404 for anyone else)."""
+    queryset = RegisterImport.objects.select_related("panel", "panel__partnership", "created_by")
+    imported: RegisterImport = import_policy.get_or_404(request.user, pk, queryset=queryset)
+    import_policy.require(request.user, "run", imported)
+    if not import_policy.can(request.user, "see_cells", imported):
         raise Http404
     return imported
 
@@ -99,7 +96,7 @@ def preview_url(imported: RegisterImport) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def import_start(request: HttpRequest, panel_pk: int) -> HttpResponse:
+def import_start(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = _import_panel(request, panel_pk)
     kinds = _kinds_for(request, panel)
     form = UploadForm(
@@ -111,7 +108,7 @@ def import_start(request: HttpRequest, panel_pk: int) -> HttpResponse:
             imported = imports.start_import(
                 actor=request.user, panel=panel, kind=kind, upload=form.cleaned_data["spreadsheet"]
             )
-        except imports.ImportRefused as exc:
+        except import_columns.ImportRefused as exc:
             form.add_error("spreadsheet", str(exc))
         else:
             return HttpResponseRedirect(preview_url(imported))
@@ -124,22 +121,22 @@ def import_start(request: HttpRequest, panel_pk: int) -> HttpResponse:
             "form": form,
             "templates": [(k, IMPORT_KINDS[k]) for k in kinds],
             "recent": recent,
-            "undo_hours": int(imports.UNDO_WINDOW.total_seconds() // 3600),
+            "undo_hours": int(import_columns.UNDO_WINDOW.total_seconds() // 3600),
         },
     )
 
 
 @require_GET
-def import_template(request: HttpRequest, panel_pk: int, kind: str) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest, panel_pk: int, kind: str) -> HttpResponse:
     panel = _import_panel(request, panel_pk)
     if kind not in IMPORT_KINDS:
         raise Http404
-    policy.require(request.user, imports.import_action(kind), panel)
-    headers, rows = imports.template_rows(kind, panel)
+    policy.require(request.user, import_columns.import_action(kind), panel)
+    headers, rows = import_columns.template_rows(kind, panel)
     name = f"macehub-{IMPORT_KINDS[kind].lower().replace(' ', '-')}-template.xlsx"
     guidance = [
         [c.label, c.hint or ("required" if c.required else ""), "; ".join(label for _, label in c.choices)]
-        for c in imports.COLUMNS[kind]
+        for c in import_columns.COLUMNS[kind]
     ]
     return xlsx_response(
         name,
@@ -151,7 +148,7 @@ def import_template(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespo
 
 
 @require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+def import_preview(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     imported = _get_import(request, pk)
     if imported.status != ImportStatus.PREVIEW:
         return render(request, "subjects/import_done.html", _done_context(imported))
@@ -159,16 +156,20 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and mapping_form.is_valid():
         try:
             imports.set_mapping(actor=request.user, imported=imported, mapping=mapping_form.mapping())
-        except imports.ImportRefused as exc:
+        except import_columns.ImportRefused as exc:
             messages.error(request, str(exc))
         return HttpResponseRedirect(preview_url(imported) + "#preview")
     return _render_preview(request, imported, mapping_form, ConfirmForm())
 
 
 def _render_preview(
-    request: HttpRequest, imported: RegisterImport, mapping_form: MappingForm, confirm_form: ConfirmForm, **extra: Any
+    request: AuthenticatedHttpRequest,
+    imported: RegisterImport,
+    mapping_form: MappingForm,
+    confirm_form: ConfirmForm,
+    **extra: Any,
 ) -> HttpResponse:
-    checked = imports.preview(request.user, imported)
+    checked = import_rows.preview(request.user, imported)
     good = [r for r in checked.rows if r.ok]
     return render(
         request,
@@ -180,7 +181,7 @@ def _render_preview(
             "mapping_form": mapping_form,
             "confirm_form": confirm_form,
             "sample": good[:20],
-            "columns": [c for c in imports.COLUMNS[imported.kind] if c.name in imported.mapping.values()],
+            "columns": [c for c in import_columns.COLUMNS[imported.kind] if c.name in imported.mapping.values()],
             **extra,
         },
     )
@@ -188,7 +189,7 @@ def _render_preview(
 
 @require_POST
 @once
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     imported = _get_import(request, pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():  # pragma: no cover - a checkbox and a hidden id
@@ -197,7 +198,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         done = imports.confirm_import(
             actor=request.user, imported_pk=imported.pk, leave_out_duplicates=form.cleaned_data["leave_out_duplicates"]
         )
-    except imports.ImportRefused as exc:
+    except import_columns.ImportRefused as exc:
         if imported.status != ImportStatus.PREVIEW:
             messages.info(request, str(exc))
             return HttpResponseRedirect(preview_url(imported))
@@ -233,20 +234,20 @@ def _done_context(imported: RegisterImport) -> dict[str, Any]:
         "panel": imported.panel,
         "imported": imported,
         "blockers": imports.undo_blockers(imported),
-        "undo_until": imported.imported_at + imports.UNDO_WINDOW if imported.imported_at else None,
+        "undo_until": imported.imported_at + import_columns.UNDO_WINDOW if imported.imported_at else None,
         "list_url": _list_url(imported),
         "now": timezone.now(),
     }
 
 
 @require_http_methods(["GET", "POST"])
-def import_undo(request: HttpRequest, pk: int) -> HttpResponse:
+def import_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     imported = _get_import(request, pk)
     context = _done_context(imported)
     if request.method == "POST":
         try:
             imports.undo_import(actor=request.user, imported_pk=imported.pk)
-        except imports.ImportRefused as exc:
+        except import_columns.ImportRefused as exc:
             context["error"] = str(exc)
             return render(request, "subjects/import_undo.html", context, status=409)
         messages.success(request, f"The import was undone: {len(imported.record_ids)} records removed")

@@ -7,16 +7,18 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import STALE_EDIT_MESSAGE, GovukForm
 from macehub.core.services import ConcurrentEditError
 
-from . import retention, selectors
-from .common import apply_errors, subject_url
-from .policies import policy
+from .. import selectors
+from ..common import apply_errors, subject_url
+from ..policies import records
+from ..services import retention
 
 
 class _HoldChangeForm(GovukForm):
@@ -57,9 +59,9 @@ class AccessExportForm(GovukForm):
 
 
 @require_http_methods(["GET", "POST"])
-def subject_hold(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_hold(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
-    policy.require(request.user, "manage_retention", subject)
+    records.require(request.user, "manage_retention", subject)
     held = subject.legal_hold_since is not None
     initial = {"action": "release" if held else "place", "version": subject.version}
     form: Any = (ReleaseForm if held else HoldForm)(initial=initial)
@@ -101,9 +103,9 @@ def subject_hold(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def subject_access_export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_access_export(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
-    policy.require(request.user, "manage_retention", subject)
+    records.require(request.user, "manage_retention", subject)
     form = AccessExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         content = retention.access_export(

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Q
@@ -41,10 +41,10 @@ from macehub.core.models import StoredFile
 from macehub.core.services import update_versioned
 from macehub.core.uploads import upload_root
 
-from .models import Kind, Status, Subject
-from .policies import policy
-from .record_graph import RecordGraph, record_graph
-from .taxonomy import age_band_for
+from ..models import Kind, Status, Subject
+from ..policies import records
+from ..record_graph import RecordGraph, record_graph
+from ..taxonomy import age_band_for
 
 ERASED_TEXT = "Removed under the retention schedule."
 #: Short fields that identify a person or place (free text fields are all cleared).
@@ -185,7 +185,12 @@ def _scrub(row: models.Model) -> list[int]:
 
 
 def erase(subject: Subject, *, rule: str, actor: Any = None) -> int:
-    """Anonymise a record and everything it owns, in one transaction. Returns rows changed."""
+    """Anonymise a record and everything it owns, in one transaction. Returns rows changed.
+
+    The retention job erases with no actor; a person asking for an erasure must answer for the
+    record (its panel's chair or coordinators)."""
+    if actor is not None:
+        records.require(actor, "manage_retention", subject)
     graph = record_graph(subject)
     now = timezone.now()
     with transaction.atomic():
@@ -237,8 +242,7 @@ def apply_retention(today: date | None = None, *, dry_run: bool = False) -> list
 
 def _hold_change(*, actor: Any, subject: Subject, expected_version: int, reason: str, place: bool) -> Subject:
     """Place or release a legal hold: what the person chose, on the record as they saw it."""
-    if not policy.can(actor, "manage_retention", subject):
-        raise PermissionDenied("manage_retention")
+    records.require(actor, "manage_retention", subject)
     reason = reason.strip()
     if not reason:
         raise ValidationError(
@@ -299,7 +303,9 @@ def _row(row: models.Model) -> dict[str, Any]:
 
 def access_export(*, actor: Any, subject: Subject, request_reference: str) -> bytes:
     """A ZIP for a subject access request: every row held about the record, the rows that
-    mention it among others, and the audit trail of who saw, changed and exported it."""
+    mention it among others, and the audit trail of who saw, changed and exported it. Only for
+    those who answer for the record (its panel's chair and coordinators)."""
+    records.require(actor, "manage_retention", subject)
     graph = record_graph(subject)
     about = Q(object_type__in=SUBJECT_AUDIT_TYPES, object_id__in=[str(s.pk) for s in graph.owned[Subject]])
     for model, rows in graph.owned.items():

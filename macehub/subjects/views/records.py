@@ -1,5 +1,5 @@
 """Pages for one record: add, view (audited), change, reveal identity, status, risk level,
-open as a case, merge, links and the network view."""
+open as a case, and merge a duplicate."""
 
 from __future__ import annotations
 
@@ -8,20 +8,19 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from macehub.core.access import access_for
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
-from macehub.organisations.models import Agency
 
-from . import matching, selectors, services
-from .common import (
+from .. import matching, selectors
+from ..common import (
     KIND_PATHS,
     apply_errors,
     is_revealed,
@@ -30,27 +29,21 @@ from .common import (
     subject_url,
     unconfirmed,
 )
-from .forms import (
-    CREATE_FORMS,
-    EDIT_FORMS,
-    CaseForm,
-    LinkEndForm,
-    LinkForm,
-    MergeForm,
-    RevealForm,
-    RiskForm,
-    StatusForm,
-)
-from .models import PLURAL, Kind, Link, Status, Subject
-from .policies import poc_panel_ids, policy
-from .services import Warning
+from ..forms.decisions import CaseForm, RevealForm, RiskForm, StatusForm
+from ..forms.links import MergeForm
+from ..forms.records import CREATE_FORMS, EDIT_FORMS
+from ..models import PLURAL, Kind, Link, Status, Subject
+from ..policies import policy
+from ..services import merging as merge_services
+from ..services import records as record_services
+from ..services.records import Warning
 
 
 def _children_choices(user: Any, panel: Any) -> Any:
     return selectors.subjects_visible_to(user).filter(panel=panel, kind=Kind.CHILD).exclude(status=Status.MERGED)
 
 
-def _form_kwargs(request: HttpRequest, panel: Any, kind: str) -> dict[str, Any]:
+def _form_kwargs(request: AuthenticatedHttpRequest, panel: Any, kind: str) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"panel": panel}
     if kind == Kind.PERSON:
         kwargs["children"] = _children_choices(request.user, panel).order_by("number")
@@ -58,7 +51,7 @@ def _form_kwargs(request: HttpRequest, panel: Any, kind: str) -> dict[str, Any]:
 
 
 def _duplicates(
-    request: HttpRequest, panel: Any, kind: str, values: dict[str, Any], exclude_pk: int | None = None
+    request: AuthenticatedHttpRequest, panel: Any, kind: str, values: dict[str, Any], exclude_pk: int | None = None
 ) -> list[matching.Match]:
     if kind == Kind.THEME:
         return []
@@ -79,19 +72,19 @@ def _duplicates(
 def _warnings(panel: Any, kind: str, values: dict[str, Any], duplicates: list[matching.Match]) -> list[Warning]:
     warnings = [Warning(f"dup{m.subject.pk}", f"{m.subject.reference}: {', '.join(m.reasons)}") for m in duplicates]
     if kind == Kind.CHILD and ("date_of_birth" in values or "age_band" in values):
-        warnings += services.age_warnings(panel, values.get("date_of_birth"), values.get("age_band", ""))
+        warnings += record_services.age_warnings(panel, values.get("date_of_birth"), values.get("age_band", ""))
     return warnings
 
 
 @require_http_methods(["GET", "POST"])
-def subject_create(request: HttpRequest, panel_pk: int, kind: str) -> HttpResponse:
+def subject_create(request: AuthenticatedHttpRequest, panel_pk: int, kind: str) -> HttpResponse:
     panel = register_panel(request, panel_pk, kind=kind)
     policy.require(request.user, "add_person" if kind == Kind.PERSON else "add_record", panel)
     form = CREATE_FORMS[kind](request.POST or None, **_form_kwargs(request, panel, kind))
     duplicates: list[matching.Match] = []
     warnings: list[Warning] = []
     if request.method == "POST" and form.is_valid():
-        earlier = services.already_submitted(form.cleaned_data["submission_id"])
+        earlier = record_services.already_submitted(form.cleaned_data["submission_id"])
         if earlier is not None:
             messages.info(request, f"This was already saved as {earlier.reference}.")
             return HttpResponseRedirect(subject_url(earlier))
@@ -101,7 +94,7 @@ def subject_create(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespon
         if not unconfirmed(request, warnings):
             try:
                 if kind == Kind.PERSON:
-                    subject = services.person_create(
+                    subject = record_services.person_create(
                         actor=request.user,
                         panel=panel,
                         values=values,
@@ -110,7 +103,7 @@ def subject_create(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespon
                         create_child_record=form.cleaned_data.get("create_child_record", False),
                     )
                 else:
-                    subject = services.subject_create(
+                    subject = record_services.subject_create(
                         actor=request.user,
                         panel=panel,
                         kind=kind,
@@ -118,7 +111,7 @@ def subject_create(request: HttpRequest, panel_pk: int, kind: str) -> HttpRespon
                         harm_types=form.cleaned_data["harm_types"],
                         submission_id=form.cleaned_data["submission_id"],
                     )
-            except services.DuplicateSubmission as exc:
+            except record_services.DuplicateSubmission as exc:
                 messages.info(request, f"This was already saved as {exc.existing.reference}.")
                 return HttpResponseRedirect(subject_url(exc.existing))
             except ValidationError as exc:
@@ -150,10 +143,12 @@ def _link_rows(subject: Subject, links: list[Link]) -> list[dict[str, Any]]:
 
 
 @require_GET
-def subject_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_detail(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     revealed = subject.is_person and is_revealed(request, subject)
-    services.record_viewed(actor=request.user, subject=subject, page="record with identity" if revealed else "record")
+    record_services.record_viewed(
+        actor=request.user, subject=subject, page="record with identity" if revealed else "record"
+    )
     merged = subject.status == Status.MERGED
     links = selectors.links_of(request.user, subject)
     context: dict[str, Any] = {
@@ -202,7 +197,7 @@ def subject_detail(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def subject_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_edit(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "edit_record", subject)
     identity = not subject.is_person or is_revealed(request, subject)
@@ -210,14 +205,14 @@ def subject_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     kwargs = {**_form_kwargs(request, subject.panel, kind), "instance": subject, "identity": identity}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "GET":
-        services.record_viewed(actor=request.user, subject=subject, page="edit form")
+        record_services.record_viewed(actor=request.user, subject=subject, page="edit form")
     warnings: list[Warning] = []
     if request.method == "POST" and form.is_valid():
         values = form.values()
         warnings = _warnings(subject.panel, kind, values, []) if identity else []
         if not unconfirmed(request, warnings):
             try:
-                services.subject_update(
+                record_services.subject_update(
                     actor=request.user,
                     subject=subject,
                     expected_version=form.cleaned_data["version"],
@@ -257,18 +252,18 @@ def subject_edit(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def subject_reveal(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_reveal(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     form = RevealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.record_revealed(actor=request.user, subject=subject, purpose=form.purpose_text())
+        record_services.record_revealed(actor=request.user, subject=subject, purpose=form.purpose_text())
         remember_reveal(request, subject)
         return HttpResponseRedirect(subject_url(subject) + "#identity")
     return render(request, "subjects/reveal.html", {"subject": subject, "panel": subject.panel, "form": form})
 
 
 def _decision_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     subject: Subject,
     form: Any,
     *,
@@ -280,13 +275,13 @@ def _decision_page(
 
 
 @require_http_methods(["GET", "POST"])
-def subject_status(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_status(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "decide_record", subject)
     form = StatusForm(request.POST or None, initial={"status": subject.status, "version": subject.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.subject_set_status(
+            record_services.subject_set_status(
                 actor=request.user,
                 subject=subject,
                 expected_version=form.cleaned_data["version"],
@@ -307,14 +302,14 @@ def subject_status(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def subject_risk(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_risk(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "decide_record", subject)
     initial = {"level": subject.risk_level, "decided_on": timezone.localdate(), "version": subject.version}
     form = RiskForm(request.POST or None, panel=subject.panel, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.subject_set_risk(
+            record_services.subject_set_risk(
                 actor=request.user,
                 subject=subject,
                 expected_version=form.cleaned_data["version"],
@@ -335,14 +330,14 @@ def subject_risk(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def subject_case(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_case(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Open a location or group as a case of its own, or close the case."""
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "decide_record", subject)
     form = CaseForm(request.POST or None, initial={"version": subject.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.context_case_set(
+            record_services.context_case_set(
                 actor=request.user,
                 subject=subject,
                 expected_version=form.cleaned_data["version"],
@@ -363,7 +358,7 @@ def subject_case(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def subject_merge(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     """Compare a record with a possible duplicate, and merge them (coordinators)."""
     subject = selectors.get_subject_for(request.user, pk, kind)
     policy.require(request.user, "merge_record", subject)
@@ -411,11 +406,11 @@ def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if request.method == "GET":
         for record in (subject, other):
             if record.is_person:
-                services.record_revealed(
+                record_services.record_revealed(
                     actor=request.user, subject=record, purpose="Checking whether two records are the same person"
                 )
             else:
-                services.record_viewed(actor=request.user, subject=record, page="merge comparison")
+                record_services.record_viewed(actor=request.user, subject=record, page="merge comparison")
     if request.method == "POST" and form.is_valid():
         keep, merged = (subject, other) if form.cleaned_data["keep"] == "this" else (other, subject)
         keep_version, merged_version = (
@@ -424,7 +419,7 @@ def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             else (form.cleaned_data["other_version"], form.cleaned_data["this_version"])
         )
         try:
-            services.merge_records(
+            merge_services.merge_records(
                 actor=request.user,
                 keep=keep,
                 merged=merged,
@@ -462,168 +457,4 @@ def subject_merge(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         request,
         "subjects/merge.html",
         {"subject": subject, "other": other, "panel": subject.panel, "form": form, "link_counts": counts},
-    )
-
-
-# --- Links ----------------------------------------------------------------------------------
-
-
-def _agency_of(user: Any, panel_id: int) -> int | None:
-    grants = access_for(user).grants_for_panel(panel_id)
-    return next((g.agency_id for g in grants if g.agency_id), None)
-
-
-@require_http_methods(["GET", "POST"])
-@once
-def link_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    subject = selectors.get_subject_for(request.user, pk, kind)
-    policy.require(request.user, "link_record", subject)
-    panel = subject.panel
-    candidates = (
-        selectors.subjects_visible_to(request.user)
-        .filter(panel=panel)
-        .exclude(status=Status.MERGED)
-        .only("id", "panel", "kind", "number", "name", "status", "date_of_birth", "age_band", "sex", "person_age_group")
-        .order_by("kind", "number")
-    )
-    agencies = Agency.objects.filter(partnerships=panel.partnership_id, is_active=True).order_by("name")
-    initial = {"known_from": timezone.localdate(), "source_agency": _agency_of(request.user, panel.pk)}
-    if request.GET.get("with", "").isdigit():
-        initial["other"] = int(request.GET["with"])
-    visible_kinds = set(Kind.values) if panel.pk in poc_panel_ids(request.user) else set(Kind.values) - {Kind.PERSON}
-    form = LinkForm(
-        request.POST or None,
-        subject=subject,
-        candidates=candidates,
-        agencies=agencies,
-        visible_kinds=visible_kinds,
-        initial=initial,
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        other = selectors.get_any_subject_for(request.user, data["other"])
-        link_type, reverse = form.link_type_and_direction()
-        one, two = (other, subject) if reverse else (subject, other)
-        try:
-            link = services.link_create(
-                actor=request.user,
-                one=one,
-                other=two,
-                link_type=link_type,
-                known_from=data["known_from"],
-                confidence=data["confidence"],
-                source_agency=data["source_agency"],
-                notes=data["notes"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, f"Link saved: {link.source.reference} {link.get_link_type_display()} {link.target.reference}."
-            )
-            children = [s for s in (link.source, link.target) if s.kind == Kind.CHILD]
-            for child in children:
-                alerts = selectors.alerts_for_child(request.user, child)
-                if alerts:
-                    messages.warning(
-                        request,
-                        f"Shared-context alert: {child.reference} shares a context with "
-                        + ", ".join(sorted({a.second.reference for a in alerts}))
-                        + " but they are not linked to each other.",
-                    )
-            return HttpResponseRedirect(subject_url(subject))
-    return render(request, "subjects/link_form.html", {"subject": subject, "panel": panel, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def link_end(request: HttpRequest, link_pk: int) -> HttpResponse:
-    link = selectors.get_link_for(request.user, link_pk)
-    policy.require(request.user, "link_record", link.source)
-    policy.require(request.user, "link_record", link.target)
-    back = request.GET.get("from") or request.POST.get("from")
-    subject = link.target if back == str(link.target_id) else link.source
-    form = LinkEndForm(request.POST or None, initial={"ended_on": timezone.localdate(), "version": link.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.link_end(
-                actor=request.user,
-                link=link,
-                expected_version=form.cleaned_data["version"],
-                ended_on=form.cleaned_data["ended_on"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ConcurrentEditError:
-            current = selectors.get_link_for(request.user, link_pk)
-            form = rebind_after_conflict(LinkEndForm, request.POST, current_version=current.version)
-            return render(
-                request,
-                "subjects/link_end.html",
-                {"link": current, "subject": subject, "panel": link.panel, "form": form},
-                status=409,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, "Link ended. It stays on the record as a past link.")
-            return HttpResponseRedirect(subject_url(subject))
-    return render(
-        request, "subjects/link_end.html", {"link": link, "subject": subject, "panel": link.panel, "form": form}
-    )
-
-
-# --- Network --------------------------------------------------------------------------------
-
-
-@require_GET
-def subject_network(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """A record's neighbourhood two links out, drawn with cytoscape.js and listed in a table."""
-    subject = selectors.get_subject_for(request.user, pk, kind)
-    services.record_viewed(actor=request.user, subject=subject, page="network")
-    hood = selectors.neighbourhood(request.user, subject)
-    nodes = [
-        {
-            "data": {
-                "id": str(s.pk),
-                "label": s.reference if s.is_person else f"{s.reference}\n{s.name[:30]}",
-                "kind": s.kind,
-                "step": hood.steps[s.pk],
-                "url": subject_url(s),
-            }
-        }
-        for s in hood.subjects.values()
-    ]
-    edges = [
-        {
-            "data": {
-                "id": f"e{link.pk}",
-                "source": str(link.source_id),
-                "target": str(link.target_id),
-                "label": link.get_link_type_display(),
-                "confidence": link.confidence,
-            }
-        }
-        for link in hood.links
-    ]
-    by_id = hood.subjects
-    rows: list[dict[str, Any]] = []
-    for link in hood.links:
-        source, target = by_id.get(link.source_id), by_id.get(link.target_id)
-        if source is None or target is None:
-            continue
-        step = max(hood.steps.get(link.source_id, 2), hood.steps.get(link.target_id, 2))
-        rows.append({"link": link, "source": source, "target": target, "step": step})
-    rows.sort(key=lambda r: (r["step"], r["source"].kind, r["source"].number, r["target"].number))
-    return render(
-        request,
-        "subjects/network.html",
-        {
-            "subject": subject,
-            "panel": subject.panel,
-            "graph": {"nodes": nodes, "edges": edges, "centre": str(subject.pk)},
-            "rows": rows,
-            "hood": hood,
-            "step_one": hood.at_step(1),
-            "step_two": hood.at_step(2),
-            "sees_persons": subject.panel_id in poc_panel_ids(request.user),
-        },
     )

@@ -1,39 +1,35 @@
-"""Writes for the VOLT registers. Each checks the policy, validates, runs in one transaction
-and records its audit event there, last. Names and dates of birth never go into an audit
-event: identifying fields are recorded as "changed" without their values."""
+"""Writes for the VOLT registers' records: adding, editing, decisions (status, risk level, context
+cases), views and reveals, searches and exports. Each checks the policy, validates, runs in one
+transaction and records its audit event there, last. Names and dates of birth never go into an
+audit event: identifying fields are recorded as "changed" without their values."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.services import field_changes, snapshot, update_versioned
 
-from .models import (
-    ALLOWED_PAIRS,
-    SYMMETRIC,
-    AlertReview,
+from ..models import (
     HarmType,
     Kind,
-    Link,
-    LinkType,
     RiskChange,
     Status,
     Subject,
     age_on,
 )
-from .policies import policy
-from .taxonomy import AgeBand, PersonAgeGroup
+from ..policies import policy
+from ..taxonomy import AgeBand, PersonAgeGroup
 
 IDENTITY_FIELDS = frozenset({"given_names", "family_name", "date_of_birth", "aliases", "agency_references"})
 
@@ -89,11 +85,6 @@ class DuplicateSubmission(Exception):  # noqa: N818 - reads as what happened
     def __init__(self, existing: Any) -> None:
         self.existing = existing
         super().__init__("This form was already submitted.")
-
-
-def _require(actor: Any, action: str, obj: Any = None) -> None:
-    if not policy.can(actor, action, obj):
-        raise PermissionDenied(action)
 
 
 def _audit_changes(kind: str, before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -193,7 +184,7 @@ def subject_create(
     audit_detail: dict[str, Any] | None = None,
 ) -> Subject:
     """Add a record to a panel's register (persons of concern only by people allowed to see them)."""
-    _require(actor, "add_person" if kind == Kind.PERSON else "add_record", panel)
+    policy.require(actor, "add_person" if kind == Kind.PERSON else "add_record", panel)
     if submission_id is not None:
         existing = Subject.objects.filter(submission_id=submission_id).first()
         if existing is not None:
@@ -241,7 +232,7 @@ def person_create(
     ``create_child_record`` they are also added to the children's register, and linked."""
     with transaction.atomic():
         if create_child_record and not values.get("safeguarding_record"):
-            _require(actor, "add_person", panel)
+            policy.require(actor, "add_person", panel)
             child_values = {
                 k: values[k]
                 for k in ("given_names", "family_name", "date_of_birth", "aliases", "sex", "ethnicity")
@@ -291,7 +282,7 @@ def subject_update(
     harm_types: Iterable[HarmType] | None = None,
 ) -> Subject:
     """Change a record's details; refused if someone else saved it since the form was opened."""
-    _require(actor, "edit_record", subject)
+    policy.require(actor, "edit_record", subject)
     fields = [f for f in FIELDS_BY_KIND[subject.kind] if f in values]
     before = snapshot(subject, [*fields, "harm_types"])
     for name in fields:
@@ -314,7 +305,7 @@ def record_viewed(*, actor: Any, subject: Subject, page: str = "record") -> None
 
 def record_revealed(*, actor: Any, subject: Subject, purpose: str) -> None:
     """Someone asked to see a person's name and date of birth, and said why."""
-    _require(actor, "view_record", subject)
+    policy.require(actor, "view_record", subject)
     if subject.kind not in (Kind.CHILD, Kind.PERSON):
         raise ValidationError("Only people's identities are hidden.")
     purpose = purpose.strip()
@@ -332,7 +323,7 @@ def record_revealed(*, actor: Any, subject: Subject, purpose: str) -> None:
 
 def subject_set_status(*, actor: Any, subject: Subject, expected_version: int, status: str, reason: str) -> Subject:
     """Open, step down or close a record. Stepping down and closing need a reason."""
-    _require(actor, "decide_record", subject)
+    policy.require(actor, "decide_record", subject)
     if status not in (Status.OPEN, Status.STEPPED_DOWN, Status.CLOSED):
         raise ValidationError({"status": "Choose open, stepped down or closed"})
     before = snapshot(subject, ["status", "status_reason"])
@@ -361,7 +352,7 @@ def subject_set_risk(
     *, actor: Any, subject: Subject, expected_version: int, level: str, reason: str, decided_on: date
 ) -> RiskChange:
     """Record the panel's decision on a child's risk level; the history keeps every decision."""
-    _require(actor, "decide_record", subject)
+    policy.require(actor, "decide_record", subject)
     if subject.kind != Kind.CHILD:
         raise ValidationError("Risk levels are recorded for children.")
     if level not in subject.panel.risk_levels:
@@ -397,7 +388,7 @@ def subject_set_risk(
 
 def context_case_set(*, actor: Any, subject: Subject, expected_version: int, opened: bool, reason: str) -> Subject:
     """Open a location or group as a case of its own (contextual safeguarding), or close it."""
-    _require(actor, "decide_record", subject)
+    policy.require(actor, "decide_record", subject)
     if not subject.is_context:
         raise ValidationError("Only locations and groups are opened as cases.")
     if not reason.strip():
@@ -426,256 +417,6 @@ def mark_for_next_meeting(*, actor: Any, subjects: Iterable[Subject]) -> None:
     Subject.objects.filter(pk__in=ids).update(for_next_meeting=True)
 
 
-# --- Links --------------------------------------------------------------------------------------
-
-
-def placed(one: Subject, other: Subject, link_type: str) -> tuple[Subject, Subject]:
-    """(source, target) in stored order, or ValidationError if this type cannot join these kinds."""
-    pairs = ALLOWED_PAIRS[link_type]
-    if (one.kind, other.kind) in pairs and (one.kind != other.kind or link_type not in SYMMETRIC or one.pk < other.pk):
-        return one, other
-    if link_type in SYMMETRIC and (other.kind, one.kind) in pairs:
-        return other, one
-    raise ValidationError(
-        {
-            "link_type": f"A {Kind(one.kind).label.lower()} cannot be linked to a "
-            f"{Kind(other.kind).label.lower()} as ‘{LinkType(link_type).label}’. Choose another type of link"
-        }
-    )
-
-
-def natural_link_type(one: Subject, other: Subject) -> str:
-    """The usual link between two kinds of record, for links made from a referral."""
-    kinds = {one.kind, other.kind}
-    if Kind.THEME in kinds:
-        return LinkType.THEME
-    if kinds == {Kind.CHILD, Kind.PERSON}:
-        return LinkType.EXPLOITED_BY
-    if kinds <= {Kind.CHILD, Kind.PERSON}:
-        return LinkType.ASSOCIATES
-    if Kind.LOCATION in kinds and kinds & {Kind.CHILD, Kind.PERSON, Kind.GROUP}:
-        return LinkType.SEEN_AT
-    if Kind.GROUP in kinds and kinds & {Kind.CHILD, Kind.PERSON}:
-        return LinkType.MEMBER_OF
-    return LinkType.OTHER
-
-
-def link_create(
-    *,
-    actor: Any,
-    one: Subject,
-    other: Subject,
-    link_type: str,
-    known_from: date,
-    confidence: str,
-    source_agency: Any = None,
-    notes: str = "",
-) -> Link:
-    """Link two records on the same register. ``one`` is read as the subject of the link type's
-    phrase (for "is thought to be exploited by", the child). An identical current link is refused."""
-    _require(actor, "link_record", one)
-    _require(actor, "link_record", other)
-    if one.pk == other.pk:
-        raise ValidationError({"other": "Choose a different record: a record cannot be linked to itself"})
-    if one.panel_id != other.panel_id:
-        raise ValidationError({"other": "Choose a record on the same panel's register"})
-    if known_from > timezone.localdate():
-        raise ValidationError({"known_from": "The date must be today or in the past"})
-    source, target = placed(one, other, link_type)
-    duplicate = Link.objects.filter(
-        Q(source=source, target=target) | Q(source=target, target=source),
-        link_type=link_type,
-        ended_on__isnull=True,
-    )
-    if duplicate.exists():
-        raise ValidationError(
-            {"other": f"{source.reference} and {target.reference} are already linked as ‘{LinkType(link_type).label}’"}
-        )
-    link = Link(
-        panel_id=one.panel_id,
-        source=source,
-        target=target,
-        link_type=link_type,
-        known_from=known_from,
-        confidence=confidence,
-        source_agency=source_agency,
-        notes=notes.strip(),
-        created_by=actor,
-        updated_by=actor,
-    )
-    link.full_clean()
-    with transaction.atomic():
-        link.save()
-        record(
-            action=Action.CREATE,
-            actor=actor,
-            obj=link,
-            partnership_id=one.panel.partnership_id,
-            changes=snapshot(link, ["source", "target", "link_type", "known_from", "confidence", "source_agency"]),
-        )
-    return link
-
-
-def link_end(*, actor: Any, link: Link, expected_version: int, ended_on: date, reason: str) -> Link:
-    """A link that no longer holds is ended, not deleted: the history stays."""
-    _require(actor, "link_record", link.source)
-    _require(actor, "link_record", link.target)
-    if link.ended_on is not None:
-        raise ValidationError("This link has already ended.")
-    if ended_on > timezone.localdate():
-        raise ValidationError({"ended_on": "The date must be today or in the past"})
-    if ended_on < link.known_from:
-        raise ValidationError({"ended_on": "The end date must be on or after the date the link was known"})
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why the link has ended"})
-    link.ended_on = ended_on
-    link.end_reason = reason.strip()[:300]
-    with transaction.atomic():
-        update_versioned(link, expected_version=expected_version, actor=actor, fields=["ended_on", "end_reason"])
-        record(
-            action=Action.UPDATE,
-            actor=actor,
-            obj=link,
-            partnership_id=link.panel.partnership_id,
-            changes={"ended_on": [None, ended_on.isoformat()]},
-            detail={"reason": link.end_reason},
-        )
-    return link
-
-
-def alert_review(*, actor: Any, first: Subject, second: Subject, context: Subject, note: str) -> AlertReview:
-    """The panel looked at a shared-context alert and decided the children need no link."""
-    _require(actor, "review_alerts", first.panel)
-    for subject in (first, second, context):
-        _require(actor, "view_record", subject)
-    if not note.strip():
-        raise ValidationError({"note": "Enter what the panel decided and why"})
-    low, high = sorted((first, second), key=lambda s: s.pk)
-    review = AlertReview(
-        panel_id=first.panel_id,
-        first_child=low,
-        second_child=high,
-        context=context,
-        note=note.strip(),
-        created_by=actor,
-        updated_by=actor,
-    )
-    review.full_clean()
-    with transaction.atomic():
-        review.save()
-        record(action=Action.CREATE, actor=actor, obj=review, detail={"note": review.note})
-    return review
-
-
-# --- Merging duplicates -------------------------------------------------------------------------
-
-#: Other apps (referrals) register how to carry their own references over when records merge:
-#: ``hook(keep, merged)`` returns a short summary for the audit event.
-MergeHook = Callable[[Subject, Subject], dict[str, Any]]
-_merge_hooks: list[MergeHook] = []
-
-
-def register_merge_hook(hook: MergeHook) -> None:
-    if hook not in _merge_hooks:
-        _merge_hooks.append(hook)
-
-
-_FILLABLE = [
-    f
-    for f in dict.fromkeys(FIELDS_BY_KIND[Kind.CHILD] + FIELDS_BY_KIND[Kind.PERSON] + FIELDS_BY_KIND[Kind.LOCATION])
-    if f not in {"aliases", "agency_references", "police_flags", "given_names", "family_name"}
-] + ["risk_level"]
-
-
-def merge_records(
-    *, actor: Any, keep: Subject, merged: Subject, keep_version: int, merged_version: int, reason: str
-) -> Subject:
-    """Merge a duplicate into the record that is kept. Nothing is lost: links, risk history,
-    harm types and referrals move to the kept record; its empty fields are filled from the
-    duplicate; the duplicate's names become aliases; the duplicate stays on file, marked
-    "merged", pointing at the kept record."""
-    _require(actor, "merge_record", keep)
-    _require(actor, "merge_record", merged)
-    if keep.pk == merged.pk:
-        raise ValidationError("Choose two different records to merge.")
-    if keep.kind != merged.kind or keep.panel_id != merged.panel_id:
-        raise ValidationError("Only records of the same kind on the same register can be merged.")
-    if keep.kind == Kind.THEME:
-        raise ValidationError("Themes are not merged; end or close the one you do not need.")
-    if not reason.strip():
-        raise ValidationError({"reason": "Enter why these are the same"})
-    today = timezone.localdate()
-    with transaction.atomic():
-        moved = ended = 0
-        for link in Link.objects.filter(Q(source=merged) | Q(target=merged)).select_related("source", "target"):
-            other = link.target if link.source_id == merged.pk else link.source
-            if other.pk == keep.pk:
-                if link.ended_on is None:
-                    Link.objects.filter(pk=link.pk).update(
-                        ended_on=max(today, link.known_from), end_reason="The two records were merged"
-                    )
-                    ended += 1
-                continue
-            source, target = (
-                placed(keep, other, link.link_type)
-                if link.source_id == merged.pk
-                else placed(other, keep, link.link_type)
-            )
-            Link.objects.filter(pk=link.pk).update(source=source, target=target, updated_by=actor)
-            moved += 1
-        RiskChange.objects.filter(subject=merged).update(subject=keep)
-        Subject.objects.filter(safeguarding_record=merged).update(safeguarding_record=keep)
-        keep.harm_types.add(*merged.harm_types.all())
-        # The kept record's empty details are filled from the duplicate; its names are kept as aliases.
-        filled = []
-        for name in _FILLABLE:
-            applies = name in FIELDS_BY_KIND.get(keep.kind, []) or name == "risk_level"
-            if applies and getattr(keep, name) in ("", None) and getattr(merged, name) not in ("", None):
-                setattr(keep, name, getattr(merged, name))
-                filled.append(name)
-        names = [merged.full_name, *merged.aliases] if keep.is_person else [merged.name, *merged.aliases]
-        known = {n.lower() for n in [keep.full_name, keep.name, *keep.aliases] if n}
-        keep.aliases = [*keep.aliases, *[n for n in names if n and n.lower() not in known]]
-        keep.agency_references = list(dict.fromkeys([*keep.agency_references, *merged.agency_references]))
-        if keep.kind == Kind.PERSON:
-            keep.police_flags = list(dict.fromkeys([*keep.police_flags, *merged.police_flags]))
-        keep.for_next_meeting = keep.for_next_meeting or merged.for_next_meeting
-        keep_fields = [
-            *filled,
-            "aliases",
-            "agency_references",
-            "police_flags",
-            "for_next_meeting",
-            "search_key",
-        ]
-        update_versioned(keep, expected_version=keep_version, actor=actor, fields=keep_fields)
-        merged.status = Status.MERGED
-        merged.merged_into = keep
-        merged.status_reason = reason.strip()
-        merged.status_changed_at = timezone.now()
-        merged.for_next_meeting = False
-        update_versioned(
-            merged,
-            expected_version=merged_version,
-            actor=actor,
-            fields=["status", "merged_into", "status_reason", "status_changed_at", "for_next_meeting"],
-        )
-        carried: dict[str, Any] = {}
-        for hook in _merge_hooks:
-            carried.update(hook(keep, merged))
-        detail = {
-            "merged": merged.reference,
-            "kept": keep.reference,
-            "links_moved": moved,
-            "links_between_them_ended": ended,
-            "filled_from_duplicate": filled,
-            **carried,
-        }
-        record(action=Action.MERGE, actor=actor, obj=keep, detail={"merge": detail}, purpose=reason.strip())
-        record(action=Action.MERGE, actor=actor, obj=merged, detail={"merge": detail}, purpose=reason.strip())
-    return keep
-
-
 def record_search(*, actor: Any, panel: Any, results: int) -> None:
     """A search can find a child by name, so it is recorded (without the words searched for)."""
     with transaction.atomic():
@@ -686,7 +427,7 @@ def record_search(*, actor: Any, panel: Any, results: int) -> None:
 
 
 def register_exported(*, actor: Any, panel: Any, sheets: list[str], rows: int) -> None:
-    _require(actor, "export_register", panel)
+    policy.require(actor, "export_register", panel)
     with transaction.atomic():
         record(
             action=Action.EXPORT,

@@ -1,0 +1,1 @@
+"""Writes for the VOLT registers, by topic: records, links, merging, imports, retention."""
