@@ -33,7 +33,9 @@ from .forms import (
 from .measures import LONDON_EXTRACT, SECTION_BY_KEY, SECTIONS, SPECS, specs_in
 from .models import ReleaseStatus, TokenScope
 from .periods import Period, last_complete_quarter, parse_period, quarter_of, recent_quarters
-from .policies import policy, release_partnership_ids
+from .policies import london_datasets, policy
+from .policies import partnerships as partnership_policy
+from .policies import releases as release_policy
 from .population import SOURCE
 from .protection import preview
 
@@ -60,8 +62,7 @@ def _dashboard_context(request: HttpRequest, partnership: Partnership, period: P
         else urlencode(query),
         "can_drill": selectors.may_drill(request.user, partnership),
         "can_prepare": policy.can(request.user, "prepare_release", partnership),
-        "can_see_releases": policy.can(request.user, "view_releases")
-        and partnership.pk in release_partnership_ids(request.user),
+        "can_see_releases": partnership_policy.can(request.user, "view_releases", partnership),
     }
 
 
@@ -449,9 +450,9 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and policy.can(request.user, "sign_off_release", release),
             "prepared_it": release.status == ReleaseStatus.DRAFT
             and release.prepared_by_id == request.user.pk
-            and policy.can(request.user, "sign_off_release", release.partnership),
+            and partnership_policy.can(request.user, "sign_off_releases", release.partnership),
             "can_prepare": policy.can(request.user, "prepare_release", release.partnership),
-            "can_withdraw": release.status == ReleaseStatus.SIGNED_OFF and policy.can(request.user, "withdraw"),
+            "can_withdraw": release_policy.can(request.user, "withdraw", release),
             "withdraw_form": WithdrawForm(),
             "check": _audit_or_none(release),
             "later": later,
@@ -663,7 +664,7 @@ def london_published(request: HttpRequest, pk: int) -> HttpResponse:
             "extract": [SPECS[k] for k in LONDON_EXTRACT if k in dataset.tables],
             "key": key,
             "has_demo": any(s.get("demo") for s in dataset.sources),
-            "can_withdraw": policy.can(request.user, "withdraw"),
+            "can_withdraw": london_datasets.can(request.user, "withdraw", dataset),
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -719,13 +720,7 @@ def london_published_export(request: HttpRequest, pk: int, fmt: str) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_tokens")
-    from macehub.core.access import Role, access_for
-
-    partnerships = list(
-        Partnership.objects.filter(pk__in=access_for(request.user).partnership_ids(Role.BOROUGH_ADMIN)).order_by(
-            "short_name"
-        )
-    )
+    partnerships = list(selectors.token_partnerships(request.user))
     london_ok = policy.can(request.user, "issue_london_token")
     form = IssueTokenForm(request.POST or None, partnerships=partnerships, london=london_ok)
     secret = None

@@ -12,7 +12,7 @@ from macehub.audit.services import record
 from macehub.core.services import field_changes, snapshot, update_versioned
 
 from ..models import DirectoryListing, GovernanceGroup, GroupMeeting, GroupMembership, Milestone, NewsItem
-from ..policies import forget_review_profile, policy
+from ..policies import policy
 from .common import require
 
 GROUP_FIELDS = ["name", "kind", "purpose", "terms_of_reference", "workstream", "is_active"]
@@ -88,7 +88,6 @@ def group_member_add(
             obj=membership,
             changes={"group": group.name, "user": user.email, "role": role, "represents": represents},
         )
-    forget_review_profile(user)
     return membership
 
 
@@ -102,7 +101,6 @@ def group_member_remove(*, actor: Any, membership: GroupMembership) -> None:
             detail={"group": membership.group.name, "user": membership.user.email, "role": membership.role},
         )
         membership.delete()
-    forget_review_profile(membership.user)
 
 
 MEETING_FIELDS = ["meets_on", "title", "location", "notes", "decisions"]

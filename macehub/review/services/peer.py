@@ -13,7 +13,6 @@ from macehub.audit.services import record
 from macehub.core.services import field_changes, snapshot, update_versioned
 
 from ..models import Answer, Finding, PeerReview, ReviewerAssignment, ReviewNote, ReviewRound
-from ..policies import forget_review_profile
 from .common import require
 
 ROUND_FIELDS = ["name", "cycle", "introduction"]
@@ -124,8 +123,6 @@ def peer_review_plan(
             changes=field_changes(before, after),
             detail={"event": "peer_review_planned"},
         )
-    for user, _ in reviewers:
-        forget_review_profile(user)
     return target
 
 

@@ -14,7 +14,6 @@ from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.pdf import pdf_response
 from macehub.core.submissions import once
-from macehub.organisations.models import Partnership
 
 from .. import report, selectors
 from ..forms.common import ConfirmForm
@@ -28,7 +27,7 @@ from ..forms.peer import (
     RoundForm,
 )
 from ..models import Answer, Assessment, Cycle, Finding, PeerReview, Question, ReviewNote, ReviewRound
-from ..policies import london_admin, policy, review_profile
+from ..policies import policy
 from ..services import peer as services
 from .common import handle, rebind
 
@@ -173,10 +172,7 @@ def round_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _partnership_choices(request: HttpRequest) -> Any:
-    qs = Partnership.objects.filter(is_active=True).order_by("short_name")
-    if london_admin(request.user):
-        return qs
-    return qs.filter(pk__in=review_profile(request.user).reviewer_partnership_ids)
+    return selectors.partnerships_reviewed_by(request.user)
 
 
 @require_http_methods(["GET", "POST"])

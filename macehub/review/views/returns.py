@@ -22,7 +22,7 @@ from .. import analysis, selectors
 from ..forms.common import ConfirmForm, apply_errors
 from ..forms.cycles import ReopenForm, SectionAnswersForm, SubmitForm
 from ..models import Answer, Assessment, Section
-from ..policies import contributor_partnership_ids, policy
+from ..policies import assessments, policy
 from ..services import cycles as services
 from .common import handle, page, rebind
 
@@ -104,7 +104,7 @@ def return_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
     form_kwargs: dict[str, Any] = {"questions": questions, "answers": answers, "scale": version.scale_choices()}
     if not can_edit:
         if request.method == "POST":
-            if assessment.partnership_id not in contributor_partnership_ids(request.user):
+            if not assessments.can(request.user, "contribute", assessment):
                 raise PermissionDenied("edit_assessment")
             # A tab opened before the return was submitted (or the cycle closed): say so, and
             # keep what was typed so nothing is lost, but save nothing.
