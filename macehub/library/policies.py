@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from macehub.core.access import Role, access_for
-from macehub.core.policies import Policy, predicate
+from macehub.core.policies import EVERYTHING, NOTHING, Policy, RecordPolicy, predicate
+from macehub.organisations.models import Partnership
 
 from .models import Adoption, LibraryItem
 
@@ -51,31 +54,35 @@ def is_london_team(user: Any, obj: Any = None) -> bool:
     return is_london_team_member(user)
 
 
-@predicate
-def stewards_partnership(user: Any, partnership: Any) -> bool:
-    """``partnership`` is a Partnership (or its id)."""
-    if partnership is None:
-        return False
-    pk = getattr(partnership, "pk", partnership)
-    return pk in steward_partnership_ids(user)
+# --- Object rules: each declared once, as a filter -------------------------------------------
 
 
-@predicate
-def manages_item(user: Any, item: LibraryItem | None) -> bool:
-    """The owner's stewards, or the London team for London-wide items. Works on an unsaved
-    item too, so creating asks the same question as changing."""
-    if item is None:
-        return False
-    if item.owner_id is None:
-        return is_london_team_member(user)
-    return item.owner_id in steward_partnership_ids(user)
+def _members_see_everything(user: Any) -> Q:
+    """The library holds no identifiable data: every approved member sees every item."""
+    return EVERYTHING if access_for(user).is_member else NOTHING
 
 
-@predicate
-def stewards_adoption(user: Any, adoption: Adoption | None) -> bool:
-    return (
-        adoption is not None and adoption.ended_at is None and adoption.partnership_id in steward_partnership_ids(user)
-    )
+def _items_managed(user: Any) -> Q:
+    """The owner's stewards, or the London team for London-wide items. Evaluated in memory, so
+    it answers for an unsaved item too: creating asks the same question as changing."""
+    managed = Q(owner_id__in=steward_partnership_ids(user))
+    if is_london_team_member(user):
+        managed = managed | Q(owner_id__isnull=True)
+    return managed
+
+
+items = RecordPolicy(LibraryItem, name="library.item")
+items.scope("view", _members_see_everything)
+items.scope("manage", _items_managed)
+
+adoptions = RecordPolicy(Adoption, name="library.adoption")
+adoptions.scope("view", _members_see_everything)
+# A partnership's stewards stop its current use of an item.
+adoptions.scope("end", lambda user: Q(ended_at__isnull=True, partnership_id__in=steward_partnership_ids(user)))
+
+partnerships = RecordPolicy(Partnership, name="library.partnership")
+# Adopt items for a partnership, and share items as it: its stewards.
+partnerships.scope("steward", lambda user: Q(pk__in=steward_partnership_ids(user)))
 
 
 class LibraryPolicy(Policy):
@@ -85,10 +92,11 @@ class LibraryPolicy(Policy):
         self.rule("download", is_member)
         self.rule("view_take_up", is_member)
         self.rule("adopt", stewards_a_partnership)
-        self.rule("adopt_for", stewards_partnership)
-        self.rule("end_adoption", stewards_adoption)
+        self.rule("adopt_for", partnerships.rule_for("steward"))
+        self.rule("end_adoption", adoptions.rule_for("end"))
         self.rule("create_item", stewards_a_partnership | is_london_team)
-        self.rule("manage_item", manages_item)
+        self.rule("share_london_wide", is_london_team)
+        self.rule("manage_item", items.rule_for("manage"))
 
 
 policy = LibraryPolicy()

@@ -19,7 +19,8 @@ from macehub.core.selectors import get_visible_or_404
 from macehub.organisations.models import Partnership
 
 from .models import Adoption, ItemVersion, Kind, LibraryItem, PendingUpload, ProtocolArea, Tag
-from .policies import is_london_team_member, policy, steward_partnership_ids
+from .policies import adoptions, items, policy
+from .policies import partnerships as partnership_policy
 
 #: Longest search text and most words considered (searches stay cheap).
 MAX_SEARCH_LENGTH = 100
@@ -35,10 +36,7 @@ _CURRENT = Q(adoptions__ended_at__isnull=True)
 
 
 def items_visible_to(user: Any) -> QuerySet[LibraryItem]:
-    qs = LibraryItem.objects.select_related("owner", "current_version__file")
-    if not policy.can(user, "view_library"):
-        return qs.none()
-    return qs
+    return items.visible(user, "view", LibraryItem.objects.select_related("owner", "current_version__file"))
 
 
 def get_item_for(user: Any, pk: Any) -> LibraryItem:
@@ -79,12 +77,11 @@ def get_version_for(user: Any, item_pk: Any, number: Any) -> ItemVersion:
 
 
 def get_current_adoption_for(user: Any, pk: Any) -> Adoption:
-    visible = Adoption.objects.filter(ended_at__isnull=True).select_related(
+    current = Adoption.objects.filter(ended_at__isnull=True).select_related(
         "item__owner", "item__current_version", "partnership", "version"
     )
-    if not policy.can(user, "view_library"):
-        visible = visible.none()
-    return get_visible_or_404(visible, pk, user=user)
+    adoption: Adoption = get_visible_or_404(adoptions.visible(user, "view", current), pk, user=user)
+    return adoption
 
 
 def _kinds_matching(word: str) -> list[str]:
@@ -154,16 +151,14 @@ def owner_partnerships() -> QuerySet[Partnership]:
 
 def partnerships_user_stewards(user: Any) -> list[Partnership]:
     """Partnerships the person may adopt for and share items as, by name."""
-    ids = steward_partnership_ids(user)
-    if not ids:
-        return []
-    return list(Partnership.objects.filter(pk__in=ids, is_active=True).order_by("short_name"))
+    active = Partnership.objects.filter(is_active=True).order_by("short_name")
+    return list(partnership_policy.visible(user, "steward", active))
 
 
 def owner_choices_for(user: Any) -> list[tuple[str, str]]:
     """Who the person may share an item as: ("london", …) and/or partnership ids."""
     choices = [(str(p.pk), p.short_name) for p in partnerships_user_stewards(user)]
-    if is_london_team_member(user):
+    if policy.can(user, "share_london_wide"):
         choices.insert(0, ("london", "London-wide (the London project team)"))
     return choices
 

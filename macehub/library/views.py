@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.acting import acting_partnership_id
@@ -40,7 +41,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _keep_upload(request: HttpRequest, form: Any, *, partnership_id: int | None) -> QueryDict | None:
+def _keep_upload(request: AuthenticatedHttpRequest, form: Any, *, partnership_id: int | None) -> QueryDict | None:
     """If the person chose a file that passed its checks, keep it and return the submitted
     data pointing at the kept file, so the form can be shown again without choosing it again."""
     upload = form.cleaned_data.get("file") if hasattr(form, "cleaned_data") else None
@@ -77,7 +78,7 @@ def _warnings(matches: list[Match], user: Any) -> list[dict[str, Any]]:
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "view_library")
     form = SearchForm(
         request.GET or None,
@@ -110,14 +111,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def item_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "view_library")
     item = selectors.item_detail_for(request.user, pk)
     return _render_detail(request, item)
 
 
 def _render_detail(
-    request: HttpRequest, item: LibraryItem, *, adopt_form: Any = None, status: int = 200
+    request: AuthenticatedHttpRequest, item: LibraryItem, *, adopt_form: Any = None, status: int = 200
 ) -> HttpResponse:
     adoptions = list(item.current_adoptions)  # type: ignore[attr-defined]
     by_partnership = {a.partnership_id: a for a in adoptions}
@@ -142,7 +143,7 @@ def _render_detail(
 
 
 @require_GET
-def version_download(request: HttpRequest, pk: int, number: int) -> FileResponse:
+def version_download(request: AuthenticatedHttpRequest, pk: int, number: int) -> FileResponse:
     policy.require(request.user, "download")
     version = selectors.get_version_for(request.user, pk, number)
     return services.version_download(actor=request.user, version=version)
@@ -152,7 +153,7 @@ def version_download(request: HttpRequest, pk: int, number: int) -> FileResponse
 
 
 @require_POST
-def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+def adopt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "view_library")
     item = selectors.get_item_for(request.user, pk)
     policy.require(request.user, "adopt")
@@ -174,7 +175,7 @@ def adopt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def end_adoption(request: HttpRequest, pk: int) -> HttpResponse:
+def end_adoption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "view_library")
     adoption = selectors.get_current_adoption_for(request.user, pk)
     policy.require(request.user, "end_adoption", adoption)
@@ -199,7 +200,7 @@ def _owner_from(value: str) -> Partnership | None:
 
 @require_http_methods(["GET", "POST"])
 @once
-def item_create(request: HttpRequest) -> HttpResponse:
+def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "create_item")
     owner_choices = selectors.owner_choices_for(request.user)
     kwargs: dict[str, Any] = {"user": request.user, "owner_choices": owner_choices}
@@ -262,7 +263,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def version_create(request: HttpRequest, pk: int) -> HttpResponse:
+def version_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "view_library")
     item = selectors.get_item_for(request.user, pk)
     policy.require(request.user, "manage_item", item)
@@ -333,7 +334,7 @@ def version_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def item_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "view_library")
     item = selectors.item_detail_for(request.user, pk)
     policy.require(request.user, "manage_item", item)
@@ -360,7 +361,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def take_up(request: HttpRequest) -> HttpResponse:
+def take_up(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "view_take_up")
     figures = selectors.take_up_for(request.user)
     return render(
@@ -371,7 +372,7 @@ def take_up(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def take_up_export(request: HttpRequest) -> HttpResponse:
+def take_up_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "view_take_up")
     figures = selectors.take_up_for(request.user)
     pairs = likely_duplicate_pairs(figures.items)

@@ -33,7 +33,7 @@ from . import selectors, services
 from .measures import LONDON_EXTRACT, SECTIONS, SPECS, compute_tables
 from .models import APIToken, LondonDataset, Release, ReleaseStatus, TokenScope, hash_token
 from .periods import last_complete_quarter, parse_period
-from .policies import dashboard_partnership_ids, policy
+from .policies import policy
 from .protection import show_cell
 
 
@@ -59,7 +59,7 @@ class Caller:
             if self.token.scope == TokenScope.PARTNERSHIP and self.token.partnership_id is not None:
                 return frozenset({self.token.partnership_id})
             return frozenset()
-        return dashboard_partnership_ids(self.user)
+        return frozenset(selectors.dashboard_partnerships(self.user).values_list("pk", flat=True))
 
     def releases(self) -> Any:
         """Signed-off releases only: the API never serves a draft."""

@@ -20,10 +20,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Q
+
 from macehub.core.access import PARTNERSHIP_ROLES, Role, access_for
-from macehub.core.policies import Policy, is_authenticated, predicate
+from macehub.core.policies import NOTHING, Policy, RecordPolicy, is_authenticated, predicate
+from macehub.organisations.models import Panel, Partnership
+
+from .models import APIToken, LondonDataset, Release, ReleaseStatus, TokenScope
 
 #: Who sees a partnership's dashboards.
 DASHBOARD_ROLES = (*PARTNERSHIP_ROLES, Role.PANEL_CHAIR, Role.COORDINATOR)
@@ -42,20 +48,9 @@ def sees_london(user: Any) -> bool:
     return access_for(user).has_role(*LONDON_VIEW_ROLES)
 
 
-def _partnership_id(obj: Any) -> int | None:
-    if obj is None:
-        return None
-    return getattr(obj, "partnership_id", None) or getattr(obj, "pk", None)
-
-
 @predicate
 def has_dashboards(user: Any, obj: Any = None) -> bool:
     return bool(dashboard_partnership_ids(user))
-
-
-@predicate
-def sees_partnership_dashboard(user: Any, partnership: Any) -> bool:
-    return _partnership_id(partnership) in dashboard_partnership_ids(user)
 
 
 @predicate
@@ -64,30 +59,17 @@ def sees_releases(user: Any, obj: Any = None) -> bool:
 
 
 @predicate
-def analyst_of(user: Any, obj: Any) -> bool:
-    return _partnership_id(obj) in access_for(user).partnership_ids(Role.PARTNERSHIP_ANALYST)
-
-
-@predicate
-def strategic_lead_of(user: Any, obj: Any) -> bool:
-    return _partnership_id(obj) in access_for(user).partnership_ids(Role.STRATEGIC_LEAD)
-
-
-@predicate
-def prepared_it(user: Any, obj: Any) -> bool:
-    """The person who prepared a release (a release object; a partnership has no preparer)."""
-    preparer = getattr(obj, "prepared_by_id", None)
-    return preparer is not None and preparer == getattr(user, "pk", None)
-
-
-@predicate
 def london_layer(user: Any, obj: Any = None) -> bool:
     return sees_london(user)
 
 
+def _london_team(user: Any) -> bool:
+    return access_for(user).has_role(Role.LONDON_PROJECT_TEAM, Role.SYSTEM_ADMIN)
+
+
 @predicate
 def london_team(user: Any, obj: Any = None) -> bool:
-    return access_for(user).has_role(Role.LONDON_PROJECT_TEAM, Role.SYSTEM_ADMIN)
+    return _london_team(user)
 
 
 @predicate
@@ -95,9 +77,74 @@ def borough_admin(user: Any, obj: Any = None) -> bool:
     return access_for(user).has_role(Role.BOROUGH_ADMIN)
 
 
-@predicate
-def borough_admin_of(user: Any, obj: Any) -> bool:
-    return _partnership_id(obj) in access_for(user).partnership_ids(Role.BOROUGH_ADMIN)
+# --- Object rules: each declared once, as a filter -------------------------------------------
+
+
+def _partnerships_where(*roles: str) -> Callable[[Any], Q]:
+    return lambda user: Q(pk__in=access_for(user).partnership_ids(*roles))
+
+
+def _drill_partnerships(user: Any) -> Q:
+    """Partnerships with a panel where the person holds a panel role: they may open the records
+    behind a figure, through the registers' and casework's own selectors."""
+    from macehub.subjects.policies import register_panel_ids
+
+    return Q(pk__in=Panel.objects.filter(pk__in=register_panel_ids(user)).values("partnership_id"))
+
+
+partnerships = RecordPolicy(Partnership, name="oversight.partnership")
+partnerships.scope("view_dashboard", _partnerships_where(*DASHBOARD_ROLES))
+partnerships.scope("drill", _drill_partnerships)
+partnerships.scope("view_releases", _partnerships_where(*PARTNERSHIP_ROLES))
+partnerships.scope("prepare_release", _partnerships_where(Role.PARTNERSHIP_ANALYST))
+partnerships.scope("sign_off_releases", _partnerships_where(Role.STRATEGIC_LEAD))
+partnerships.scope("issue_token", _partnerships_where(Role.BOROUGH_ADMIN))
+
+#: What the London layer may see of a partnership's releases: signed off (and withdrawn since).
+RELEASED = (ReleaseStatus.SIGNED_OFF, ReleaseStatus.WITHDRAWN)
+
+
+def _releases_seen(user: Any) -> Q:
+    """A partnership's own releases (drafts too) for its analysts, leads and admins; for the
+    London layer, signed-off releases only — never a draft."""
+    seen = Q(partnership_id__in=release_partnership_ids(user))
+    if sees_london(user):
+        seen = seen | Q(status__in=RELEASED)
+    return seen
+
+
+releases = RecordPolicy(Release, name="oversight.release")
+releases.scope("view", _releases_seen)
+# The strategic lead signs off — never the person who prepared it (C32). Whether it is still a
+# draft is the release's state, checked by the service, not who may.
+releases.scope(
+    "sign_off",
+    lambda user: (
+        Q(partnership_id__in=access_for(user).partnership_ids(Role.STRATEGIC_LEAD)) & ~Q(prepared_by_id=user.pk)
+    ),
+)
+releases.scope("withdraw", lambda user: Q(status=ReleaseStatus.SIGNED_OFF) if _london_team(user) else NOTHING)
+
+london_datasets = RecordPolicy(LondonDataset, name="oversight.london_dataset")
+# A published (not withdrawn) London dataset: the London layer, and every partnership's analysts,
+# leads and admins.
+london_datasets.scope(
+    "view",
+    lambda user: Q(withdrawn_at__isnull=True) if sees_london(user) or release_partnership_ids(user) else NOTHING,
+)
+london_datasets.scope("withdraw", lambda user: Q(withdrawn_at__isnull=True) if _london_team(user) else NOTHING)
+
+
+def _tokens_managed(user: Any) -> Q:
+    """A borough admin's partnership's tokens; the London layer's for the London team."""
+    managed = Q(scope=TokenScope.PARTNERSHIP, partnership_id__in=access_for(user).partnership_ids(Role.BOROUGH_ADMIN))
+    if _london_team(user):
+        managed = managed | Q(scope=TokenScope.LONDON)
+    return managed
+
+
+tokens = RecordPolicy(APIToken, name="oversight.token")
+tokens.scope("manage", _tokens_managed)
 
 
 class OversightPolicy(Policy):
@@ -105,10 +152,10 @@ class OversightPolicy(Policy):
         super().__init__()
         self.rule("use_oversight", has_dashboards | sees_releases | london_layer)
         self.rule("view_dashboards", has_dashboards)
-        self.rule("view_dashboard", sees_partnership_dashboard)
+        self.rule("view_dashboard", partnerships.rule_for("view_dashboard"))
         self.rule("view_releases", sees_releases | london_layer)
-        self.rule("prepare_release", analyst_of)
-        self.rule("sign_off_release", strategic_lead_of & ~prepared_it)
+        self.rule("prepare_release", partnerships.rule_for("prepare_release"))
+        self.rule("sign_off_release", releases.rule_for("sign_off"))
         self.rule("view_london", london_layer)
         self.rule("publish_london", london_team)
         self.rule("withdraw", london_team)
@@ -116,7 +163,7 @@ class OversightPolicy(Policy):
         self.rule("manage_tokens", borough_admin | london_team)
         # The API's documentation describes an interface, not data: anyone signed in may read it.
         self.rule("view_api_docs", is_authenticated)
-        self.rule("issue_partnership_token", borough_admin_of)
+        self.rule("issue_partnership_token", partnerships.rule_for("issue_token"))
         self.rule("issue_london_token", london_team)
 
 

@@ -12,21 +12,21 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
-from macehub.core.access import access_for
 from macehub.core.selectors import get_visible_or_404
 from macehub.organisations.models import Panel, Partnership
 
 from .measures import SPECS, Scope, Table, compute_tables, drill_model
-from .models import APIToken, LondonDataset, Release, ReleaseStatus, TokenScope
+from .models import APIToken, LondonDataset, Release, ReleaseStatus
 from .periods import Period, quarter_of
-from .policies import dashboard_partnership_ids, release_partnership_ids, sees_london
+from .policies import london_datasets, releases, tokens
+from .policies import partnerships as partnership_policy
 from .protection import assemble, median_of, released_value
 
 # --- Partnerships and scope ------------------------------------------------------------------
 
 
 def dashboard_partnerships(user: Any) -> QuerySet[Partnership]:
-    return Partnership.objects.filter(pk__in=dashboard_partnership_ids(user)).order_by("short_name")
+    return partnership_policy.visible(user, "view_dashboard", Partnership.objects.order_by("short_name"))
 
 
 def get_dashboard_partnership(user: Any, pk: Any) -> Partnership:
@@ -34,7 +34,7 @@ def get_dashboard_partnership(user: Any, pk: Any) -> Partnership:
 
 
 def release_partnerships(user: Any) -> QuerySet[Partnership]:
-    return Partnership.objects.filter(pk__in=release_partnership_ids(user)).order_by("short_name")
+    return partnership_policy.visible(user, "view_releases", Partnership.objects.order_by("short_name"))
 
 
 def get_release_partnership(user: Any, pk: Any) -> Partnership:
@@ -60,16 +60,9 @@ def tables_for(partnership: Partnership, period: Period, keys: Iterable[str]) ->
 # --- Drill-down --------------------------------------------------------------------------------
 
 
-def drill_panel_ids(user: Any, partnership: Partnership) -> frozenset[int]:
-    """The partnership's panels whose records this person may open (a panel role there)."""
-    from macehub.subjects.policies import register_panel_ids
-
-    panels = set(Panel.objects.filter(partnership=partnership).values_list("pk", flat=True))
-    return frozenset(register_panel_ids(user) & panels)
-
-
 def may_drill(user: Any, partnership: Partnership) -> bool:
-    return bool(drill_panel_ids(user, partnership))
+    """Whether the person may open records behind this partnership's figures (a panel role there)."""
+    return partnership_policy.can(user, "drill", partnership)
 
 
 def visible_records(user: Any, kind: str) -> QuerySet[Any]:
@@ -122,12 +115,8 @@ def drill(user: Any, partnership: Partnership, period: Period, key: str, row: st
 def releases_visible_to(user: Any) -> QuerySet[Release]:
     """A partnership's own releases (drafts too) for its analysts, leads and admins; for the
     London layer, signed-off releases only."""
-    from django.db.models import Q
-
-    scope = Q(partnership_id__in=release_partnership_ids(user))
-    if sees_london(user):
-        scope |= Q(status__in=[ReleaseStatus.SIGNED_OFF, ReleaseStatus.WITHDRAWN])
-    return Release.objects.filter(scope).select_related("partnership", "prepared_by", "signed_off_by")
+    qs = Release.objects.select_related("partnership", "prepared_by", "signed_off_by")
+    return releases.visible(user, "view", qs)
 
 
 def get_release_for(user: Any, pk: Any) -> Release:
@@ -250,11 +239,7 @@ def published_datasets() -> QuerySet[LondonDataset]:
 
 
 def published_visible_to(user: Any) -> QuerySet[LondonDataset]:
-    from .policies import policy
-
-    if not policy.can(user, "view_published_london"):
-        return LondonDataset.objects.none()
-    return published_datasets()
+    return london_datasets.visible(user, "view", published_datasets())
 
 
 def get_published_for(user: Any, pk: Any) -> LondonDataset:
@@ -265,17 +250,13 @@ def get_published_for(user: Any, pk: Any) -> LondonDataset:
 
 
 def tokens_visible_to(user: Any) -> QuerySet[APIToken]:
-    from django.db.models import Q
+    qs = APIToken.objects.select_related("partnership", "created_by", "revoked_by")
+    return tokens.visible(user, "manage", qs)
 
-    from macehub.core.access import Role
 
-    from .policies import policy
-
-    profile = access_for(user)
-    scope = Q(scope=TokenScope.PARTNERSHIP, partnership_id__in=profile.partnership_ids(Role.BOROUGH_ADMIN))
-    if policy.can(user, "issue_london_token"):
-        scope |= Q(scope=TokenScope.LONDON)
-    return APIToken.objects.filter(scope).select_related("partnership", "created_by", "revoked_by")
+def token_partnerships(user: Any) -> QuerySet[Partnership]:
+    """Partnerships the person may issue API tokens for (as their borough admin)."""
+    return partnership_policy.visible(user, "issue_token", Partnership.objects.order_by("short_name"))
 
 
 def get_token_for(user: Any, pk: Any) -> APIToken:

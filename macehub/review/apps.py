@@ -21,9 +21,14 @@ class ReviewConfig(AppConfig):
             ),
         )
         from macehub.core import home, navigation
+        from macehub.core.access import watch_access
 
         from .home import review_section
-        from .policies import policy
+        from .policies import REVIEW_ACCESS_MODELS, policy
+
+        # Reviewer assignments and group memberships open records: a change forgets the
+        # request's access answers (policies.review_profile).
+        watch_access(*REVIEW_ACCESS_MODELS)
 
         # One entry per person: those taking part in the review land on the review overview
         # (the members area is inside it); every other approved member on the members area.

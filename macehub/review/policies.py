@@ -24,16 +24,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
-from macehub.core.access import Role, access_for
-from macehub.core.policies import Policy, predicate, someone_else
+from macehub.core.access import Role, access_for, remembered
+from macehub.core.policies import EVERYTHING, NOTHING, Policy, RecordPolicy, predicate, someone_else
+from macehub.organisations.models import Partnership
+
+from .models import (
+    Assessment,
+    Cycle,
+    Evidence,
+    Finding,
+    GovernanceGroup,
+    GroupMeeting,
+    GroupMembership,
+    ImplementationAction,
+    OwnerKind,
+    PeerReview,
+    Recommendation,
+    ReviewerAssignment,
+    ReviewRound,
+)
 
 #: Who may submit a partnership's return.
 LEAD_ROLES = (Role.STRATEGIC_LEAD, Role.BOROUGH_ADMIN)
 #: Who may work on a partnership's return (the lead and colleagues).
 CONTRIBUTOR_ROLES = (*LEAD_ROLES, Role.PARTNERSHIP_ANALYST, Role.PANEL_CHAIR, Role.COORDINATOR)
 LONDON_ADMIN_ROLES = (Role.LONDON_PROJECT_TEAM, Role.SYSTEM_ADMIN)
+#: Models whose changes change what someone does in the review (see ``ReviewConfig.ready``).
+REVIEW_ACCESS_MODELS = (
+    "review.ReviewerAssignment",
+    "review.PeerReview",
+    "review.GroupMembership",
+    "review.GovernanceGroup",
+)
 
 
 @dataclass(frozen=True)
@@ -48,18 +73,23 @@ class ReviewProfile:
     def chairs(self, group_id: int | None) -> bool:
         return group_id is not None and self.group_roles.get(group_id) == "chair"
 
+    def group_ids(self, *roles: str) -> frozenset[int]:
+        """Active groups the person belongs to (with one of ``roles``, if given)."""
+        return frozenset(gid for gid, role in self.group_roles.items() if not roles or role in roles)
+
 
 _EMPTY = ReviewProfile(frozenset(), frozenset(), frozenset(), {})
 
 
 def review_profile(user: Any) -> ReviewProfile:
+    """Peer reviews and group memberships, worked out once per request (``core.access``); any
+    change to reviewer assignments, reviews' partnerships or group memberships forgets it."""
     if not access_for(user).is_member:
         return _EMPTY
-    cached = getattr(user, "_macehub_review", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    from .models import GroupMembership, ReviewerAssignment
+    return remembered(("review_profile", user.pk), lambda: _load_review_profile(user))
 
+
+def _load_review_profile(user: Any) -> ReviewProfile:
     partnerships: set[int] = set()
     rounds: set[int] = set()
     reviews: set[int] = set()
@@ -74,14 +104,7 @@ def review_profile(user: Any) -> ReviewProfile:
     groups = dict(
         GroupMembership.objects.filter(user_id=user.pk, group__is_active=True).values_list("group_id", "role")
     )
-    profile = ReviewProfile(frozenset(partnerships), frozenset(rounds), frozenset(reviews), groups)
-    user._macehub_review = profile
-    return profile
-
-
-def forget_review_profile(user: Any) -> None:
-    if hasattr(user, "_macehub_review"):
-        del user._macehub_review
+    return ReviewProfile(frozenset(partnerships), frozenset(rounds), frozenset(reviews), groups)
 
 
 def london_admin(user: Any) -> bool:
@@ -100,7 +123,7 @@ def agency_ids(user: Any) -> frozenset[int]:
     return frozenset(g.agency_id for g in access_for(user).grants if g.agency_id is not None)
 
 
-# --- Predicates ---------------------------------------------------------------------------
+# --- General rules (no object, or an object without its own record policy) -------------------
 
 
 @predicate
@@ -125,121 +148,6 @@ def takes_part_in_review(user: Any, obj: Any = None) -> bool:
     )
 
 
-@predicate
-def can_view_assessment(user: Any, assessment: Any) -> bool:
-    if assessment is None:
-        return False
-    return (
-        london_admin(user)
-        or assessment.partnership_id in contributor_partnership_ids(user)
-        or assessment.partnership_id in review_profile(user).reviewer_partnership_ids
-    )
-
-
-@predicate
-def can_edit_assessment(user: Any, assessment: Any) -> bool:
-    return (
-        assessment is not None
-        and assessment.is_editable
-        and assessment.partnership_id in contributor_partnership_ids(user)
-    )
-
-
-@predicate
-def can_submit_assessment(user: Any, assessment: Any) -> bool:
-    return assessment is not None and assessment.is_editable and assessment.partnership_id in lead_partnership_ids(user)
-
-
-@predicate
-def can_reopen_assessment(user: Any, assessment: Any) -> bool:
-    return (
-        assessment is not None and assessment.is_submitted and assessment.cycle.status == "open" and london_admin(user)
-    )
-
-
-@predicate
-def can_see_named_results(user: Any, cycle: Any) -> bool:
-    """Other partnerships' results by name: the London team, or everyone once published."""
-    if cycle is None:
-        return False
-    return london_admin(user) or (cycle.results_published and takes_part_in_review(user))
-
-
-@predicate
-def reviews_in_round(user: Any, review_round: Any) -> bool:
-    return review_round is not None and review_round.pk in review_profile(user).reviewer_round_ids
-
-
-@predicate
-def can_view_round(user: Any, review_round: Any) -> bool:
-    if review_round is None:
-        return False
-    return (
-        london_admin(user)
-        or review_round.pk in review_profile(user).reviewer_round_ids
-        or (review_round.is_published and is_member(user))
-    )
-
-
-@predicate
-def can_work_on_round(user: Any, review_round: Any) -> bool:
-    """Record meetings and findings: the London team and the round's reviewers, until publication."""
-    if review_round is None or review_round.is_published:
-        return False
-    return london_admin(user) or review_round.pk in review_profile(user).reviewer_round_ids
-
-
-@predicate
-def can_publish_round(user: Any, review_round: Any) -> bool:
-    """The London team signs off a round's findings, but not one they reviewed in: publishing
-    is the independent check on the reviewers' work (C32)."""
-    if review_round is None or review_round.is_published:
-        return False
-    return london_admin(user) and review_round.pk not in review_profile(user).reviewer_round_ids
-
-
-@predicate
-def can_view_peer_review(user: Any, review: Any) -> bool:
-    return review is not None and (london_admin(user) or review.pk in review_profile(user).reviewer_review_ids)
-
-
-@predicate
-def can_record_peer_review(user: Any, review: Any) -> bool:
-    return (
-        review is not None
-        and not review.round.is_published
-        and (london_admin(user) or review.pk in review_profile(user).reviewer_review_ids)
-    )
-
-
-def acts_for_owner(user: Any, recommendation: Any) -> bool:
-    """The recommendation's owner: the group's members, the partnership's people, the agency's people."""
-    kind = recommendation.owner_kind
-    if kind == "group":
-        return recommendation.owner_group_id in review_profile(user).group_roles
-    if kind == "partnership":
-        return recommendation.owner_partnership_id in contributor_partnership_ids(user)
-    if kind == "agency":
-        return recommendation.owner_agency_id in agency_ids(user)
-    return False
-
-
-@predicate
-def can_plan_actions(user: Any, recommendation: Any) -> bool:
-    if recommendation is None or recommendation.owner_kind == "":
-        return False
-    if recommendation.status in ("implemented", "not_taken_forward"):
-        return False
-    return london_admin(user) or acts_for_owner(user, recommendation)
-
-
-@predicate
-def can_update_action(user: Any, action: Any) -> bool:
-    if action is None or not action.is_open or action.status == "awaiting_closure":
-        return False
-    return london_admin(user) or action.lead_id == user.pk or acts_for_owner(user, action.recommendation)
-
-
 def closure_conflicted(action: Any) -> set[int]:
     """People who may not approve an action's closure: its lead and whoever asked for it (C32)."""
     return {pk for pk in (action.lead_id, action.closure_requested_by_id) if pk is not None}
@@ -247,8 +155,6 @@ def closure_conflicted(action: Any) -> set[int]:
 
 def closure_approver_is_chair(recommendation: Any, *, excluding: set[int] | frozenset[int] = frozenset()) -> bool:
     """Whether a chair of the owning group (other than ``excluding``) decides the closure."""
-    from .models import GroupMembership
-
     return (
         recommendation.owner_kind == "group"
         and GroupMembership.objects.filter(group_id=recommendation.owner_group_id, role="chair")
@@ -257,83 +163,281 @@ def closure_approver_is_chair(recommendation: Any, *, excluding: set[int] | froz
     )
 
 
-@predicate
-def can_approve_closure(user: Any, action: Any) -> bool:
-    """The owner group's chair approves; the London team where there is no group chair. Nobody
-    approves the closure of an action they lead or asked to close: when the only chair did,
-    the London team decides (C32)."""
-    if action is None or action.status != "awaiting_closure":
-        return False
-    conflicted = closure_conflicted(action)
-    if user.pk in conflicted:
-        return False
-    recommendation = action.recommendation
-    if closure_approver_is_chair(recommendation, excluding=conflicted):
-        return review_profile(user).chairs(recommendation.owner_group_id)
-    return london_admin(user)
+# --- Object rules: each declared once, as a filter -------------------------------------------
+#
+# ``EVERYTHING`` (an empty ``Q``) is only ever returned whole or combined with ``&``: Django
+# drops an empty ``Q`` from an ``|``, which would turn "everything" into "the other side".
 
 
-@predicate
-def can_record_group_meeting(user: Any, group: Any) -> bool:
-    if group is None:
-        return False
-    role = review_profile(user).group_roles.get(group.pk)
-    return london_admin(user) or role in ("chair", "secretariat")
+def _partnerships_seen(user: Any) -> frozenset[int]:
+    return contributor_partnership_ids(user) | review_profile(user).reviewer_partnership_ids
 
 
-@predicate
-def is_group_member(user: Any, group: Any) -> bool:
-    return group is not None and (london_admin(user) or group.pk in review_profile(user).group_roles)
+partnerships = RecordPolicy(Partnership, name="review.partnership")
+# Whose work a person reviews (findings are about them): every partnership for the London team,
+# the partnerships of their own peer reviews for a reviewer.
+partnerships.scope(
+    "review",
+    lambda user: EVERYTHING if london_admin(user) else Q(pk__in=review_profile(user).reviewer_partnership_ids),
+)
 
 
-class ReviewPolicy(Policy):
-    def __init__(self) -> None:
-        super().__init__()
-        self.rule("use_members_area", is_member)
-        self.rule("view_review", takes_part_in_review)
-        self.rule("manage_review", is_london_admin)
-        # Self-assessment
-        self.rule("view_assessment", can_view_assessment)
-        self.rule("edit_assessment", can_edit_assessment)
-        self.rule("submit_assessment", can_submit_assessment)
-        self.rule("reopen_assessment", can_reopen_assessment)
-        self.rule("see_named_results", can_see_named_results)
-        # Peer review
-        self.rule("view_round", can_view_round)
-        self.rule("work_on_round", can_work_on_round)
-        self.rule("publish_round", can_publish_round)
-        self.rule("view_peer_review", can_view_peer_review)
-        self.rule("record_peer_review", can_record_peer_review)
-        # Recommendations and implementation
-        self.rule("plan_actions", can_plan_actions)
-        self.rule("update_action", can_update_action)
-        self.rule("approve_closure", can_approve_closure)
-        # Groups. A group's chair approves closures: nobody makes themselves a member (C32).
-        self.rule("add_group_member", is_london_admin & someone_else("user"))
-        self.rule("record_group_meeting", can_record_group_meeting)
-        self.rule("view_group_meeting", is_group_member)
+def _editable() -> Q:
+    return ~Q(status=Assessment.Status.SUBMITTED) & Q(cycle__status=Cycle.Status.OPEN)
 
 
-policy = ReviewPolicy()
+assessments = RecordPolicy(Assessment, name="review.assessment")
+# The London team reads every return; a partnership's people their own; a peer reviewer those
+# of the partnerships they review.
+assessments.scope(
+    "view", lambda user: EVERYTHING if london_admin(user) else Q(partnership_id__in=_partnerships_seen(user))
+)
+# The partnership's lead and colleagues work on it (whether or not it is still open).
+assessments.scope("contribute", lambda user: Q(partnership_id__in=contributor_partnership_ids(user)))
+assessments.scope("edit", lambda user: Q(partnership_id__in=contributor_partnership_ids(user)) & _editable())
+assessments.scope("submit", lambda user: Q(partnership_id__in=lead_partnership_ids(user)) & _editable())
+# The London team reopens a submitted return while its cycle is open; nobody changes its answers.
+assessments.scope(
+    "reopen",
+    lambda user: (
+        Q(status=Assessment.Status.SUBMITTED, cycle__status=Cycle.Status.OPEN) if london_admin(user) else NOTHING
+    ),
+)
+
+evidence = RecordPolicy(Evidence, name="review.evidence")
+evidence.scope(
+    "view",
+    lambda user: (
+        EVERYTHING if london_admin(user) else Q(answer__assessment__partnership_id__in=_partnerships_seen(user))
+    ),
+)
+
+cycles = RecordPolicy(Cycle, name="review.cycle")
+# Other partnerships' results by name: the London team, or everyone taking part once published.
+cycles.scope(
+    "see_named_results",
+    lambda user: (
+        EVERYTHING if london_admin(user) else (Q(results_published=True) if takes_part_in_review(user) else NOTHING)
+    ),
+)
 
 
-def recommendation_scope_q(user: Any, prefix: str = "") -> Q:
-    """Which recommendations a person may see, as a filter (``prefix`` for related lookups)."""
+def _rounds_seen(user: Any) -> Q:
+    if london_admin(user):
+        return EVERYTHING
+    if not access_for(user).is_member:
+        return NOTHING
+    return Q(pk__in=review_profile(user).reviewer_round_ids) | Q(status=ReviewRound.Status.PUBLISHED)
+
+
+rounds = RecordPolicy(ReviewRound, name="review.round")
+rounds.scope("view", _rounds_seen)
+# Record meetings and findings: the London team and the round's reviewers, until publication.
+rounds.scope(
+    "work",
+    lambda user: (
+        ~Q(status=ReviewRound.Status.PUBLISHED)
+        & (EVERYTHING if london_admin(user) else Q(pk__in=review_profile(user).reviewer_round_ids))
+    ),
+)
+# The London team signs off a round's findings, but not one they reviewed in: publishing is the
+# independent check on the reviewers' work (C32).
+rounds.scope(
+    "publish",
+    lambda user: (
+        ~Q(status=ReviewRound.Status.PUBLISHED) & ~Q(pk__in=review_profile(user).reviewer_round_ids)
+        if london_admin(user)
+        else NOTHING
+    ),
+)
+
+
+def _reviews_seen(user: Any) -> Q:
+    return EVERYTHING if london_admin(user) else Q(pk__in=review_profile(user).reviewer_review_ids)
+
+
+peer_reviews = RecordPolicy(PeerReview, name="review.peer_review")
+peer_reviews.scope("view", _reviews_seen)
+peer_reviews.scope("record", lambda user: ~Q(round__status=ReviewRound.Status.PUBLISHED) & _reviews_seen(user))
+
+
+def _findings_seen(user: Any) -> Q:
+    """Published findings; before publication, a round's reviewers see its findings about the
+    partnerships they review (and those about no partnership in particular)."""
+    if london_admin(user):
+        return EVERYTHING
+    if not access_for(user).is_member:
+        return NOTHING
+    profile = review_profile(user)
+    through = Finding.partnerships.through.objects
+    about_mine = through.filter(partnership_id__in=profile.reviewer_partnership_ids).values("finding_id")
+    about_any = through.values("finding_id")
+    return Q(round__status=ReviewRound.Status.PUBLISHED) | (
+        Q(round_id__in=profile.reviewer_round_ids) & (Q(pk__in=about_mine) | ~Q(pk__in=about_any))
+    )
+
+
+findings = RecordPolicy(Finding, name="review.finding")
+findings.scope("view", _findings_seen)
+
+
+def _owned_by(user: Any, prefix: str = "") -> Q:
+    """The recommendation's owner acts for it: the group's members, the partnership's people,
+    the agency's people (``prefix`` reaches the recommendation from a related model)."""
+
+    def q(**kwargs: Any) -> Q:
+        return Q(**{f"{prefix}{key}": value for key, value in kwargs.items()})
+
+    return (
+        q(owner_kind=OwnerKind.GROUP, owner_group_id__in=review_profile(user).group_ids())
+        | q(owner_kind=OwnerKind.PARTNERSHIP, owner_partnership_id__in=contributor_partnership_ids(user))
+        | q(owner_kind=OwnerKind.AGENCY, owner_agency_id__in=agency_ids(user))
+    )
+
+
+def _recommendations_seen(user: Any, prefix: str = "") -> Q:
+    """Published rounds' recommendations; before publication, the round's reviewers (for the
+    partnerships they review), and whoever owns, concerns or leads an action of one."""
+    if london_admin(user):
+        return EVERYTHING
+    if not access_for(user).is_member:
+        return NOTHING
     profile = review_profile(user)
     contributor = contributor_partnership_ids(user)
 
     def q(**kwargs: Any) -> Q:
         return Q(**{f"{prefix}{key}": value for key, value in kwargs.items()})
 
+    led = ImplementationAction.objects.filter(lead_id=user.pk).values("recommendation_id")
     return (
-        q(round__status="published")
+        q(round__status=ReviewRound.Status.PUBLISHED)
         | (
             q(round_id__in=profile.reviewer_round_ids)
             & (q(partnership__isnull=True) | q(partnership_id__in=profile.reviewer_partnership_ids))
         )
-        | q(owner_group_id__in=list(profile.group_roles))
+        | q(owner_group_id__in=profile.group_ids())
         | q(owner_partnership_id__in=contributor)
         | q(partnership_id__in=contributor)
         | q(owner_agency_id__in=agency_ids(user))
-        | q(actions__lead_id=user.pk)
+        | q(pk__in=led)
     )
+
+
+recommendations = RecordPolicy(Recommendation, name="review.recommendation")
+recommendations.scope("view", _recommendations_seen)
+# Plan actions: the London team or the owner, while the recommendation has an owner and is live.
+recommendations.scope(
+    "plan_actions",
+    lambda user: (
+        ~Q(owner_kind=OwnerKind.UNASSIGNED)
+        & ~Q(status__in=[Recommendation.Status.IMPLEMENTED, Recommendation.Status.NOT_TAKEN_FORWARD])
+        & (EVERYTHING if london_admin(user) else _owned_by(user))
+    ),
+)
+
+
+def _closure_decided_by_a_chair() -> QuerySet[Any, Any]:
+    """Actions whose owning group has a chair who neither leads the action nor asked to close it."""
+    other_chair = (
+        GroupMembership.objects.filter(
+            group_id=OuterRef("recommendation__owner_group_id"), role=GroupMembership.Role.CHAIR
+        )
+        # No user has id 0: an action without a lead (or a request) conflicts nobody.
+        .exclude(user_id=Coalesce(OuterRef("lead_id"), Value(0)))
+        .exclude(user_id=Coalesce(OuterRef("closure_requested_by_id"), Value(0)))
+    )
+    return ImplementationAction.objects.filter(Exists(other_chair), recommendation__owner_kind=OwnerKind.GROUP).values(
+        "pk"
+    )
+
+
+def _may_approve_closure(user: Any) -> Q:
+    """The owner group's chair approves; the London team where there is no group chair. Nobody
+    approves the closure of an action they lead or asked to close: when the only chair did, the
+    London team decides (C32)."""
+    decider = Q(recommendation__owner_group_id__in=review_profile(user).group_ids(GroupMembership.Role.CHAIR))
+    if london_admin(user):
+        decider = decider | ~Q(pk__in=_closure_decided_by_a_chair())
+    return (
+        Q(status=ImplementationAction.Status.AWAITING_CLOSURE)
+        & ~Q(lead_id=user.pk)
+        & ~Q(closure_requested_by_id=user.pk)
+        & decider
+    )
+
+
+actions = RecordPolicy(ImplementationAction, name="review.action")
+actions.scope("view", lambda user: _recommendations_seen(user, prefix="recommendation__"))
+# Updated by its owner or named lead (or the London team) while open and not awaiting closure.
+actions.scope(
+    "update",
+    lambda user: (
+        ~Q(status__in=[ImplementationAction.Status.CLOSED, ImplementationAction.Status.AWAITING_CLOSURE])
+        & (EVERYTHING if london_admin(user) else Q(lead_id=user.pk) | _owned_by(user, prefix="recommendation__"))
+    ),
+)
+actions.scope("approve_closure", _may_approve_closure)
+
+groups = RecordPolicy(GovernanceGroup, name="review.group")
+# Every approved member sees the groups; members (and the London team) their meetings; the
+# chair and secretariat (and the London team) record them.
+groups.scope("view", lambda user: EVERYTHING if access_for(user).is_member else NOTHING)
+groups.scope(
+    "view_meetings", lambda user: EVERYTHING if london_admin(user) else Q(pk__in=review_profile(user).group_ids())
+)
+groups.scope(
+    "record_meeting",
+    lambda user: (
+        EVERYTHING
+        if london_admin(user)
+        else Q(pk__in=review_profile(user).group_ids(GroupMembership.Role.CHAIR, GroupMembership.Role.SECRETARIAT))
+    ),
+)
+
+group_meetings = RecordPolicy(GroupMeeting, name="review.group_meeting")
+group_meetings.scope(
+    "view", lambda user: EVERYTHING if london_admin(user) else Q(group_id__in=review_profile(user).group_ids())
+)
+group_meetings.scope(
+    "record",
+    lambda user: (
+        EVERYTHING
+        if london_admin(user)
+        else Q(
+            group_id__in=review_profile(user).group_ids(GroupMembership.Role.CHAIR, GroupMembership.Role.SECRETARIAT)
+        )
+    ),
+)
+
+
+class ReviewPolicy(Policy):
+    """General rules; the rules about one object are its record policy's (declared once, above)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rule("use_members_area", is_member)
+        self.rule("view_review", takes_part_in_review)
+        self.rule("manage_review", is_london_admin)
+        # Self-assessment
+        self.rule("view_assessment", assessments.rule_for("view"))
+        self.rule("edit_assessment", assessments.rule_for("edit"))
+        self.rule("submit_assessment", assessments.rule_for("submit"))
+        self.rule("reopen_assessment", assessments.rule_for("reopen"))
+        self.rule("see_named_results", cycles.rule_for("see_named_results"))
+        # Peer review
+        self.rule("view_round", rounds.rule_for("view"))
+        self.rule("work_on_round", rounds.rule_for("work"))
+        self.rule("publish_round", rounds.rule_for("publish"))
+        self.rule("view_peer_review", peer_reviews.rule_for("view"))
+        self.rule("record_peer_review", peer_reviews.rule_for("record"))
+        # Recommendations and implementation
+        self.rule("plan_actions", recommendations.rule_for("plan_actions"))
+        self.rule("update_action", actions.rule_for("update"))
+        self.rule("approve_closure", actions.rule_for("approve_closure"))
+        # Groups. A group's chair approves closures: nobody makes themselves a member (C32).
+        self.rule("add_group_member", is_london_admin & someone_else("user"))
+        self.rule("record_group_meeting", groups.rule_for("record_meeting"))
+        self.rule("view_group_meeting", groups.rule_for("view_meetings"))
+
+
+policy = ReviewPolicy()

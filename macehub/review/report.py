@@ -20,7 +20,7 @@ from .models import (
     Sector,
     Theme,
 )
-from .policies import london_admin
+from .policies import policy
 
 
 def findings_report(review_round: ReviewRound, user: Any) -> dict[str, Any]:
@@ -48,7 +48,9 @@ def findings_report(review_round: ReviewRound, user: Any) -> dict[str, Any]:
         {str(Sector(a.sector).label) for r in reviews for a in r.reviewer_assignments.all() if a.sector != Sector.OTHER}
     )
     heat = analysis.cycle_heat_map(review_round.cycle) if review_round.cycle else None
-    show_named = bool(review_round.cycle and (review_round.cycle.results_published or london_admin(user)))
+    show_named = bool(
+        review_round.cycle and (review_round.cycle.results_published or policy.can(user, "manage_review"))
+    )
     status_counts: dict[str, int] = {}
     for rec in recommendations:
         status_counts[rec.get_status_display()] = status_counts.get(rec.get_status_display(), 0) + 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from macehub.core.selectors import get_visible_or_404
+from macehub.organisations.models import Partnership
 
 from .models import (
     Answer,
@@ -34,12 +35,21 @@ from .models import (
     Section,
 )
 from .policies import (
-    contributor_partnership_ids,
-    is_member,
+    actions,
+    agency_ids,
+    assessments,
+    evidence,
+    findings,
+    group_meetings,
+    groups,
     lead_partnership_ids,
-    london_admin,
-    recommendation_scope_q,
+    peer_reviews,
+    recommendations,
     review_profile,
+    rounds,
+)
+from .policies import (
+    partnerships as reviewed_partnerships,
 )
 
 # --- Frameworks (London team only; views check the policy) ---------------------------------
@@ -77,10 +87,7 @@ def assessments_visible_to(user: Any) -> QuerySet[Assessment]:
     """Returns a person may open: the London team all; a partnership's people their own; a
     peer reviewer those of the partnerships they review."""
     qs = Assessment.objects.select_related("cycle__framework_version__framework", "partnership", "submitted_by")
-    if london_admin(user):
-        return qs
-    ids = set(contributor_partnership_ids(user)) | set(review_profile(user).reviewer_partnership_ids)
-    return qs.filter(partnership_id__in=ids)
+    return assessments.visible(user, "view", qs)
 
 
 def get_assessment_for(user: Any, pk: Any) -> Assessment:
@@ -90,7 +97,8 @@ def get_assessment_for(user: Any, pk: Any) -> Assessment:
 def own_open_assessments(user: Any) -> QuerySet[Assessment]:
     """Returns the person works on, in open cycles (home page and review overview)."""
     return (
-        Assessment.objects.filter(partnership_id__in=contributor_partnership_ids(user), cycle__status=Cycle.Status.OPEN)
+        assessments.visible(user, "contribute")
+        .filter(cycle__status=Cycle.Status.OPEN)
         .select_related("cycle", "partnership")
         .order_by("cycle__deadline", "partnership__short_name")
     )
@@ -179,9 +187,8 @@ def all_answers(assessment: Assessment) -> list[Answer]:
 
 
 def evidence_visible_to(user: Any) -> QuerySet[Evidence]:
-    return Evidence.objects.select_related("file", "answer__assessment__cycle", "answer__question").filter(
-        answer__assessment__in=assessments_visible_to(user)
-    )
+    qs = Evidence.objects.select_related("file", "answer__assessment__cycle", "answer__question")
+    return evidence.visible(user, "view", qs)
 
 
 def get_evidence_for(user: Any, pk: Any) -> Evidence:
@@ -215,11 +222,7 @@ def rounds_visible_to(user: Any) -> QuerySet[ReviewRound]:
         finding_count=Count("findings", distinct=True),
         recommendation_count=Count("recommendations", distinct=True),
     )
-    if london_admin(user):
-        return qs
-    if not is_member(user):
-        return qs.none()
-    return qs.filter(Q(pk__in=review_profile(user).reviewer_round_ids) | Q(status=ReviewRound.Status.PUBLISHED))
+    return rounds.visible(user, "view", qs)
 
 
 def get_round_for(user: Any, pk: Any) -> ReviewRound:
@@ -230,9 +233,14 @@ def peer_reviews_visible_to(user: Any) -> QuerySet[PeerReview]:
     qs = PeerReview.objects.select_related("round", "round__cycle").prefetch_related(
         "partnerships", Prefetch("reviewer_assignments", queryset=ReviewerAssignment.objects.select_related("user"))
     )
-    if london_admin(user):
-        return qs
-    return qs.filter(pk__in=review_profile(user).reviewer_review_ids)
+    return peer_reviews.visible(user, "view", qs)
+
+
+def partnerships_reviewed_by(user: Any) -> QuerySet[Partnership]:
+    """Active partnerships whose peer review the person takes part in (all, for the London team)."""
+    return reviewed_partnerships.visible(user, "review", Partnership.objects.filter(is_active=True)).order_by(
+        "short_name"
+    )
 
 
 def get_peer_review_for(user: Any, pk: Any) -> PeerReview:
@@ -241,19 +249,7 @@ def get_peer_review_for(user: Any, pk: Any) -> PeerReview:
 
 def findings_visible_to(user: Any) -> QuerySet[Finding]:
     qs = Finding.objects.select_related("round", "source_review").prefetch_related("partnerships")
-    if london_admin(user):
-        return qs
-    if not is_member(user):
-        return qs.none()
-    profile = review_profile(user)
-    concerns_mine = Finding.partnerships.through.objects.filter(
-        finding_id=OuterRef("pk"), partnership_id__in=profile.reviewer_partnership_ids
-    )
-    concerns_any = Finding.partnerships.through.objects.filter(finding_id=OuterRef("pk"))
-    return qs.filter(
-        Q(round__status=ReviewRound.Status.PUBLISHED)
-        | (Q(round_id__in=profile.reviewer_round_ids) & (Exists(concerns_mine) | ~Exists(concerns_any)))
-    )
+    return findings.visible(user, "view", qs)
 
 
 def get_finding_for(user: Any, pk: Any) -> Finding:
@@ -280,12 +276,7 @@ def recommendations_visible_to(user: Any) -> QuerySet[Recommendation]:
         action_count=Count("actions", distinct=True),
         closed_count=Count("actions", filter=Q(actions__status=ImplementationAction.Status.CLOSED), distinct=True),
     )
-    if london_admin(user):
-        return qs
-    if not is_member(user):
-        return qs.none()
-    visible_ids = Recommendation.objects.filter(recommendation_scope_q(user)).values("pk")
-    return qs.filter(pk__in=visible_ids)
+    return recommendations.visible(user, "view", qs)
 
 
 def get_recommendation_for(user: Any, pk: Any) -> Recommendation:
@@ -300,9 +291,7 @@ def actions_visible_to(user: Any) -> QuerySet[ImplementationAction]:
         "recommendation__owner_agency",
         "lead",
     )
-    if london_admin(user):
-        return qs
-    return qs.filter(recommendation__in=recommendations_visible_to(user).values("pk"))
+    return actions.visible(user, "view", qs)
 
 
 def get_action_for(user: Any, pk: Any) -> ImplementationAction:
@@ -325,10 +314,9 @@ def get_update_for(user: Any, pk: Any) -> ProgressUpdate:
 
 def my_open_actions(user: Any) -> QuerySet[ImplementationAction]:
     """Open actions the person leads or whose owner they act for (the members' home)."""
-    profile = review_profile(user)
     mine = (
         Q(lead_id=user.pk)
-        | Q(recommendation__owner_group_id__in=list(profile.group_roles))
+        | Q(recommendation__owner_group_id__in=review_profile(user).group_ids())
         | Q(recommendation__owner_partnership_id__in=lead_partnership_ids(user))
     )
     return (
@@ -341,12 +329,9 @@ def my_open_actions(user: Any) -> QuerySet[ImplementationAction]:
 
 def my_recommendations(user: Any) -> QuerySet[Recommendation]:
     """Open recommendations owned by the person's groups, the partnerships they lead, or their agencies."""
-    from .policies import agency_ids
-
-    profile = review_profile(user)
     return (
         Recommendation.objects.filter(
-            Q(owner_group_id__in=list(profile.group_roles))
+            Q(owner_group_id__in=review_profile(user).group_ids())
             | Q(owner_partnership_id__in=lead_partnership_ids(user))
             | Q(owner_agency_id__in=agency_ids(user))
         )
@@ -358,8 +343,8 @@ def my_recommendations(user: Any) -> QuerySet[Recommendation]:
 
 
 def closures_waiting_for(user: Any) -> QuerySet[ImplementationAction]:
-    """Actions waiting for this person's closure approval, as the owner group's chair."""
-    chaired = [gid for gid, role in review_profile(user).group_roles.items() if role == "chair"]
+    """Actions waiting for a closure decision by a group this person chairs."""
+    chaired = review_profile(user).group_ids(GroupMembership.Role.CHAIR)
     return (
         ImplementationAction.objects.filter(
             status=ImplementationAction.Status.AWAITING_CLOSURE, recommendation__owner_group_id__in=chaired
@@ -373,9 +358,8 @@ def closures_waiting_for(user: Any) -> QuerySet[ImplementationAction]:
 
 
 def groups_visible_to(user: Any) -> QuerySet[GovernanceGroup]:
-    if not is_member(user):
-        return GovernanceGroup.objects.none()
-    return GovernanceGroup.objects.annotate(
+    qs: QuerySet[GovernanceGroup] = groups.visible(user, "view", GovernanceGroup.objects.all())
+    return qs.annotate(
         member_count=Count("memberships", distinct=True),
         recommendation_count=Count("recommendations", distinct=True),
     ).prefetch_related(
@@ -392,10 +376,7 @@ def get_group_for(user: Any, pk: Any) -> GovernanceGroup:
 
 
 def group_meetings_visible_to(user: Any) -> QuerySet[GroupMeeting]:
-    qs = GroupMeeting.objects.select_related("group")
-    if london_admin(user):
-        return qs
-    return qs.filter(group_id__in=list(review_profile(user).group_roles))
+    return group_meetings.visible(user, "view", GroupMeeting.objects.select_related("group"))
 
 
 def get_group_meeting_for(user: Any, pk: Any) -> GroupMeeting:

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from macehub.audit.models import Action
-from macehub.audit.services import record
+from macehub.audit.services import record, save_with_audit
 from macehub.core import uploads
 from macehub.core.email import send_later
 from macehub.core.services import ConcurrentEditError, field_changes, snapshot, update_versioned
@@ -110,11 +110,7 @@ def cycle_update(*, actor: Any, cycle: Cycle, expected_version: int, **values: A
     for name in CYCLE_FIELDS:
         if name in values:
             setattr(cycle, name, values[name])
-    with transaction.atomic():
-        update_versioned(cycle, expected_version=expected_version, actor=actor, fields=CYCLE_FIELDS)
-        record(
-            action=Action.UPDATE, actor=actor, obj=cycle, changes=field_changes(before, snapshot(cycle, CYCLE_FIELDS))
-        )
+    save_with_audit(cycle, actor=actor, expected_version=expected_version, fields=CYCLE_FIELDS, before=before)
     return cycle
 
 

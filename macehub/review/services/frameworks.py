@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from macehub.audit.models import Action
-from macehub.audit.services import record
+from macehub.audit.services import record, save_with_audit
 from macehub.core.services import field_changes, snapshot, update_versioned
 
 from ..framework_files import load_framework
@@ -96,14 +96,9 @@ def version_update(
     before = snapshot(version, ["notes", "rating_scale"])
     version.notes = notes
     version.rating_scale = rating_scale
-    with transaction.atomic():
-        update_versioned(version, expected_version=expected_version, actor=actor, fields=["notes", "rating_scale"])
-        record(
-            action=Action.UPDATE,
-            actor=actor,
-            obj=version,
-            changes=field_changes(before, snapshot(version, ["notes", "rating_scale"])),
-        )
+    save_with_audit(
+        version, actor=actor, expected_version=expected_version, fields=["notes", "rating_scale"], before=before
+    )
     return version
 
 
@@ -169,14 +164,16 @@ def section_save(
                 target.order = (version.sections.aggregate(n=Max("order"))["n"] or 0) + 1
             target.full_clean()
             target.save()
+            record(
+                action=Action.CREATE,
+                actor=actor,
+                obj=target,
+                changes=field_changes({}, snapshot(target, SECTION_FIELDS)),
+            )
         else:
-            update_versioned(target, expected_version=expected_version or 0, actor=actor, fields=SECTION_FIELDS)
-        record(
-            action=Action.CREATE if creating else Action.UPDATE,
-            actor=actor,
-            obj=target,
-            changes=field_changes(before, snapshot(target, SECTION_FIELDS)),
-        )
+            save_with_audit(
+                target, actor=actor, expected_version=expected_version or 0, fields=SECTION_FIELDS, before=before
+            )
     return target
 
 
@@ -210,14 +207,16 @@ def question_save(
                 target.order = (section.questions.aggregate(n=Max("order"))["n"] or 0) + 1
             target.full_clean()
             target.save()
+            record(
+                action=Action.CREATE,
+                actor=actor,
+                obj=target,
+                changes=field_changes({}, snapshot(target, QUESTION_FIELDS)),
+            )
         else:
-            update_versioned(target, expected_version=expected_version or 0, actor=actor, fields=QUESTION_FIELDS)
-        record(
-            action=Action.CREATE if creating else Action.UPDATE,
-            actor=actor,
-            obj=target,
-            changes=field_changes(before, snapshot(target, QUESTION_FIELDS)),
-        )
+            save_with_audit(
+                target, actor=actor, expected_version=expected_version or 0, fields=QUESTION_FIELDS, before=before
+            )
     return target
 
 

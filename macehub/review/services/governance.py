@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from macehub.audit.models import Action
-from macehub.audit.services import record
-from macehub.core.services import field_changes, snapshot, update_versioned
+from macehub.audit.services import record, save_with_audit
+from macehub.core.services import field_changes, snapshot
 
 from ..models import DirectoryListing, GovernanceGroup, GroupMeeting, GroupMembership, Milestone, NewsItem
-from ..policies import forget_review_profile, policy
+from ..policies import policy
 from .common import require
 
 GROUP_FIELDS = ["name", "kind", "purpose", "terms_of_reference", "workstream", "is_active"]
@@ -36,15 +36,17 @@ def _save(
         if creating:
             target.full_clean()
             target.save()
+            record(
+                action=Action.CREATE,
+                actor=actor,
+                obj=target,
+                changes=field_changes({}, snapshot(target, fields)),
+                detail=detail,
+            )
         else:
-            update_versioned(target, expected_version=expected_version or 0, actor=actor, fields=fields)
-        record(
-            action=Action.CREATE if creating else Action.UPDATE,
-            actor=actor,
-            obj=target,
-            changes=field_changes(before, snapshot(target, fields)),
-            detail=detail,
-        )
+            save_with_audit(
+                target, actor=actor, expected_version=expected_version or 0, fields=fields, before=before, detail=detail
+            )
     return target
 
 
@@ -88,7 +90,6 @@ def group_member_add(
             obj=membership,
             changes={"group": group.name, "user": user.email, "role": role, "represents": represents},
         )
-    forget_review_profile(user)
     return membership
 
 
@@ -102,7 +103,6 @@ def group_member_remove(*, actor: Any, membership: GroupMembership) -> None:
             detail={"group": membership.group.name, "user": membership.user.email, "role": membership.role},
         )
         membership.delete()
-    forget_review_profile(membership.user)
 
 
 MEETING_FIELDS = ["meets_on", "title", "location", "notes", "decisions"]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from macehub.audit.models import Action
-from macehub.audit.services import record
+from macehub.audit.services import record, save_with_audit
 from macehub.core import uploads
 from macehub.core.email import send_later
 from macehub.core.services import field_changes, snapshot, update_versioned
@@ -150,14 +150,16 @@ def action_save(
             if recommendation.status == Recommendation.Status.ACCEPTED:
                 Recommendation.objects.filter(pk=recommendation.pk).update(status=Recommendation.Status.IN_PROGRESS)
                 recommendation.status = Recommendation.Status.IN_PROGRESS
+            record(
+                action=Action.CREATE,
+                actor=actor,
+                obj=target,
+                changes=field_changes({}, snapshot(target, ACTION_FIELDS)),
+            )
         else:
-            update_versioned(target, expected_version=expected_version or 0, actor=actor, fields=ACTION_FIELDS)
-        record(
-            action=Action.CREATE if creating else Action.UPDATE,
-            actor=actor,
-            obj=target,
-            changes=field_changes(before, snapshot(target, ACTION_FIELDS)),
-        )
+            save_with_audit(
+                target, actor=actor, expected_version=expected_version or 0, fields=ACTION_FIELDS, before=before
+            )
     return target
 
 

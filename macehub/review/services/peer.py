@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from macehub.audit.models import Action
-from macehub.audit.services import record
+from macehub.audit.services import record, save_with_audit
 from macehub.core.services import field_changes, snapshot, update_versioned
 
 from ..models import Answer, Finding, PeerReview, ReviewerAssignment, ReviewNote, ReviewRound
-from ..policies import forget_review_profile
 from .common import require
 
 ROUND_FIELDS = ["name", "cycle", "introduction"]
@@ -35,14 +34,13 @@ def round_save(
         if creating:
             target.full_clean()
             target.save()
+            record(
+                action=Action.CREATE, actor=actor, obj=target, changes=field_changes({}, snapshot(target, ROUND_FIELDS))
+            )
         else:
-            update_versioned(target, expected_version=expected_version or 0, actor=actor, fields=ROUND_FIELDS)
-        record(
-            action=Action.CREATE if creating else Action.UPDATE,
-            actor=actor,
-            obj=target,
-            changes=field_changes(before, snapshot(target, ROUND_FIELDS)),
-        )
+            save_with_audit(
+                target, actor=actor, expected_version=expected_version or 0, fields=ROUND_FIELDS, before=before
+            )
     return target
 
 
@@ -124,8 +122,6 @@ def peer_review_plan(
             changes=field_changes(before, after),
             detail={"event": "peer_review_planned"},
         )
-    for user, _ in reviewers:
-        forget_review_profile(user)
     return target
 
 
@@ -148,7 +144,16 @@ def peer_review_record(
             "Record who attended and at least one review question's notes for a meeting that was held."
         )
     with transaction.atomic():
-        update_versioned(review, expected_version=expected_version, actor=actor, fields=RECORD_FIELDS)
+        # The notes are the reviewers' words: the audit trail says which fields changed, not what they say.
+        save_with_audit(
+            review,
+            actor=actor,
+            expected_version=expected_version,
+            fields=RECORD_FIELDS,
+            before=before,
+            redact=frozenset(RECORD_FIELDS[1:]),
+            detail={"event": "meeting_recorded", "areas_with_notes": sorted(a for a, t in notes.items() if t.strip())},
+        )
         for area, text in notes.items():
             text = text.strip()
             if text:
@@ -160,13 +165,6 @@ def peer_review_record(
                 )
             else:
                 ReviewNote.objects.filter(review=review, area=area, findings__isnull=True).delete()
-        record(
-            action=Action.UPDATE,
-            actor=actor,
-            obj=review,
-            changes=field_changes(before, snapshot(review, RECORD_FIELDS), redact=frozenset(RECORD_FIELDS[1:])),
-            detail={"event": "meeting_recorded", "areas_with_notes": sorted(a for a, t in notes.items() if t.strip())},
-        )
     return review
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 
@@ -17,7 +18,7 @@ from ..forms.common import apply_errors
 
 
 def page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: Any,
     *,
     title: str,
@@ -49,7 +50,7 @@ def page(
 
 
 def handle(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: Any,
     save: Callable[[dict[str, Any]], Any],
     *,
@@ -75,5 +76,5 @@ def handle(
     return page(request, form, **page_kwargs)
 
 
-def rebind(form_class: Any, request: HttpRequest, current: Any, **kwargs: Any) -> Any:
+def rebind(form_class: Any, request: AuthenticatedHttpRequest, current: Any, **kwargs: Any) -> Any:
     return rebind_after_conflict(form_class, request.POST, current_version=current.version, **kwargs)

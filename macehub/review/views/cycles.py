@@ -6,12 +6,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.exports import xlsx_response
@@ -27,7 +28,7 @@ from ..services import cycles as services
 from .common import handle, rebind
 
 
-def _cycle(request: HttpRequest, pk: int) -> Cycle:
+def _cycle(request: AuthenticatedHttpRequest, pk: int) -> Cycle:
     policy.require(request.user, "manage_review")
     return get_visible_or_404(selectors.cycles_with_counts(), pk, user=request.user)
 
@@ -37,14 +38,14 @@ def _detail_url(cycle: Cycle) -> str:
 
 
 @require_GET
-def cycle_list(request: HttpRequest) -> HttpResponse:
+def cycle_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     return render(request, "review/cycle_list.html", {"cycles": selectors.cycles_with_counts()})
 
 
 @require_http_methods(["GET", "POST"])
 @once
-def cycle_create(request: HttpRequest) -> HttpResponse:
+def cycle_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     partnerships = Partnership.objects.filter(is_active=True).order_by("short_name")
     latest = Cycle.objects.order_by("-opens_on").first()
@@ -88,7 +89,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return tracking: who has returned, who is late, and reminders."""
     cycle = _cycle(request, pk)
     rows = list(selectors.tracking_rows(cycle))
@@ -117,7 +118,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     form = CycleEditForm(request.POST or None, instance=cycle)
     return handle(
@@ -141,7 +142,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_remind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     try:
         count = services.cycle_request_reminders(actor=request.user, cycle=cycle)
@@ -153,7 +154,7 @@ def cycle_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def cycle_results(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The London heat map (partnerships × sections), distributions and per-question figures."""
     cycle = get_visible_or_404(selectors.cycles_with_counts(), pk, user=request.user)
     policy.require(request.user, "see_named_results", cycle)
@@ -172,7 +173,7 @@ def cycle_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def cycle_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     form = PublishResultsForm(
         request.POST or None,
@@ -196,7 +197,7 @@ def cycle_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def cycle_export(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle(request, pk)
     heat = analysis.cycle_heat_map(cycle)
     header = ["Partnership", *[f"{s.code}. {s.title}" for s in heat.sections], "Overall"]

@@ -6,11 +6,12 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.selectors import get_visible_or_404
@@ -26,7 +27,7 @@ from ..services import frameworks as services
 from .common import handle, page, rebind
 
 
-def _version(request: HttpRequest, pk: int) -> FrameworkVersion:
+def _version(request: AuthenticatedHttpRequest, pk: int) -> FrameworkVersion:
     policy.require(request.user, "manage_review")
     return get_visible_or_404(selectors.versions_with_questions(), pk, user=request.user)
 
@@ -43,7 +44,7 @@ def _detail_url(version: FrameworkVersion) -> str:
 
 
 @require_GET
-def framework_list(request: HttpRequest) -> HttpResponse:
+def framework_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     versions = list(selectors.framework_versions().order_by("framework__name", "-number"))
     frameworks: dict[int, dict[str, object]] = {}
@@ -54,7 +55,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def version_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     return render(
         request,
@@ -69,7 +70,7 @@ def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def version_new(request: HttpRequest, pk: int) -> HttpResponse:
+def version_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     framework = get_visible_or_404(Framework.objects.all(), pk, user=request.user)
     try:
@@ -83,7 +84,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def version_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _draft(_version(request, pk))
     form = VersionForm(request.POST or None, version=version)
     return handle(
@@ -106,7 +107,7 @@ def version_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def version_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _draft(_version(request, pk))
     form = ConfirmForm(request.POST or None, initial={"version": version.version})
     return handle(
@@ -127,7 +128,7 @@ def version_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def version_export(request: HttpRequest, pk: int) -> HttpResponse:
+def version_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _version(request, pk)
     record(action=Action.EXPORT, actor=request.user, obj=version, detail={"format": "json"})
     response = HttpResponse(
@@ -139,7 +140,7 @@ def version_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def section_add(request: HttpRequest, pk: int) -> HttpResponse:
+def section_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     version = _draft(_version(request, pk))
     form = SectionForm(request.POST or None)
     return handle(
@@ -155,13 +156,13 @@ def section_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _section(request: HttpRequest, pk: int) -> Section:
+def _section(request: AuthenticatedHttpRequest, pk: int) -> Section:
     policy.require(request.user, "manage_review")
     return get_visible_or_404(Section.objects.select_related("framework_version__framework"), pk, user=request.user)
 
 
 @require_http_methods(["GET", "POST"])
-def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def section_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
     _draft(section.framework_version)
     form = SectionEditForm(request.POST or None, instance=section)
@@ -186,7 +187,7 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def question_add(request: HttpRequest, pk: int) -> HttpResponse:
+def question_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     section = _section(request, pk)
     _draft(section.framework_version)
     form = QuestionForm(request.POST or None)
@@ -203,7 +204,7 @@ def question_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _question(request: HttpRequest, pk: int) -> Question:
+def _question(request: AuthenticatedHttpRequest, pk: int) -> Question:
     policy.require(request.user, "manage_review")
     return get_visible_or_404(
         Question.objects.select_related("section__framework_version__framework"), pk, user=request.user
@@ -211,7 +212,7 @@ def _question(request: HttpRequest, pk: int) -> Question:
 
 
 @require_http_methods(["GET", "POST"])
-def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def question_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     version = _draft(question.section.framework_version)
     form = QuestionEditForm(request.POST or None, instance=question)
@@ -235,7 +236,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def question_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def question_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     version = _draft(question.section.framework_version)
     form = ConfirmForm(request.POST or None, initial={"version": question.version})

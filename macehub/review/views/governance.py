@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.submissions import once
 
 from .. import selectors
@@ -34,7 +35,7 @@ def _group_url(group: Any) -> str:
 
 
 @require_GET
-def group_list(request: HttpRequest) -> HttpResponse:
+def group_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_members_area")
     return render(
         request,
@@ -45,7 +46,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def group_create(request: HttpRequest) -> HttpResponse:
+def group_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = GroupForm(request.POST or None)
     return handle(
@@ -62,7 +63,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def group_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.get_group_for(request.user, pk)
     members = group.memberships.select_related("user")
     is_member = policy.can(request.user, "view_group_meeting", group)
@@ -90,7 +91,7 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     group = selectors.get_group_for(request.user, pk)
     form = GroupEditForm(request.POST or None, instance=group)
@@ -116,7 +117,7 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+def group_member_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     group = selectors.get_group_for(request.user, pk)
     form = GroupMemberForm(request.POST or None, initial={"role": "member"})
@@ -136,7 +137,7 @@ def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def group_member_remove(request: AuthenticatedHttpRequest, pk: int, member_pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     group = selectors.get_group_for(request.user, pk)
     membership = selectors.get_group_membership(group, member_pk, user=request.user)
@@ -159,7 +160,7 @@ def group_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 @once
-def group_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
+def group_meeting_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     group = selectors.get_group_for(request.user, pk)
     policy.require(request.user, "record_group_meeting", group)
     form = GroupMeetingForm(request.POST or None)
@@ -178,7 +179,7 @@ def group_meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def group_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def group_meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_group_meeting_for(request.user, pk)
     return render(
         request,
@@ -188,7 +189,7 @@ def group_meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def group_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def group_meeting_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.get_group_meeting_for(request.user, pk)
     policy.require(request.user, "record_group_meeting", meeting.group)
     form = GroupMeetingEditForm(request.POST or None, instance=meeting)
@@ -217,7 +218,7 @@ def group_meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def timeline(request: HttpRequest) -> HttpResponse:
+def timeline(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_members_area")
     return render(
         request,
@@ -228,7 +229,7 @@ def timeline(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def milestone_create(request: HttpRequest) -> HttpResponse:
+def milestone_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = MilestoneForm(request.POST or None, initial={"status": Milestone.Status.PLANNED})
     return handle(
@@ -245,7 +246,7 @@ def milestone_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def milestone_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     from macehub.core.selectors import get_visible_or_404
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core import uploads
 from macehub.core.selectors import get_visible_or_404
 from macehub.core.submissions import once
@@ -43,7 +44,7 @@ def _action_url(action: ImplementationAction) -> str:
 
 
 @require_GET
-def recommendation_list(request: HttpRequest) -> HttpResponse:
+def recommendation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_members_area")
     status = request.GET.get("status", "")
     recommendations = selectors.recommendations_visible_to(request.user).order_by("round__created_at", "reference")
@@ -71,7 +72,7 @@ def _recommendation_form_kwargs(review_round: ReviewRound) -> dict[str, Any]:
 
 @require_http_methods(["GET", "POST"])
 @once
-def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review_round = selectors.get_round_for(request.user, pk)
     kwargs = _recommendation_form_kwargs(review_round)
@@ -100,7 +101,7 @@ def recommendation_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The chain: evidence → findings → this recommendation → owner → actions → what was done."""
     recommendation = selectors.get_recommendation_for(request.user, pk)
     findings = list(
@@ -125,7 +126,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def recommendation_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     recommendation = selectors.get_recommendation_for(request.user, pk)
     kwargs = _recommendation_form_kwargs(recommendation.round)
@@ -157,7 +158,7 @@ def recommendation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     recommendation = selectors.get_recommendation_for(request.user, pk)
     policy.require(request.user, "plan_actions", recommendation)
     form = ActionForm(request.POST or None)
@@ -176,12 +177,12 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _action(request: HttpRequest, pk: int) -> ImplementationAction:
+def _action(request: AuthenticatedHttpRequest, pk: int) -> ImplementationAction:
     return selectors.get_action_for(request.user, pk)
 
 
 @require_GET
-def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     recommendation = action.recommendation
     return render(
@@ -205,7 +206,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     policy.require(request.user, "plan_actions", action.recommendation)
     form = ActionEditForm(request.POST or None, instance=action)
@@ -230,7 +231,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
+def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     policy.require(request.user, "update_action", action)
     form = ProgressForm(
@@ -261,7 +262,7 @@ def action_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def action_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+def action_milestone_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     policy.require(request.user, "update_action", action)
     form = MilestoneAddForm(request.POST or None)
@@ -281,7 +282,7 @@ def action_milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
+def action_milestone_done(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     milestone = get_visible_or_404(
         ActionMilestone.objects.filter(action__in=selectors.actions_visible_to(request.user).values("pk")),
         pk,
@@ -308,7 +309,7 @@ def action_milestone_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_close(request: HttpRequest, pk: int) -> HttpResponse:
+def action_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     policy.require(request.user, "update_action", action)
     form = ClosureRequestForm(request.POST or None, request.FILES or None, initial={"version": action.version})
@@ -334,7 +335,7 @@ def action_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def action_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def action_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action(request, pk)
     policy.require(request.user, "approve_closure", action)
     form = ClosureDecisionForm(request.POST or None, initial={"version": action.version})
@@ -363,7 +364,7 @@ def action_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def update_evidence(request: HttpRequest, pk: int) -> HttpResponseBase:
+def update_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     update = selectors.get_update_for(request.user, pk)
     if update.evidence is None:  # the selector only returns updates with evidence; for the type checker
         raise Http404

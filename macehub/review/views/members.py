@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.submissions import once
 
 from .. import selectors
@@ -19,7 +20,7 @@ from .common import handle
 
 
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where the review work starts: what this person has to do, and what is happening."""
     policy.require(request.user, "view_review")
     user = request.user
@@ -43,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def members_home(request: HttpRequest) -> HttpResponse:
+def members_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_members_area")
     user = request.user
     return render(
@@ -63,7 +64,7 @@ def members_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_members_area")
     return render(
         request,
@@ -73,7 +74,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def directory_me(request: HttpRequest) -> HttpResponse:
+def directory_me(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_members_area")
     listing = selectors.listing_for(request.user)
     form = DirectoryForm(
@@ -97,7 +98,7 @@ def directory_me(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def news_create(request: HttpRequest) -> HttpResponse:
+def news_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = NewsForm(request.POST or None, initial={"published_on": timezone.localdate()})
     return handle(

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.pdf import pdf_response
 from macehub.core.submissions import once
-from macehub.organisations.models import Partnership
 
 from .. import report, selectors
 from ..forms.common import ConfirmForm
@@ -28,7 +28,7 @@ from ..forms.peer import (
     RoundForm,
 )
 from ..models import Answer, Assessment, Cycle, Finding, PeerReview, Question, ReviewNote, ReviewRound
-from ..policies import london_admin, policy, review_profile
+from ..policies import policy
 from ..services import peer as services
 from .common import handle, rebind
 
@@ -38,7 +38,7 @@ def _round_url(review_round: ReviewRound) -> str:
 
 
 @require_GET
-def round_list(request: HttpRequest) -> HttpResponse:
+def round_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_members_area")
     return render(
         request,
@@ -52,7 +52,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def round_create(request: HttpRequest) -> HttpResponse:
+def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_review")
     form = RoundForm(request.POST or None, cycles=Cycle.objects.all())
     return handle(
@@ -75,7 +75,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def round_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     policy.require(request.user, "view_round", review_round)
     reviews = selectors.peer_reviews_visible_to(request.user).filter(round=review_round)
@@ -97,7 +97,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def round_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review_round = selectors.get_round_for(request.user, pk)
     form = RoundEditForm(request.POST or None, cycles=Cycle.objects.all(), instance=review_round)
@@ -128,7 +128,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def round_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review_round = selectors.get_round_for(request.user, pk)
     policy.require(request.user, "publish_round", review_round)
@@ -153,14 +153,14 @@ def round_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def round_report(request: HttpRequest, pk: int) -> HttpResponse:
+def round_report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     policy.require(request.user, "view_round", review_round)
     return render(request, "review/round_report.html", report.findings_report(review_round, request.user))
 
 
 @require_GET
-def round_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def round_report_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     policy.require(request.user, "view_round", review_round)
     context = report.findings_report(review_round, request.user)
@@ -172,16 +172,13 @@ def round_report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _partnership_choices(request: HttpRequest) -> Any:
-    qs = Partnership.objects.filter(is_active=True).order_by("short_name")
-    if london_admin(request.user):
-        return qs
-    return qs.filter(pk__in=review_profile(request.user).reviewer_partnership_ids)
+def _partnership_choices(request: AuthenticatedHttpRequest) -> Any:
+    return selectors.partnerships_reviewed_by(request.user)
 
 
 @require_http_methods(["GET", "POST"])
 @once
-def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+def review_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review_round = selectors.get_round_for(request.user, pk)
     form = PeerReviewPlanForm(request.POST or None, partnerships=_partnership_choices(request))
@@ -208,7 +205,7 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = selectors.get_peer_review_for(request.user, pk)
     notes = {n.area: n for n in review.notes.all()}
     returns = []
@@ -234,7 +231,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "manage_review")
     review = selectors.get_peer_review_for(request.user, pk)
     form = PeerReviewPlanEditForm(request.POST or None, partnerships=_partnership_choices(request), instance=review)
@@ -268,7 +265,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def review_record(request: HttpRequest, pk: int) -> HttpResponse:
+def review_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = selectors.get_peer_review_for(request.user, pk)
     policy.require(request.user, "record_peer_review", review)
     notes = {n.area: n.notes for n in review.notes.all()}
@@ -306,7 +303,7 @@ def review_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def review_pack(request: HttpRequest, pk: int) -> HttpResponse:
+def review_pack(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The pre-reading pack: each reviewed partnership's self-assessment, as a PDF."""
     review = selectors.get_peer_review_for(request.user, pk)
     context = report.pre_reading_pack(review)
@@ -318,7 +315,7 @@ def review_pack(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _finding_form_kwargs(request: HttpRequest, review_round: ReviewRound) -> dict[str, Any]:
+def _finding_form_kwargs(request: AuthenticatedHttpRequest, review_round: ReviewRound) -> dict[str, Any]:
     reviews = selectors.peer_reviews_visible_to(request.user).filter(round=review_round)
     questions = (
         Question.objects.filter(section__framework_version=review_round.cycle.framework_version_id).order_by(
@@ -355,7 +352,7 @@ def _evidence_answers(review_round: ReviewRound, data: dict[str, Any], allowed: 
 
 @require_http_methods(["GET", "POST"])
 @once
-def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review_round = selectors.get_round_for(request.user, pk)
     policy.require(request.user, "work_on_round", review_round)
     kwargs = _finding_form_kwargs(request, review_round)
@@ -385,7 +382,7 @@ def finding_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = selectors.get_finding_for(request.user, pk)
     answers, notes = selectors.finding_evidence(finding)
     return render(
@@ -403,7 +400,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def finding_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def finding_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     finding = selectors.get_finding_for(request.user, pk)
     review_round = finding.round
     policy.require(request.user, "work_on_round", review_round)

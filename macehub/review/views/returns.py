@@ -7,12 +7,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core import uploads
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.selectors import get_visible_or_404
@@ -22,7 +23,7 @@ from .. import analysis, selectors
 from ..forms.common import ConfirmForm, apply_errors
 from ..forms.cycles import ReopenForm, SectionAnswersForm, SubmitForm
 from ..models import Answer, Assessment, Section
-from ..policies import contributor_partnership_ids, policy
+from ..policies import assessments, policy
 from ..services import cycles as services
 from .common import handle, page, rebind
 
@@ -31,7 +32,7 @@ def _detail_url(assessment: Assessment) -> str:
     return reverse("review:return_detail", args=[assessment.pk])
 
 
-def _permissions(request: HttpRequest, assessment: Assessment) -> dict[str, bool]:
+def _permissions(request: AuthenticatedHttpRequest, assessment: Assessment) -> dict[str, bool]:
     user = request.user
     return {
         "can_edit": policy.can(user, "edit_assessment", assessment),
@@ -42,7 +43,7 @@ def _permissions(request: HttpRequest, assessment: Assessment) -> dict[str, bool
 
 
 @require_GET
-def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for(request.user, pk)
     progress = selectors.section_progress(assessment)
     previous = selectors.previous_assessment(assessment)
@@ -87,7 +88,7 @@ def _section_context(assessment: Assessment, section: Section) -> dict[str, Any]
 
 
 @require_http_methods(["GET", "POST"])
-def return_section(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+def return_section(request: AuthenticatedHttpRequest, pk: int, section_pk: int) -> HttpResponse:
     """One section: rate each question, comment, attach evidence; or read it, once submitted."""
     assessment = selectors.get_assessment_for(request.user, pk)
     section = get_visible_or_404(
@@ -104,7 +105,7 @@ def return_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
     form_kwargs: dict[str, Any] = {"questions": questions, "answers": answers, "scale": version.scale_choices()}
     if not can_edit:
         if request.method == "POST":
-            if assessment.partnership_id not in contributor_partnership_ids(request.user):
+            if not assessments.can(request.user, "contribute", assessment):
                 raise PermissionDenied("edit_assessment")
             # A tab opened before the return was submitted (or the cycle closed): say so, and
             # keep what was typed so nothing is lost, but save nothing.
@@ -164,7 +165,7 @@ def return_section(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 
 
 @require_POST
-def return_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
+def return_carry_forward(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for(request.user, pk)
     policy.require(request.user, "edit_assessment", assessment)
     previous = selectors.previous_assessment(assessment)
@@ -187,7 +188,7 @@ def return_carry_forward(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def return_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Check your answers, confirm the partners agree, and submit (the lead only)."""
     assessment = selectors.get_assessment_for(request.user, pk)
     policy.require(request.user, "submit_assessment", assessment)
@@ -230,7 +231,7 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def return_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def return_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.get_assessment_for(request.user, pk)
     policy.require(request.user, "reopen_assessment", assessment)
     form = ReopenForm(request.POST or None, initial={"version": assessment.version})
@@ -253,7 +254,7 @@ def return_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def return_results(request: HttpRequest, pk: int) -> HttpResponse:
+def return_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The partnership's own scores beside the London median — no other partnership named."""
     assessment = selectors.get_assessment_for(request.user, pk)
     previous = selectors.previous_assessment(assessment)
@@ -272,13 +273,13 @@ def return_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+def evidence_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     evidence = selectors.get_evidence_for(request.user, pk)
     return uploads.serve(evidence.file, actor=request.user, obj=evidence)
 
 
 @require_http_methods(["GET", "POST"])
-def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     evidence = selectors.get_evidence_for(request.user, pk)
     assessment = evidence.answer.assessment
     policy.require(request.user, "edit_assessment", assessment)

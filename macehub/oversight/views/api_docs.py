@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
-from .api import api
-from .policies import policy
+from macehub.accounts.types import AuthenticatedHttpRequest
+
+from ..api import api
+from ..policies import policy
 
 
 def _inline(text: str) -> SafeString:
@@ -77,7 +79,7 @@ def operations() -> list[dict[str, Any]]:
 
 
 @require_GET
-def api_docs(request: HttpRequest) -> HttpResponse:
+def api_docs(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "view_api_docs")
     schema = api.get_openapi_schema(path_prefix="/api/")
     return render(
