@@ -115,13 +115,13 @@ def timed(fn: Callable[[], Any], *, runs: int, warmup: int) -> Timing:
 
 def enable_sign_in(user: Any) -> None:
     """Give a generated account the test password, a verified address and an authenticator
-    (as ``macehub.core.testing.make_user`` does), so the test client signs in through the pages."""
+    (as ``tests.factories.personas.make_user`` does), so the test client signs in through the pages."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP
 
-    from macehub.core.testing import PASSWORD, totp_secret_for
+    from tests.factories.personas import PASSWORD, totp_secret_for
 
     if not user.check_password(PASSWORD):
         user.set_password(PASSWORD)
@@ -135,7 +135,7 @@ def enable_sign_in(user: Any) -> None:
 def signed_in(user: Any) -> Any:
     from django.test import Client
 
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     return sign_in(Client(), user)
 

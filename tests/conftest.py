@@ -1,4 +1,4 @@
-"""Shared fixtures. Personas are described in macehub/core/testing.py."""
+"""Shared fixtures. Personas are described in tests/factories/personas.py."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from macehub.core.testing import PERSONAS, World, build_world, sign_in
+from tests.factories.personas import PERSONAS, World, build_world, sign_in
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

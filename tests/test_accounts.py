@@ -14,7 +14,7 @@ from macehub.accounts import services
 from macehub.accounts.models import AccessRequest, Membership, User
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.access import Role
-from macehub.core.testing import World, grant, make_user, sign_in
+from tests.factories.personas import World, grant, make_user, sign_in
 
 
 def _registration(world: World, **overrides: object) -> dict[str, object]:

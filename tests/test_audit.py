@@ -15,7 +15,7 @@ from macehub.audit import triggers
 from macehub.audit.models import Action, AuditEvent
 from macehub.audit.services import record
 from macehub.audit.verify import verify_chain
-from macehub.core.testing import World, sign_in
+from tests.factories.personas import World, sign_in
 
 
 def _events(n: int = 5) -> list[AuditEvent]:

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import PASSWORD, World, sign_in, totp_code, totp_secret_for
+from tests.factories.personas import PASSWORD, World, sign_in, totp_code, totp_secret_for
 
 LOGIN = "/account/login/"
 

@@ -22,12 +22,12 @@ from macehub.casework.models import (
     RiskAssessment,
 )
 from macehub.casework.selectors import settings_for
-from macehub.casework.testing import casework_for
 from macehub.casework.times import london_datetime
 from macehub.core.services import ConcurrentEditError
-from macehub.core.testing import World
 from macehub.subjects import services as subject_services
 from macehub.subjects.models import Kind, Link, RiskChange, Subject
+from tests.factories.casework import casework_for
+from tests.factories.personas import World
 
 from .subjects.factories import make_link, make_subject, register_for
 

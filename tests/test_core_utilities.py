@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from macehub.core.exports import xlsx_response
 from macehub.core.forms import GovukDateField, GovukForm
 from macehub.core.pdf import render_pdf
-from macehub.core.testing import minimal_pdf
 from macehub.core.uploads import UploadField, serve, store
+from tests.factories.personas import minimal_pdf
 
 PDF = minimal_pdf()
 

@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from macehub.casework.models import MissingEpisode, ReturnInterview
 from macehub.casework.selectors import overdue_by_panel
-from macehub.core.testing import World
 from macehub.meetings.home import actions_section
 from macehub.meetings.models import Action, ActionStatus
 from macehub.meetings.policies import chairing_panel_ids
 from macehub.subjects.models import AlertReview, Kind, Link, Status, Subject
 from macehub.subjects.policies import poc_panel_ids
 from macehub.subjects.selectors import alert_count
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, make_link, make_subject
 

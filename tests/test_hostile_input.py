@@ -28,7 +28,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from macehub.core.testing import PERSONAS, World, build_world, sign_in
+from tests.factories.personas import PERSONAS, World, build_world, sign_in
 
 from .hostile import (
     HOSTILE,

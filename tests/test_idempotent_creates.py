@@ -26,7 +26,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from macehub.core.submissions import ALREADY_SAVED, IDEMPOTENT_VIEWS
-from macehub.core.testing import World, build_world, sign_in
+from tests.factories.personas import World, build_world, sign_in
 
 from .hostile import Form, forms_on, path_of, twice_at_once
 from .permission_matrix.probe import all_cases

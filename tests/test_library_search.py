@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from macehub.core.testing import World, sign_in
 from macehub.library.models import Adoption, LibraryItem, ProtocolArea
-from macehub.library.testing import add_version, pdf, share_item
+from tests.factories.library import add_version, pdf, share_item
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.demo import DemoContext
 from macehub.core.models import StoredFile
-from macehub.core.testing import World, sign_in
 from macehub.library.models import Adoption, LibraryItem, PendingUpload
-from macehub.library.testing import add_version, pdf, share_item, upload
+from tests.factories.library import add_version, pdf, share_item, upload
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)

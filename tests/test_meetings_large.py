@@ -14,12 +14,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from macehub.core.testing import World
 from macehub.meetings.models import Acknowledgement, Contribution, ContributionStatus, Meeting
 from macehub.meetings.policies import meeting_access
-from macehub.meetings.testing import add_item, make_meeting
 from macehub.meetings.views.meetings import _pack_context
 from macehub.subjects.models import Kind
+from tests.factories.meetings import add_item, make_meeting
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, make_subject
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from macehub.audit.models import AuditEvent
 from macehub.core.services import ConcurrentEditError
-from macehub.core.testing import World
 from macehub.meetings.models import Invitation, InvitationScope, Meeting, MeetingStatus
 from macehub.meetings.services import scheduling
 from macehub.meetings.services.common import next_dates
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 

@@ -22,8 +22,8 @@ from macehub.accounts import services
 from macehub.accounts.models import User
 from macehub.core.access import Role
 from macehub.core.logging import SafeFormatter
-from macehub.core.testing import PASSWORD, World, grant, make_user, sign_in
 from macehub.organisations.models import Agency, Panel, Partnership
+from tests.factories.personas import PASSWORD, World, grant, make_user, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 

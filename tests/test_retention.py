@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from macehub.accounts.models import User
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
 from macehub.core.uploads import store, upload_root
 from macehub.referrals.models import ReferralAttachment
 from macehub.subjects import retention, services
 from macehub.subjects.common import subject_url
 from macehub.subjects.models import Kind, Status, Subject
 from macehub.subjects.record_graph import record_graph
+from tests.factories.personas import World
 
 from .subjects.factories import register_for
 

@@ -13,7 +13,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from macehub.core.testing import World, sign_in
+from tests.factories.personas import World, sign_in
 
 KEY_PAGE = "/account/two-factor/security-key/"
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from macehub.accounts.models import KeptDraft
-from macehub.casework.testing import casework_for
-from macehub.core.testing import World, sign_in
+from tests.factories.casework import casework_for
+from tests.factories.personas import World, sign_in
 
 from .subjects.factories import register_for
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from macehub.accounts.models import User
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 pytestmark = pytest.mark.django_db
 

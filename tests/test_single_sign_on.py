@@ -18,7 +18,7 @@ from macehub.accounts.middleware import MFA_AT
 from macehub.accounts.models import SignInProvider, User
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.access import Role
-from macehub.core.testing import World, grant, make_user, sign_in, totp_code, totp_secret_for
+from tests.factories.personas import World, grant, make_user, sign_in, totp_code, totp_secret_for
 from tests.oidc import CLIENT_SECRET, configure, running_provider, sign_in_at_provider
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from typing import Any
 from django.utils import timezone
 
 from macehub.casework.models import RiskAssessment
-from macehub.core.testing import World
 from macehub.subjects import services as subject_services
 from macehub.subjects.common import subject_url
 from macehub.subjects.models import Subject
+from tests.factories.personas import World
 
 from .hostile import forms_on
 from .subjects.factories import register_for

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from macehub.core.testing import PASSWORD, World, build_world, totp_code, totp_secret_for
+from tests.factories.personas import PASSWORD, World, build_world, totp_code, totp_secret_for
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, Subject
 from macehub.subjects.services import record_revealed
+from tests.factories.personas import World
 
 from .conftest import assert_accessible, sign_in_through_pages
 

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from macehub.casework.testing import casework_for
-from macehub.core.testing import World
+from tests.factories.casework import casework_for
+from tests.factories.personas import World
 
 from ..subjects.factories import register_for
 from .conftest import assert_accessible, sign_in_through_pages

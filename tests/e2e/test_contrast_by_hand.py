@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from ..permission_matrix.probe import all_cases
 from .conftest import AXE, sign_in_through_pages

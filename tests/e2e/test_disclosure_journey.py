@@ -14,9 +14,9 @@ from typing import Any
 from playwright.sync_api import expect
 
 from macehub.core.access import Role
-from macehub.core.testing import World, grant
 from macehub.oversight import services
 from macehub.oversight.models import Release, ReleaseStatus
+from tests.factories.personas import World, grant
 
 from ..oversight.factories import QUARTER, records_for
 from .conftest import assert_accessible, keep_screenshot, sign_in_through_pages

@@ -8,7 +8,7 @@ from typing import Any
 from django.core import mail
 from playwright.sync_api import expect
 
-from macehub.core.testing import World, totp_code
+from tests.factories.personas import World, totp_code
 
 from .conftest import SIGN_IN, assert_accessible, sign_in_through_pages
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from macehub.accounts import services as account_services
 from macehub.core.access import Role
-from macehub.core.testing import World, make_user
+from tests.factories.personas import World, make_user
 
 from ..subjects.factories import register_for
 from .conftest import assert_accessible, keep_screenshot, sign_in_through_pages

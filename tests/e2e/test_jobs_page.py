@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.operations.models import OutboxMessage, WorkerHeartbeat
+from tests.factories.personas import World
 
 from .conftest import assert_accessible, sign_in_through_pages
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from macehub.core.testing import World
 from macehub.meetings.models import Acknowledgement
-from macehub.meetings.testing import add_item, make_meeting
 from macehub.subjects.models import Kind
+from tests.factories.meetings import add_item, make_meeting
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_subject
 from .conftest import assert_accessible, sign_in_through_pages

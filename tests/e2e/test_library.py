@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from .conftest import assert_accessible, sign_in_through_pages
 
@@ -132,7 +132,7 @@ def test_looking_after_an_item_pages_are_accessible(
     live_server: Any, live_world: World, new_page: Any, agenda_pdf: Path
 ) -> None:
     from macehub.library.models import Adoption
-    from macehub.library.testing import share_item
+    from tests.factories.library import share_item
 
     item = share_item(
         actor=live_world.user("chair_a"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from macehub.core.testing import World
 from macehub.meetings.services import scheduling
-from macehub.meetings.testing import add_item, make_meeting
+from tests.factories.meetings import add_item, make_meeting
+from tests.factories.personas import World
 
 from .conftest import assert_accessible, sign_in_through_pages
 from .test_meetings import panel_ready  # noqa: F401 - the fixture

@@ -10,8 +10,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.oversight.models import Release, ReleaseStatus
+from tests.factories.personas import World
 
 from ..oversight.factories import QUARTER, records_for
 from .conftest import assert_accessible, sign_in_through_pages

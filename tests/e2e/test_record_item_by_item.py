@@ -8,9 +8,9 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.meetings.models import AgendaItem
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, register_for
 from .conftest import assert_accessible, sign_in_through_pages

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from .conftest import sign_in_through_pages
 
@@ -42,7 +42,7 @@ def test_the_agency_table_on_the_quality_page_fits_a_desktop_screen_or_says_it_s
     live_server: Any, live_world: World, browser: Browser
 ) -> None:
     """Issue #16: at desktop width the agency table lost its last columns without a sign."""
-    from macehub.meetings.testing import meetings_for
+    from tests.factories.meetings import meetings_for
 
     from ..subjects.factories import register_for
 

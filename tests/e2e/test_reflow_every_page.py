@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from ..permission_matrix.outcomes import OK
 from ..permission_matrix.probe import all_cases

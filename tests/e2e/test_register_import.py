@@ -11,8 +11,8 @@ from typing import Any
 import openpyxl
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, RegisterImport, Subject
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_subject
 from .conftest import assert_accessible, sign_in_through_pages

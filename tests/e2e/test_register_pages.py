@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from ..subjects.factories import referral_for, register_for
 from .conftest import assert_accessible, sign_in_through_pages

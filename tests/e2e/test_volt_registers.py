@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, Link, LinkType, Status, Subject
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_link, make_subject
 from .conftest import assert_accessible, sign_in_through_pages

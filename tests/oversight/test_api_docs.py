@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from macehub.core.testing import World, sign_in
 from macehub.oversight import services
 from macehub.oversight.models import TokenScope
+from tests.factories.personas import World, sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
 from macehub.subjects import selectors, services
 from macehub.subjects.models import AlertReview, Kind, Link, LinkType, RiskChange, Status, Subject
+from tests.factories.personas import World
 
 from .factories import make_link, make_subject
 

@@ -52,7 +52,7 @@ PERSONAS = (
     "system_admin",
 )
 
-PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test-only credential
+PASSWORD = "correct horse battery staple 42"
 AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from .models import (
+from macehub.casework.models import (
     Disruption,
     Escalation,
     MissingEpisode,
