@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
-from typing import Any
 
 from django.core.management import call_command
 from django.utils import timezone
@@ -33,8 +32,7 @@ def _counts() -> tuple[int, ...]:
     )
 
 
-def test_demo_casework_tells_realistic_stories(db: Any) -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_casework_tells_realistic_stories(demo_db: None) -> None:
     counts = _counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert _counts() == counts, "idempotent"

@@ -46,8 +46,8 @@ def _rows_pointing_at(model: type[models.Model], pks: set[Any]) -> set[tuple[str
 
 
 @pytest.fixture
-def demo(db: Any) -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_db: None) -> None:
+    """The demo's children (seeded once per session; see tests/conftest.py)."""
 
 
 def _busiest_child(*, with_own_referral: bool = False) -> Subject:
