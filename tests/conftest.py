@@ -55,41 +55,57 @@ def personas() -> tuple[str, ...]:
     return PERSONAS
 
 
-@pytest.fixture(scope="session")
-def _demo_database(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    """A copy of the migrated test database with the demo seeded in it, made once per session
-    (SQLite: a file copy; PostgreSQL: CREATE DATABASE … TEMPLATE). Yields its name."""
-    test_name = connection.settings_dict["NAME"]
-    with django_db_blocker.unblock():
+class _DemoDatabase:
+    """A copy of the migrated test database for the demo tests (SQLite: a file copy;
+    PostgreSQL: CREATE DATABASE … TEMPLATE), made before the session's first test (so before a
+    browser test's flush can empty the reference data the migrations load) and seeded with the
+    demo when the first demo test needs it."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.seeded = False
+
+    def seed(self) -> None:
+        if not self.seeded:
+            call_command("seed_demo", stdout=io.StringIO())
+            self.seeded = True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _demo_database(request: pytest.FixtureRequest) -> Iterator[_DemoDatabase | None]:
+    if not any("demo_db" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        yield None
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
         connection.close()
         connection.creation.clone_test_db(suffix="demo", verbosity=0, keepdb=False)
-        demo_name = connection.creation.get_test_db_clone_settings("demo")["NAME"]
-        connection.settings_dict["NAME"] = demo_name
-        try:
-            call_command("seed_demo", stdout=io.StringIO())
-        finally:
-            connection.close()
-            connection.settings_dict["NAME"] = test_name
-    cache.clear()
-    yield demo_name
-    with django_db_blocker.unblock():
-        connection.creation._destroy_test_db(demo_name, verbosity=0)
+    demo = _DemoDatabase(connection.creation.get_test_db_clone_settings("demo")["NAME"])
+    yield demo
+    with blocker.unblock():
+        connection.close()
+        connection.creation._destroy_test_db(demo.name, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
-def _on_the_demo_database(request: pytest.FixtureRequest) -> Iterator[None]:
+def _on_the_demo_database(request: pytest.FixtureRequest, _demo_database: _DemoDatabase | None) -> Iterator[None]:
     """Points the default connection at the demo copy for a test that asks for ``demo_db``,
     before its transaction starts (autouse fixtures of this file are set up before the ``db``
     fixture of a test's arguments, and torn down after it)."""
     if "demo_db" not in request.fixturenames:
         yield
         return
-    demo_name = request.getfixturevalue("_demo_database")
+    assert _demo_database is not None
     assert not connection.in_atomic_block, "the demo database must be chosen before the test's transaction"
     test_name = connection.settings_dict["NAME"]
     connection.close()
-    connection.settings_dict["NAME"] = demo_name
+    connection.settings_dict["NAME"] = _demo_database.name
     try:
+        if not _demo_database.seeded:
+            with request.getfixturevalue("django_db_blocker").unblock():
+                _demo_database.seed()
+            cache.clear()
         yield
     finally:
         connection.close()

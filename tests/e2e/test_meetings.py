@@ -25,7 +25,7 @@ from tests.factories.meetings import add_item, invite, make_meeting
 from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_subject, register_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def _fill_date(scope: Any, day: Any) -> None:
 
 def _sign_in(new_page: Any, base: str, email: str) -> Page:
     page = new_page()
-    sign_in_through_pages(page, base, email)
+    sign_in_as(page, base, email)
     return page
 
 
