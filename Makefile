@@ -74,7 +74,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(VENV)/.installed-dev
-	$(VENV)/bin/mypy macehub config
+	$(VENV)/bin/mypy macehub config tests
 
 # The production settings must pass Django's deployment checks with no warnings.
 check-deploy: $(VENV)/.installed-dev

@@ -85,7 +85,7 @@ def _demo_database(request: pytest.FixtureRequest) -> Iterator[_DemoDatabase | N
     yield demo
     with blocker.unblock():
         connection.close()
-        connection.creation._destroy_test_db(demo.name, verbosity=0)
+        connection.creation.destroy_test_db(verbosity=0, suffix="demo")
 
 
 @pytest.fixture(autouse=True)

@@ -57,7 +57,7 @@ def test_the_borough_admin_hears_of_a_request_once_the_address_is_confirmed(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/account/signup/", _registration(world))
-    link = re.search(r"http://testserver(/account/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/account/confirm-email/\S+/)", str(mail.outbox[0].body)).group(1)
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(link)
     assert EmailAddress.objects.get(email="priya.new@school.test").verified

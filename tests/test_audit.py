@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +23,7 @@ def _events(n: int = 5) -> list[AuditEvent]:
     return [record(action=Action.VIEW, actor_label=f"person{i}@test.invalid", detail={"i": i}) for i in range(n)]
 
 
-def _raw(sql: str, params: list[object]) -> None:
+def _raw(sql: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

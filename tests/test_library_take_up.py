@@ -60,6 +60,7 @@ def test_take_up_counts_partnerships_versions_and_gaps(world: World) -> None:
 
 def test_take_up_exports_to_a_spreadsheet_and_the_export_is_audited(world: World) -> None:
     item = share_item(actor=world.user("london_team"), owner=None, title='=HYPERLINK("http://x")')
+    assert item.current_version is not None
     Adoption.objects.create(item=item, partnership=world.partnership_a, version=item.current_version)
     response = sign_in(Client(), world.user("member_a")).get("/library/take-up.xlsx")
     assert response.status_code == 200

@@ -202,6 +202,7 @@ def test_logs_never_contain_passwords_or_session_ids(world: World, caplog) -> No
     client.post("/account/login/", {"login": "member.b@test.invalid", "password": "wrong password here"})
     sign_in_through_forms(client, world.user("member_a"))
     session_key = client.session.session_key
+    assert session_key
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert PASSWORD not in text and "wrong password here" not in text and session_key not in text
 

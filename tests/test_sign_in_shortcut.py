@@ -19,7 +19,7 @@ _CLOCKS = {"macehub_auth_at", "macehub_seen_at", "macehub_mfa_at"}
 
 
 def _shape(session: dict[str, Any]) -> dict[str, Any]:
-    shape = {}
+    shape: dict[str, Any] = {}
     for key, value in session.items():
         if key in _CLOCKS:
             shape[key] = "a time"

@@ -60,7 +60,7 @@ def _signed_in_as(client: Client) -> Any:
     from django.contrib.auth import get_user
 
     request = type("R", (), {"session": client.session})()
-    return get_user(request)  # type: ignore[arg-type]
+    return get_user(request)
 
 
 def test_provider_mfa_accepted_when_the_id_token_says_so(world: World, provider: SignInProvider, issuer: str) -> None:

@@ -38,7 +38,7 @@ def test_a_risk_assessment_from_a_stale_page_does_not_replace_a_colleagues_level
     ]
     # The page's own form (every page also carries the idle warning's forms).
     form = next(f for f in seen if "child_version" in f.fields)
-    data = {k: v[-1] for k, v in form.fields.items() if v}
+    data: dict[str, Any] = {k: v[-1] for k, v in form.fields.items() if v}
     today = timezone.localdate()
     data.update(
         {

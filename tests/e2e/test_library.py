@@ -140,6 +140,7 @@ def test_looking_after_an_item_pages_are_accessible(
         title="Alpha MACE agenda",
         content=agenda_pdf.read_bytes(),
     )
+    assert item.current_version is not None
     adoption = Adoption.objects.create(item=item, partnership=live_world.partnership_a, version=item.current_version)
     base = live_server.url
     page = new_page()

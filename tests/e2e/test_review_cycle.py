@@ -13,9 +13,10 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from macehub.review.framework_files import ensure_default_framework
 from macehub.review.models import Assessment, Cycle, ImplementationAction, Question, Recommendation
 from tests.factories.personas import World
-from tests.factories.review import ensure_default_framework, review_world
+from tests.factories.review import review_world
 
 from .conftest import assert_accessible, sign_in_as
 

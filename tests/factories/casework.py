@@ -34,7 +34,7 @@ from macehub.casework.models import (
 def casework_for(world: Any, register: dict[str, Any]) -> dict[str, Any]:
     cached = getattr(world, "_casework", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     c1, c2, l1, p1 = register["c1"], register["c2"], register["l1"], register["p1"]
     police, csc = world.agencies["police_a"], world.agencies["csc_a"]
     cw: dict[str, Any] = {}

@@ -61,7 +61,7 @@ def evidence_file(name: str = "terms-of-reference.txt", content: bytes = b"MACE 
 def review_world(world: Any) -> ReviewWorld:
     cached = getattr(world, "_review", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     from macehub.review.models import (
         ActionMilestone,
         Answer,
