@@ -32,6 +32,28 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
 
 
+def _empties_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return "transactional_db" in names or "live_server" in names or bool(marker and marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """After a test whose database is flushed (browser and other transactional tests), the
+    reference data the migrations loaded is loaded again, once, so the tests after it need not."""
+    result = yield
+    if nextitem is not None and _empties_the_database(item):  # at the end the test database is gone
+        from pytest_django.plugin import blocking_manager_key
+
+        from tests.factories.reference import load_reference_data
+
+        with item.config.stash[blocking_manager_key].unblock():
+            load_reference_data()
+            connection.close()
+    return result
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
