@@ -78,7 +78,7 @@ contracts: $(VENV)/.installed-dev
 	$(VENV)/bin/lint-imports --no-logo
 
 typecheck: $(VENV)/.installed-dev
-	$(VENV)/bin/mypy macehub config
+	$(VENV)/bin/mypy macehub config tests
 
 # The production settings must pass Django's deployment checks with no warnings.
 check-deploy: $(VENV)/.installed-dev

@@ -76,9 +76,9 @@ def main() -> int:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.core.management import call_command
 
-    from macehub.core.testing import build_world
     from macehub.subjects import imports
     from macehub.subjects.models import Kind, RegisterImport, Subject
+    from tests.factories.personas import build_world
 
     call_command("migrate", verbosity=0)
     if not path:

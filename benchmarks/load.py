@@ -155,9 +155,10 @@ def plan(users: int) -> tuple[list[dict[str, Any]], list[str]]:
         for role in ("coordinator", "panel_chair")
         for m in Membership.objects.filter(role=role, panel__isnull=False, ended_at__isnull=True).select_related("user")
     ]
-    order = {pk: i for i, (pk, _) in enumerate(panels)}
+    order: dict[int | None, int] = {pk: i for i, (pk, _) in enumerate(panels)}
     panel_roles.sort(key=lambda m: (m.role != "coordinator", order.get(m.panel_id, 99)))
     for m in panel_roles[: wanted["coordinator"]]:
+        assert m.panel_id is not None  # panel roles, filtered above
         held, planned = panel_meetings(m.panel_id)
         pages = [
             ("coordinator home", "/", 3),
@@ -219,7 +220,7 @@ def plan(users: int) -> tuple[list[dict[str, Any]], list[str]]:
     # Check each page opens for its person (a page they may not see is left out, and said).
     from django.test import Client
 
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     left_out = []
     result = []

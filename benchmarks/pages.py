@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     bootstrap(args.database_url)
     from django.test import Client
 
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     print(f"Load average before: {[round(x, 2) for x in os.getloadavg()]}")
     results = []

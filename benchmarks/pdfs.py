@@ -57,13 +57,13 @@ class LayoutClock:
             finally:
                 clock.seconds += time.perf_counter() - began
 
-        HTML.write_pdf = write_pdf  # type: ignore[method-assign]
+        HTML.write_pdf = write_pdf
         return self
 
     def __exit__(self, *exc: object) -> None:
         from weasyprint import HTML
 
-        HTML.write_pdf = self.original  # type: ignore[method-assign]
+        HTML.write_pdf = self.original
 
 
 def documents() -> list[tuple[str, str, Any]]:
@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     bootstrap(args.database_url)
     from django.test import Client
 
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     print(f"Load average before: {[round(x, 2) for x in os.getloadavg()]}")
     rows = []

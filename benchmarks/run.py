@@ -41,7 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -115,13 +115,13 @@ def timed(fn: Callable[[], Any], *, runs: int, warmup: int) -> Timing:
 
 def enable_sign_in(user: Any) -> None:
     """Give a generated account the test password, a verified address and an authenticator
-    (as ``macehub.core.testing.make_user`` does), so the test client signs in through the pages."""
+    (as ``tests.factories.personas.make_user`` does), so the test client signs in through the pages."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
     from allauth.mfa.totp.internal.auth import TOTP
 
-    from macehub.core.testing import PASSWORD, totp_secret_for
+    from tests.factories.personas import PASSWORD, totp_secret_for
 
     if not user.check_password(PASSWORD):
         user.set_password(PASSWORD)
@@ -135,7 +135,7 @@ def enable_sign_in(user: Any) -> None:
 def signed_in(user: Any) -> Any:
     from django.test import Client
 
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     return sign_in(Client(), user)
 
@@ -253,9 +253,10 @@ def run(
 
     from benchmarks import rawsql
     from macehub.organisations.models import Panel, Partnership
-    from macehub.oversight import selectors, services, views
+    from macehub.oversight import selectors, services
     from macehub.oversight.measures import LONDON_EXTRACT, SECTIONS, compute_tables, trend_months
     from macehub.oversight.periods import parse_period
+    from macehub.oversight.views import dashboards as views
 
     report = Report()
     period = parse_period(period_key) if period_key else data_quarter()
@@ -292,7 +293,9 @@ def run(
         Row(
             "dashboard",
             "Dashboard tables (view's builder: 2 tables, previous quarter, London medians)",
-            timed(lambda: views._display_tables(request, partnership, period, keys), runs=runs, warmup=warmup),
+            timed(
+                lambda: views._display_tables(cast(Any, request), partnership, period, keys), runs=runs, warmup=warmup
+            ),
             raw_dashboard,
         )
     )

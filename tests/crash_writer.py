@@ -35,7 +35,7 @@ def setup_django() -> None:
 def setup() -> None:
     from django.core.management import call_command
 
-    from macehub.core.testing import build_world
+    from tests.factories.personas import build_world
 
     call_command("migrate", verbosity=0, interactive=False)
     build_world()

@@ -14,7 +14,7 @@ from macehub.accounts import services
 from macehub.accounts.models import AccessRequest, Membership, User
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.access import Role
-from macehub.core.testing import World, grant, make_user, sign_in
+from tests.factories.personas import World, grant, make_user, sign_in_through_forms
 
 
 def _registration(world: World, **overrides: object) -> dict[str, object]:
@@ -57,7 +57,7 @@ def test_the_borough_admin_hears_of_a_request_once_the_address_is_confirmed(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/account/signup/", _registration(world))
-    link = re.search(r"http://testserver(/account/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    link = re.search(r"http://testserver(/account/confirm-email/\S+/)", str(mail.outbox[0].body)).group(1)
     with django_capture_on_commit_callbacks(execute=True):
         Client().post(link)
     assert EmailAddress.objects.get(email="priya.new@school.test").verified
@@ -97,7 +97,7 @@ def test_approval_creates_the_membership_and_tells_the_person(world: World, djan
     request = services.access_request_create(
         user=person, role=Role.PANEL_MEMBER, panel=world.panel_a, agency=world.agencies["police_a"], reason="New DC"
     )
-    admin = sign_in(Client(), world.user("borough_admin_a"))
+    admin = sign_in_through_forms(Client(), world.user("borough_admin_a"))
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(f"/approvals/{request.pk}/", {"decision": "approve", "version": request.version})
     assert response.status_code == 302
@@ -109,7 +109,7 @@ def test_approval_creates_the_membership_and_tells_the_person(world: World, djan
     )
     assert mail.outbox[-1].to == [person.email] and "approved" in mail.outbox[-1].subject
     assert AuditEvent.objects.filter(action=Action.APPROVED, object_id=str(request.pk)).exists()
-    home = sign_in(Client(), person).get("/").content.decode()
+    home = sign_in_through_forms(Client(), person).get("/").content.decode()
     assert "Alpha MACE" in home
 
 
@@ -121,7 +121,7 @@ def test_declining_needs_a_reason_which_the_person_receives(world: World, django
         agency=world.agencies["police_a"],
         reason="x",
     )
-    admin = sign_in(Client(), world.user("borough_admin_a"))
+    admin = sign_in_through_forms(Client(), world.user("borough_admin_a"))
     empty = admin.post(
         f"/approvals/{request.pk}/", {"decision": "decline", "version": request.version, "decision_reason": " "}
     )
@@ -153,7 +153,7 @@ def test_another_boroughs_admin_cannot_decide(world: World) -> None:
         services.access_request_approve(
             actor=world.user("borough_admin_b"), request=request, expected_version=request.version
         )
-    response = sign_in(Client(), world.user("borough_admin_b")).post(
+    response = sign_in_through_forms(Client(), world.user("borough_admin_b")).post(
         f"/approvals/{request.pk}/", {"decision": "approve", "version": request.version}
     )
     assert response.status_code == 404
@@ -215,14 +215,14 @@ def test_an_agency_from_another_partnership_is_refused(world: World) -> None:
 
 
 def test_removing_a_role_removes_access_and_signs_the_person_out(world: World) -> None:
-    member = sign_in(Client(), world.user("member_a"))
+    member = sign_in_through_forms(Client(), world.user("member_a"))
     membership = world.user("member_a").memberships.get()
-    admin = sign_in(Client(), world.user("borough_admin_a"))
+    admin = sign_in_through_forms(Client(), world.user("borough_admin_a"))
     admin.post(f"/memberships/{membership.pk}/end/", {"reason": "Changed team"})
     membership.refresh_from_db()
     assert membership.ended_at is not None and membership.end_reason == "Changed team"
     assert member.get("/")["Location"].startswith("/account/login/")
-    again = sign_in(Client(), world.user("member_a"))
+    again = sign_in_through_forms(Client(), world.user("member_a"))
     assert again.get(f"/panels/{world.panel_a.pk}/").status_code == 404
 
 
@@ -237,7 +237,7 @@ def test_a_borough_admin_cannot_deactivate_someone_who_also_works_elsewhere(worl
 def test_the_header_shows_the_partnership_being_acted_for_and_it_can_change(world: World) -> None:
     person = world.user("member_a")
     grant(person, Role.PANEL_MEMBER, panel=world.panel_b, agency=world.agencies["police_b"])
-    client = sign_in(Client(), person)
+    client = sign_in_through_forms(Client(), person)
     assert "acting for <strong>Alpha</strong>" in client.get("/").content.decode()
     client.post("/account/acting-for/", {"partnership": world.partnership_b.pk})
     home = client.get("/").content.decode()
@@ -255,7 +255,7 @@ def test_people_without_roles_see_why_and_what_happens_next(world: World) -> Non
         agency=world.agencies["police_a"],
         reason="x",
     )
-    home = sign_in(Client(), world.user("no_roles")).get("/").content.decode()
+    home = sign_in_through_forms(Client(), world.user("no_roles")).get("/").content.decode()
     assert "A borough admin must approve your request first" in home
     assert "Waiting for approval" in home
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,14 +16,14 @@ from macehub.audit import triggers
 from macehub.audit.models import Action, AuditEvent
 from macehub.audit.services import record
 from macehub.audit.verify import verify_chain
-from macehub.core.testing import World, sign_in
+from tests.factories.personas import World, sign_in_through_forms
 
 
 def _events(n: int = 5) -> list[AuditEvent]:
     return [record(action=Action.VIEW, actor_label=f"person{i}@test.invalid", detail={"i": i}) for i in range(n)]
 
 
-def _raw(sql: str, params: list[object]) -> None:
+def _raw(sql: str, params: list[Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
@@ -116,7 +117,7 @@ def test_flush_is_refused_in_production(db) -> None:
 
 
 def test_events_record_who_from_where_and_why(world: World) -> None:
-    client = sign_in(Client(REMOTE_ADDR="192.0.2.10"), world.user("borough_admin_a"))
+    client = sign_in_through_forms(Client(REMOTE_ADDR="192.0.2.10"), world.user("borough_admin_a"))
     client.post(
         f"/people/{world.user('member_a').pk}/deactivate/",
         {"reason": "Moved to another force"},
@@ -134,22 +135,24 @@ def test_events_record_who_from_where_and_why(world: World) -> None:
 def test_borough_admins_see_their_partnership_events_only(world: World) -> None:
     record(action=Action.UPDATE, obj=world.panel_a, actor_label="x@test.invalid")
     record(action=Action.UPDATE, obj=world.panel_b, actor_label="y@test.invalid")
-    page_a = sign_in(Client(), world.user("borough_admin_a")).get("/audit/?action=update").content.decode()
+    page_a = (
+        sign_in_through_forms(Client(), world.user("borough_admin_a")).get("/audit/?action=update").content.decode()
+    )
     assert "Alpha MACE" in page_a and "Bravo MACE" not in page_a
-    page_sys = sign_in(Client(), world.user("system_admin")).get("/audit/?action=update").content.decode()
+    page_sys = sign_in_through_forms(Client(), world.user("system_admin")).get("/audit/?action=update").content.decode()
     assert "Alpha MACE" in page_sys and "Bravo MACE" in page_sys
 
 
 def test_borough_admins_see_sign_ins_of_their_members_not_others(world: World) -> None:
-    sign_in(Client(), world.user("member_a"))
-    sign_in(Client(), world.user("member_b"))
-    page = sign_in(Client(), world.user("borough_admin_a")).get("/audit/?action=login").content.decode()
+    sign_in_through_forms(Client(), world.user("member_a"))
+    sign_in_through_forms(Client(), world.user("member_b"))
+    page = sign_in_through_forms(Client(), world.user("borough_admin_a")).get("/audit/?action=login").content.decode()
     assert "member.a@test.invalid" in page and "member.b@test.invalid" not in page
 
 
 def test_export_is_itself_audited_and_neutralises_formulas(world: World) -> None:
     record(action=Action.LOGIN_FAILED, actor_label='=HYPERLINK("http://evil.example")')
-    client = sign_in(Client(), world.user("system_admin"))
+    client = sign_in_through_forms(Client(), world.user("system_admin"))
     response = client.get("/audit/export.csv?action=login_failed")
     assert response["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
@@ -161,12 +164,14 @@ def test_export_is_itself_audited_and_neutralises_formulas(world: World) -> None
 
 
 def test_filters_reject_a_backwards_date_range_with_a_clear_message(world: World) -> None:
-    page = sign_in(Client(), world.user("system_admin")).get("/audit/?date_from=2026-02-01&date_to=2026-01-01")
+    page = sign_in_through_forms(Client(), world.user("system_admin")).get(
+        "/audit/?date_from=2026-02-01&date_to=2026-01-01"
+    )
     assert "The ‘to’ date must be the same as or after the ‘from’ date." in page.content.decode()
 
 
 def test_opening_another_boroughs_record_is_audited_as_denied(world: World) -> None:
-    client = sign_in(Client(), world.user("member_a"))
+    client = sign_in_through_forms(Client(), world.user("member_a"))
     assert client.get(f"/panels/{world.panel_b.pk}/").status_code == 404
     denied = AuditEvent.objects.get(action=Action.PERMISSION_DENIED)
     assert denied.actor_id == world.user("member_a").pk

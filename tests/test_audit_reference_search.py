@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World, sign_in
 from macehub.subjects.models import Kind, Subject
+from tests.factories.personas import World, sign_in
 from tests.subjects.factories import ensure_harm_types
 
 pytestmark = pytest.mark.django_db

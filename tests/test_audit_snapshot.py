@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -37,7 +38,7 @@ def test_verify_audit_never_reports_a_mismatch_while_events_are_written(transact
     writers = [threading.Thread(target=_writer, args=(stop, written)) for _ in range(2)]
     for thread in writers:
         thread.start()
-    results = []
+    results: list[Any] = []
     try:
         deadline = time.monotonic() + 8
         while time.monotonic() < deadline or len(results) < 15:

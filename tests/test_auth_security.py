@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import PASSWORD, World, sign_in, totp_code, totp_secret_for
+from tests.factories.personas import PASSWORD, World, sign_in_through_forms, totp_code, totp_secret_for
 
 LOGIN = "/account/login/"
 
@@ -137,7 +137,7 @@ def test_a_used_code_cannot_be_replayed(world: World) -> None:
 
 
 def test_password_alone_reaches_only_the_mfa_set_up(world: World) -> None:
-    client = sign_in(Client(), world.user("password_only"))
+    client = sign_in_through_forms(Client(), world.user("password_only"))
     for path in ["/", "/panels/", "/account/you/", "/people/", "/audit/"]:
         response = client.get(path)
         assert response.status_code == 302 and response["Location"] == "/account/two-factor/set-up/", path
@@ -145,7 +145,7 @@ def test_password_alone_reaches_only_the_mfa_set_up(world: World) -> None:
 
 def test_setting_up_an_authenticator_app_opens_the_service(world: World, django_capture_on_commit_callbacks) -> None:
     user = world.user("password_only")
-    client = sign_in(Client(), user)
+    client = sign_in_through_forms(Client(), user)
     page = client.get("/account/2fa/totp/activate/")
     assert page.status_code == 200
     secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', page.content.decode()).group(1)
@@ -160,7 +160,7 @@ def test_setting_up_an_authenticator_app_opens_the_service(world: World, django_
 
 
 def test_the_last_authenticator_cannot_be_removed(world: World) -> None:
-    client = sign_in(Client(), world.user("member_a"))
+    client = sign_in_through_forms(Client(), world.user("member_a"))
     client.post("/account/2fa/totp/deactivate/", {})
     assert Authenticator.objects.filter(user=world.user("member_a"), type=Authenticator.Type.TOTP).exists()
 
@@ -176,7 +176,7 @@ def test_signing_in_issues_a_new_session_id(world: World) -> None:
 
 
 def test_signing_out_ends_the_session_on_the_server(world: World) -> None:
-    client = sign_in(Client(), world.user("member_a"))
+    client = sign_in_through_forms(Client(), world.user("member_a"))
     cookie = client.cookies["macehub-session"].value
     client.post("/account/logout/")
     replay = Client()
@@ -186,7 +186,7 @@ def test_signing_out_ends_the_session_on_the_server(world: World) -> None:
 
 def test_fifteen_idle_minutes_sign_you_out(world: World) -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("member_a"))
+        client = sign_in_through_forms(Client(), world.user("member_a"))
         clock.shift(timedelta(minutes=14))
         assert client.get("/").status_code == 200
         clock.shift(timedelta(minutes=16))
@@ -198,7 +198,7 @@ def test_fifteen_idle_minutes_sign_you_out(world: World) -> None:
 
 def test_twelve_hours_sign_you_out_however_active(world: World) -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("member_a"))
+        client = sign_in_through_forms(Client(), world.user("member_a"))
         for _ in range(71):  # a request every 10 minutes for 11 h 50 min
             clock.shift(timedelta(minutes=10))
             assert client.get("/").status_code == 200
@@ -210,11 +210,11 @@ def test_twelve_hours_sign_you_out_however_active(world: World) -> None:
 def test_deactivation_ends_every_session_at_once(world: World) -> None:
     from django.contrib.sessions.models import Session
 
-    member = sign_in(Client(), world.user("member_a"))
-    other_device = sign_in(Client(), world.user("member_a"))
+    member = sign_in_through_forms(Client(), world.user("member_a"))
+    other_device = sign_in_through_forms(Client(), world.user("member_a"))
     assert member.get(f"/panels/{world.panel_a.pk}/").status_code == 200
     keys = {member.session.session_key, other_device.session.session_key}
-    admin = sign_in(Client(), world.user("borough_admin_a"))
+    admin = sign_in_through_forms(Client(), world.user("borough_admin_a"))
     response = admin.post(f"/people/{world.user('member_a').pk}/deactivate/", {"reason": "Left the police"})
     assert response.status_code == 302
     assert not Session.objects.filter(session_key__in=keys).exists(), "the sessions are deleted on the server"
@@ -227,7 +227,7 @@ def test_deactivation_ends_every_session_at_once(world: World) -> None:
 def test_password_reset_link_works_once_and_not_after_an_hour(world: World, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/account/password/reset/", {"email": "member.a@test.invalid"})
-    link = re.search(r"http://testserver(/account/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    link = re.search(r"http://testserver(/account/password/reset/key/\S+)", str(mail.outbox[-1].body)).group(1)
     new = "an entirely new passphrase 2026"
     client = Client()
     form_page = client.get(link, follow=True)
@@ -239,7 +239,7 @@ def test_password_reset_link_works_once_and_not_after_an_hour(world: World, djan
 
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/account/password/reset/", {"email": "member.b@test.invalid"})
-    late_link = re.search(r"http://testserver(/account/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    late_link = re.search(r"http://testserver(/account/password/reset/key/\S+)", str(mail.outbox[-1].body)).group(1)
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
         late = Client().get(late_link, follow=True)
     assert "password1" not in late.content.decode()
@@ -248,7 +248,7 @@ def test_password_reset_link_works_once_and_not_after_an_hour(world: World, djan
 def test_a_password_reset_still_needs_the_second_factor(world: World, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         Client().post("/account/password/reset/", {"email": "member.a@test.invalid"})
-    link = re.search(r"http://testserver(/account/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
+    link = re.search(r"http://testserver(/account/password/reset/key/\S+)", str(mail.outbox[-1].body)).group(1)
     client = Client()
     page = client.get(link, follow=True)
     new = "an entirely new passphrase 2026"
@@ -278,8 +278,8 @@ def test_sign_in_never_redirects_off_site(world: World, target: str) -> None:
 
 
 def test_changing_the_password_signs_out_other_sessions(world: World) -> None:
-    here = sign_in(Client(), world.user("member_a"))
-    elsewhere = sign_in(Client(), world.user("member_a"))
+    here = sign_in_through_forms(Client(), world.user("member_a"))
+    elsewhere = sign_in_through_forms(Client(), world.user("member_a"))
     new = "a completely different passphrase 9"
     response = here.post("/account/password/change/", {"oldpassword": PASSWORD, "password1": new, "password2": new})
     assert response.status_code == 302
@@ -298,7 +298,7 @@ def test_changing_the_password_signs_out_other_sessions(world: World) -> None:
     ],
 )
 def test_weak_passwords_are_refused_with_a_reason(world: World, password: str, message: str) -> None:
-    client = sign_in(Client(), world.user("member_a"))
+    client = sign_in_through_forms(Client(), world.user("member_a"))
     response = client.post(
         "/account/password/change/", {"oldpassword": PASSWORD, "password1": password, "password2": password}
     )
@@ -307,7 +307,7 @@ def test_weak_passwords_are_refused_with_a_reason(world: World, password: str, m
 
 
 def test_long_unusual_passphrases_are_accepted(world: World) -> None:
-    client = sign_in(Client(), world.user("member_a"))
+    client = sign_in_through_forms(Client(), world.user("member_a"))
     phrase = "🙂 correct horse — batterie agrafe 🦊 " * 3
     response = client.post(
         "/account/password/change/", {"oldpassword": PASSWORD, "password1": phrase, "password2": phrase}
@@ -320,7 +320,7 @@ def test_forms_without_a_csrf_token_are_refused(world: World) -> None:
     response = client.post("/account/login/", {"login": "member.a@test.invalid", "password": PASSWORD})
     assert response.status_code == 403
     assert "Your form could not be sent" in response.content.decode()
-    admin = sign_in(Client(), world.user("borough_admin_a"))
+    admin = sign_in_through_forms(Client(), world.user("borough_admin_a"))
     admin.handler.enforce_csrf_checks = True  # a forged cross-site POST carries the cookie but no token
     forged = admin.post(f"/people/{world.user('member_a').pk}/deactivate/", {"reason": "forged"})
     assert forged.status_code == 403
@@ -329,7 +329,7 @@ def test_forms_without_a_csrf_token_are_refused(world: World) -> None:
 
 def test_an_htmx_request_after_the_idle_limit_is_told_where_to_go(world: World) -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("member_a"))
+        client = sign_in_through_forms(Client(), world.user("member_a"))
         clock.shift(timedelta(minutes=16))
         response = client.get("/", HTTP_HX_REQUEST="true")
     assert response.status_code == 204

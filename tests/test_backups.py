@@ -109,7 +109,7 @@ def test_a_backup_made_the_documented_way_restores_every_row_and_file(
     from macehub.audit.models import Action
     from macehub.audit.services import record
     from macehub.core import uploads
-    from macehub.core.testing import build_world, minimal_pdf
+    from tests.factories.personas import build_world, minimal_pdf
 
     key, public = age_key
     source_media = tmp_path / "uploads"

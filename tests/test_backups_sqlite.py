@@ -42,7 +42,7 @@ def test_an_sqlite_backup_restores_every_row_and_file(transactional_db, tmp_path
     from macehub.audit.models import Action
     from macehub.audit.services import record
     from macehub.core import uploads
-    from macehub.core.testing import build_world, minimal_pdf
+    from tests.factories.personas import build_world, minimal_pdf
 
     key = tmp_path / "key.txt"
     subprocess.run([shutil.which("age-keygen") or "age-keygen", "-o", str(key)], check=True, capture_output=True)

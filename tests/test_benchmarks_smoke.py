@@ -75,7 +75,7 @@ def test_pdf_timings_and_load_plan_run_on_a_generated_dataset() -> None:
     from django.test import Client
 
     from benchmarks import generate, load, pdfs
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     generate.generate(scale=0.001, years=1, seed=7, log=lambda *_: None)
     found = pdfs.documents()

@@ -13,9 +13,9 @@ from macehub.audit.models import AuditEvent
 from macehub.casework import selectors
 from macehub.casework.journey import plan_events, referral_events
 from macehub.casework.models import Plan, PlanChild, PlanOutcome
-from macehub.casework.testing import casework_for
 from macehub.core import timeline
-from macehub.core.testing import World
+from tests.factories.casework import casework_for
+from tests.factories.personas import World
 
 from .subjects.factories import referral_for, register_for
 

@@ -29,9 +29,9 @@ from macehub.casework.models import (
     ReturnInterview,
     RiskAssessment,
 )
-from macehub.casework.testing import casework_for
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, Link, RiskChange, Subject
+from tests.factories.casework import casework_for
+from tests.factories.personas import World
 
 from .subjects.factories import make_link, make_subject, register_for
 

@@ -28,13 +28,13 @@ from macehub.casework.services import nrm as nrm_services
 from macehub.casework.services import panel as panel_services
 from macehub.casework.services import plans as plan_services
 from macehub.casework.services import risk as risk_services
-from macehub.casework.testing import casework_for
 from macehub.casework.times import london_datetime
 from macehub.core.services import ConcurrentEditError
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, Link, RiskChange, Subject
 from macehub.subjects.services import merging as merge_services
 from macehub.subjects.services import records as record_services
+from tests.factories.casework import casework_for
+from tests.factories.personas import World
 
 from .subjects.factories import make_link, make_subject, register_for
 
@@ -362,7 +362,8 @@ def test_the_interview_is_flagged_late_across_the_clock_change(world: World, reg
 
 def test_moving_the_return_recomputes_the_72_hour_flag(world: World, reg: dict[str, Any]) -> None:
     episode = missing_services.episode_create(actor=world.user("member_a"), child=reg["c1"], values=_episode())
-    completed = episode.returned_at + timedelta(hours=71)  # type: ignore[operator]
+    assert episode.returned_at is not None
+    completed = episode.returned_at + timedelta(hours=71)
     missing_services.interview_save(
         actor=world.user("member_a"), episode=episode, expected_version=None, values=_interview(world, completed)
     )
@@ -370,7 +371,7 @@ def test_moving_the_return_recomputes_the_72_hour_flag(world: World, reg: dict[s
         actor=world.user("member_a"),
         episode=episode,
         expected_version=episode.version,
-        values={"returned_at": episode.returned_at - timedelta(hours=2)},  # type: ignore[operator]
+        values={"returned_at": episode.returned_at - timedelta(hours=2)},
     )
     assert ReturnInterview.objects.get(episode=episode).within_72_hours is False
     with pytest.raises(ValidationError) as exc:

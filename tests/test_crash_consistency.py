@@ -23,6 +23,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -59,7 +60,9 @@ def drill_database(tmp_path: Path) -> Iterator[str]:
     from psycopg import sql
 
     name = f"macehub_crashdrill_{uuid.uuid4().hex[:10]}"
-    server = {k: v for k, v in {"host": default["HOST"], "port": default["PORT"], "user": default["USER"]}.items() if v}
+    server: dict[str, Any] = {
+        k: v for k, v in {"host": default["HOST"], "port": default["PORT"], "user": default["USER"]}.items() if v
+    }
     if default.get("PASSWORD"):
         server["password"] = default["PASSWORD"]
     with psycopg.connect(dbname="postgres", autocommit=True, **server) as conn:

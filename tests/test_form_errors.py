@@ -23,7 +23,7 @@ class ManyKindsForm(GovukForm):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         # A check across fields runs after every field's own: its error lands last in form.errors.
         self.add_error("name", "Give their full name as the police hold it")
         return data

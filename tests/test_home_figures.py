@@ -20,13 +20,13 @@ from django.utils import timezone
 
 from macehub.casework.models import MissingEpisode, ReturnInterview
 from macehub.casework.selectors import overdue_by_panel
-from macehub.core.testing import World
 from macehub.meetings.home import actions_section
 from macehub.meetings.models import Action, ActionStatus
 from macehub.meetings.policies import chairing_panel_ids
 from macehub.subjects.models import AlertReview, Kind, Link, Status, Subject
 from macehub.subjects.policies import poc_panel_ids
 from macehub.subjects.selectors import alert_count
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, make_link, make_subject
 
@@ -36,7 +36,7 @@ PEOPLE = ("coordinator_a", "chair_a", "member_a", "member_a_education")
 def _request(user: Any) -> Any:
     request = RequestFactory().get("/")
     request.user = user
-    request.session = {}
+    request.session = {}  # type: ignore[assignment]  # no view here stores anything
     return request
 
 
@@ -163,7 +163,9 @@ def _expected_interviews(panel: Any) -> int:
     for episode in MissingEpisode.objects.select_related("child"):
         if episode.child.panel_id != panel.pk or episode.child.status == Status.MERGED:
             continue
-        if not (now - timedelta(days=183) <= episode.returned_at < now - timedelta(hours=72)):
+        if episode.returned_at is None or not (
+            now - timedelta(days=183) <= episode.returned_at < now - timedelta(hours=72)
+        ):
             continue
         finished = ReturnInterview.objects.filter(episode=episode, outcome__in=["completed", "declined"]).exists()
         n += not finished

@@ -28,7 +28,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-from macehub.core.testing import PERSONAS, World, build_world, sign_in
+from tests.factories.personas import PERSONAS, World, build_world, sign_in
 
 from .hostile import (
     HOSTILE,
@@ -192,7 +192,7 @@ def attack_query(walk: Walk, persona: str, path: str, names: set[str]) -> None:
     }
     for variant, pairs in variants.items():
         url = f"{path}?{urlencode(pairs)}"
-        walk.send(persona, f"GET {path}?{variant}", lambda c, u=url: c.get(u))
+        walk.send(persona, f"GET {path}?{variant}", lambda c, u=url: c.get(u))  # type: ignore[misc]  # mypy cannot type a default-argument lambda
 
 
 def _view_of(path: str) -> str:
@@ -225,7 +225,7 @@ def test_no_hostile_request_gets_a_server_error(module: str) -> None:
         persona = permitted(case)
         if persona is None:
             continue
-        response = walk.send(persona, f"GET {path}", lambda c, p=path: c.get(p))
+        response = walk.send(persona, f"GET {path}", lambda c, p=path: c.get(p))  # type: ignore[misc]  # mypy cannot type a default-argument lambda
         if response is None:
             continue
         if response.status_code == 405:
@@ -245,7 +245,8 @@ def test_no_hostile_request_gets_a_server_error(module: str) -> None:
                 continue
             if action.startswith(SESSION_ENDING):
                 continue
-            for button in form.buttons or [None]:
+            buttons: list[tuple[str, str] | None] = [*form.buttons] or [None]
+            for button in buttons:
                 key = (_view_of(action), frozenset(form.fields), button)
                 seen_forms.setdefault(key, (persona, form))
 

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 import pytest
@@ -26,7 +26,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from macehub.core.submissions import ALREADY_SAVED, IDEMPOTENT_VIEWS
-from macehub.core.testing import World, build_world, sign_in
+from tests.factories.personas import World, build_world, sign_in
 
 from .hostile import Form, forms_on, path_of, twice_at_once
 from .permission_matrix.probe import all_cases
@@ -73,7 +73,7 @@ FORM_ON: dict[str, tuple[Callable[[World], str], str]] = {
 }
 
 
-def _fresh_alert(world: World) -> bool:
+def _fresh_alert(world: World) -> Literal[True]:
     """Two children seen at a new location, not linked to each other: an alert to review."""
     from macehub.subjects.models import Kind
 
@@ -242,7 +242,8 @@ def test_every_create_form_sent_twice_creates_once() -> None:
         statuses = [
             r.status_code
             for r in twice_at_once(
-                client, lambda twin, path=path, data=data, multipart=form.multipart: _post(twin, path, data, multipart)
+                client,
+                lambda twin, path=path, data=data, multipart=form.multipart: _post(twin, path, data, multipart),  # type: ignore[misc]  # a default-argument lambda
             )
         ]
         at_once = _delta(before, _fingerprint())

@@ -123,10 +123,10 @@ def _make_actions(world: Any, n: int) -> None:
 def test_killed_workers_lose_no_email_and_leave_no_task_running(transactional_db, smtp_server, tmp_path) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from macehub.core.testing import build_world
     from macehub.meetings.models import Action
     from macehub.meetings.services.actions import send_reminders
     from macehub.operations.models import OutboxMessage, WorkerHeartbeat
+    from tests.factories.personas import build_world
 
     recorder, port = smtp_server
     world = build_world()

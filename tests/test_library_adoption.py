@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World, sign_in
 from macehub.library.models import Adoption, LibraryItem
-from macehub.library.testing import add_version, pdf, share_item
+from tests.factories.library import add_version, pdf, share_item
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)

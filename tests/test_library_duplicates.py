@@ -9,10 +9,10 @@ import pytest
 from django.test import Client
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World, sign_in
 from macehub.library.duplicates import key_words, likely_duplicate_pairs, similar
 from macehub.library.models import ItemVersion, LibraryItem, PendingUpload
-from macehub.library.testing import pdf, share_item, upload
+from tests.factories.library import pdf, share_item, upload
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)

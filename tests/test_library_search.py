@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from macehub.core.testing import World, sign_in
 from macehub.library.models import Adoption, LibraryItem, ProtocolArea
-from macehub.library.testing import add_version, pdf, share_item
+from tests.factories.library import add_version, pdf, share_item
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -86,9 +86,9 @@ def test_search_finds_items_by_title_description_tag_and_type(
 def test_owner_filter_and_order_by_use(world: World, library: dict[str, LibraryItem]) -> None:
     client = sign_in(Client(), world.user("member_a"))
     assert _titles(client, f"?owner={world.partnership_a.pk}") == ["Alpha referral form"]
-    Adoption.objects.create(
-        item=library["guide"], partnership=world.partnership_a, version=library["guide"].current_version
-    )
+    guide = library["guide"].current_version
+    assert guide is not None
+    Adoption.objects.create(item=library["guide"], partnership=world.partnership_a, version=guide)
     assert _titles(client, "?sort=used")[0] == "Child-first language"
     assert _titles(client, "?sort=title") == sorted(_titles(client, "?sort=title"))
     page = client.get("/library/?q=child").content.decode()

@@ -9,9 +9,9 @@ from django.test import Client
 
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.models import StoredFile
-from macehub.core.testing import World, sign_in
 from macehub.library.models import ItemVersion, LibraryItem, PendingUpload, ProtocolArea
-from macehub.library.testing import pdf, upload
+from tests.factories.library import pdf, upload
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.demo import DemoContext
 from macehub.core.models import StoredFile
-from macehub.core.testing import World, sign_in
 from macehub.library.models import Adoption, LibraryItem, PendingUpload
-from macehub.library.testing import add_version, pdf, share_item, upload
+from tests.factories.library import add_version, pdf, share_item, upload
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +60,7 @@ def test_take_up_counts_partnerships_versions_and_gaps(world: World) -> None:
 
 def test_take_up_exports_to_a_spreadsheet_and_the_export_is_audited(world: World) -> None:
     item = share_item(actor=world.user("london_team"), owner=None, title='=HYPERLINK("http://x")')
+    assert item.current_version is not None
     Adoption.objects.create(item=item, partnership=world.partnership_a, version=item.current_version)
     response = sign_in(Client(), world.user("member_a")).get("/library/take-up.xlsx")
     assert response.status_code == 200

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World, sign_in
 from macehub.library.models import ItemVersion, LibraryItem, PendingUpload
-from macehub.library.testing import add_version, pdf, share_item, upload
+from tests.factories.library import add_version, pdf, share_item, upload
+from tests.factories.personas import World, sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +45,7 @@ def test_a_new_version_becomes_the_latest_and_the_old_one_stays_downloadable(wor
     reader = sign_in(Client(), world.user("member_b"))
     for number, text in [(1, "v1"), (2, "v2")]:
         download = reader.get(f"/library/{item.pk}/versions/{number}/download/")
-        assert b"".join(download.streaming_content) == pdf(text)  # type: ignore[attr-defined]
+        assert b"".join(download.streaming_content) == pdf(text)
     detail = reader.get(f"/library/{item.pk}/").content.decode()
     assert "Added VOLT sections." in detail and "2 (latest)" in detail
 
@@ -107,7 +107,7 @@ def test_a_version_uploaded_from_a_stale_page_is_not_lost_and_not_saved(world: W
         },
     )
     assert again.status_code == 302
-    assert LibraryItem.objects.get(pk=item.pk).current_version.number == 3  # type: ignore[union-attr]
+    assert LibraryItem.objects.get(pk=item.pk).current_version.number == 3
 
 
 def _details(**overrides: Any) -> dict[str, Any]:

@@ -18,11 +18,11 @@ from openpyxl import load_workbook
 
 from macehub.audit.models import AuditEvent
 from macehub.core import timeline
-from macehub.core.testing import World
 from macehub.meetings.models import Action, ActionStatus, AgendaItem, CarryReason
 from macehub.meetings.services import actions as action_services
-from macehub.meetings.testing import make_meeting, meetings_for
 from macehub.subjects.services import merging as merge_services
+from tests.factories.meetings import make_meeting, meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 

@@ -13,14 +13,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from macehub.core.testing import World
 from macehub.meetings.models import AgendaItem, Contribution, ItemSource, MeetingStatus, MeetingType, Strand
 from macehub.meetings.policies import item_records, meeting_records
 from macehub.meetings.selectors.agenda import agenda_candidates, in_agenda_order, items_visible_to, listed_not_offered
 from macehub.meetings.services import agenda as agenda_services
-from macehub.meetings.testing import make_meeting, meetings_for
 from macehub.referrals.models import Referral
 from macehub.subjects.models import Kind
+from tests.factories.meetings import make_meeting, meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, make_subject, register_for
 
@@ -296,7 +296,7 @@ def test_an_agenda_that_overruns_the_meeting_says_by_how_much(
 ) -> None:
     from datetime import time
 
-    from macehub.meetings.testing import add_item, make_meeting
+    from tests.factories.meetings import add_item, make_meeting
 
     meeting = make_meeting(
         world.panel_a, days=7, start_time=time(10, 0), end_time=time(12, 0), chair=world.user("chair_a")

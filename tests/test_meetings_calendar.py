@@ -14,10 +14,10 @@ import vobject
 from django.core import mail
 from django.utils import timezone
 
-from macehub.core.testing import World
 from macehub.meetings.models import Meeting
 from macehub.meetings.services import scheduling
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 

@@ -11,11 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from macehub.audit.models import AuditEvent
-from macehub.core.testing import World
 from macehub.meetings.models import NOT_ASKED, NOT_SENT, Acknowledgement, Chase, Contribution, ContributionStatus
 from macehub.meetings.selectors.contributions import contributions_grid
 from macehub.meetings.services import contributions as contribution_services
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from macehub.core.testing import World
 from macehub.meetings.models import Contribution, InvitationScope
 from macehub.meetings.policies import meeting_records
 from macehub.meetings.selectors.agenda import items_visible_to
 from macehub.meetings.services import scheduling
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 

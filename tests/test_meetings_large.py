@@ -6,7 +6,7 @@ Down still work at a page's edges; the PDF pack stays complete; query counts do 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -14,11 +14,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from macehub.core.testing import World
+from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.meetings.models import Acknowledgement, Contribution, ContributionStatus, Meeting
-from macehub.meetings.testing import add_item, make_meeting
 from macehub.meetings.views.meetings import _pack_context
 from macehub.subjects.models import Kind
+from tests.factories.meetings import add_item, make_meeting
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, make_subject
 
@@ -113,7 +114,7 @@ def test_the_pack_pages_on_screen_and_the_pdf_has_every_item(world: World, clien
     assert set(_item_ids(first)).isdisjoint(_item_ids(second))
     request = RequestFactory().get(f"/meetings/{meeting.pk}/pack.pdf")
     request.user = world.user("chair_a")
-    whole = _pack_context(request, meeting)
+    whole = _pack_context(cast(AuthenticatedHttpRequest, request), meeting)
     assert len(whole["items"]) == ITEMS and whole["page"] is None
 
 

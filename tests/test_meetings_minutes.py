@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
 from macehub.audit.models import AuditEvent
-from macehub.core.testing import World
 from macehub.meetings.models import (
     ApprovedMinutesError,
     Attendance,
@@ -25,7 +24,8 @@ from macehub.meetings.models import (
     MinutesStatus,
 )
 from macehub.meetings.services import minutes as minutes_services
-from macehub.meetings.testing import add_item, invite, meetings_for
+from tests.factories.meetings import add_item, invite, meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from macehub.core.testing import World
 from macehub.meetings.models import (
     Acknowledgement,
     Action,
@@ -20,9 +19,10 @@ from macehub.meetings.models import (
     ContributionStatus,
     Meeting,
 )
-from macehub.meetings.testing import add_item, invite, make_meeting
 from macehub.organisations.models import Agency, AgencyType
 from macehub.subjects.models import Kind
+from tests.factories.meetings import add_item, invite, make_meeting
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, make_subject
 

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from macehub.audit.models import AuditEvent
 from macehub.core.services import ConcurrentEditError
-from macehub.core.testing import World
 from macehub.meetings.models import (
     ActionReview,
     ActionStatus,
@@ -27,8 +26,9 @@ from macehub.meetings.models import (
 )
 from macehub.meetings.services import actions as action_services
 from macehub.meetings.services import recording
-from macehub.meetings.testing import meetings_for
 from macehub.subjects.models import RiskChange, Subject
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 

@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from macehub.audit.models import AuditEvent
 from macehub.core.services import ConcurrentEditError
-from macehub.core.testing import World
 from macehub.meetings.models import Invitation, InvitationScope, Meeting, MeetingStatus
 from macehub.meetings.services import scheduling
 from macehub.meetings.services.common import next_dates
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from .subjects.factories import ensure_harm_types, register_for
 
@@ -67,7 +67,7 @@ def test_recurring_meetings_follow_the_panels_cadence_and_invite_core_members(wo
     assert [mt.date for mt in meetings] == [first + timedelta(days=14 * i) for i in range(4)]
     assert len({mt.series for mt in meetings}) == 1 and meetings[0].series is not None
     # The contributions deadline keeps its distance from each meeting.
-    assert all(mt.date - mt.contributions_due == timedelta(days=2) for mt in meetings)
+    assert all(mt.contributions_due and mt.date - mt.contributions_due == timedelta(days=2) for mt in meetings)
     invitations = {i.user: i for i in Invitation.objects.filter(meeting=meetings[0])}
     # Coordinators and chairs, and the police (a core agency), are invited to the whole meeting;
     # the school's representative is asked item by item, so is not invited yet.

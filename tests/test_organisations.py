@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.test import Client
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World, sign_in
 from macehub.organisations.models import Agency, LocalAuthority, Panel
+from tests.factories.personas import World, sign_in
 
 
 def _settings(**overrides: object) -> dict[str, object]:

@@ -14,7 +14,7 @@ from django.test import Client
 
 from macehub.accounts.models import AccessRequest, User
 from macehub.audit.models import AuditEvent
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 
 def _registration(world: World, email: str, password: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from macehub.core.testing import PERSONAS, World, sign_in
+from tests.factories.personas import PERSONAS, World, sign_in
 
 from .permission_matrix.outcomes import DENIED, HIDDEN, LOGIN, MFA, NOT_ALLOWED
 from .permission_matrix.probe import all_cases, all_url_names, fetch, outcome_of

@@ -22,8 +22,8 @@ from macehub.accounts import services
 from macehub.accounts.models import User
 from macehub.core.access import Role
 from macehub.core.logging import SafeFormatter
-from macehub.core.testing import PASSWORD, World, grant, make_user, sign_in
 from macehub.organisations.models import Agency, Panel, Partnership
+from tests.factories.personas import PASSWORD, World, grant, make_user, sign_in_through_forms
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +87,7 @@ def test_production_refuses_debug() -> None:
 
 
 def test_every_page_sends_the_security_headers(world: World) -> None:
-    client = sign_in(Client(), world.user("member_a"))
+    client = sign_in_through_forms(Client(), world.user("member_a"))
     for path in ["/", "/account/login/", f"/panels/{world.panel_a.pk}/"]:
         response = (client if path != "/account/login/" else Client()).get(path)
         csp = response["Content-Security-Policy"]
@@ -103,7 +103,7 @@ def test_every_page_sends_the_security_headers(world: World) -> None:
 
 
 def test_pages_carry_no_inline_script(world: World) -> None:
-    client = sign_in(Client(), world.user("borough_admin_a"))
+    client = sign_in_through_forms(Client(), world.user("borough_admin_a"))
     for path in ["/", "/account/login/", "/account/signup/", f"/panels/{world.panel_a.pk}/settings/", "/audit/"]:
         html = (Client() if path.startswith("/account/") else client).get(path).content.decode()
         for tag in re.findall(r"<script\b[^>]*>", html):
@@ -115,7 +115,7 @@ def test_what_people_type_is_escaped(world: World) -> None:
     evil = '<script>alert("x")</script>'
     person = make_user("xss@test.invalid", evil)
     grant(person, Role.PANEL_MEMBER, panel=world.panel_a, agency=world.agencies["police_a"])
-    html = sign_in(Client(), world.user("member_a")).get(f"/panels/{world.panel_a.pk}/").content.decode()
+    html = sign_in_through_forms(Client(), world.user("member_a")).get(f"/panels/{world.panel_a.pk}/").content.decode()
     assert evil not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
 
 
@@ -126,7 +126,7 @@ def test_an_unexpected_error_shows_a_reference_and_no_details(world: World, sett
         raise RuntimeError("database password is hunter2")
 
     monkeypatch.setattr("macehub.organisations.views.selectors.panels_visible_to", broken)
-    client = sign_in(Client(raise_request_exception=False), world.user("member_a"))
+    client = sign_in_through_forms(Client(raise_request_exception=False), world.user("member_a"))
     response = client.get("/panels/", HTTP_X_REQUEST_ID="abcdef1234567890")
     page = response.content.decode()
     assert response.status_code == 500
@@ -160,11 +160,10 @@ def test_email_is_delivered_by_the_database_worker(world: World, settings) -> No
         settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
-def test_demo_data_is_idempotent_and_covers_every_role(db) -> None:
+def test_demo_data_is_idempotent_and_covers_every_role(demo_db) -> None:
     def counts() -> tuple[int, ...]:
         return (User.objects.count(), Panel.objects.count(), Partnership.objects.count(), Agency.objects.count())
 
-    call_command("seed_demo", stdout=io.StringIO())
     first = counts()
     call_command("seed_demo", stdout=io.StringIO())
     assert counts() == first
@@ -175,8 +174,7 @@ def test_demo_data_is_idempotent_and_covers_every_role(db) -> None:
     assert Partnership.objects.get(short_name="City and Hackney").authorities.count() == 2
 
 
-def test_demo_codes_are_for_demo_accounts_only_and_never_in_production(world: World) -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_codes_are_for_demo_accounts_only_and_never_in_production(demo_db: None, world: World) -> None:
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     assert "amara@demo.macehub.test" in out.getvalue()
@@ -202,8 +200,9 @@ def test_logs_never_contain_passwords_or_session_ids(world: World, caplog) -> No
     client = Client()
     client.post("/account/login/", {"login": "member.a@test.invalid", "password": PASSWORD})
     client.post("/account/login/", {"login": "member.b@test.invalid", "password": "wrong password here"})
-    sign_in(client, world.user("member_a"))
+    sign_in_through_forms(client, world.user("member_a"))
     session_key = client.session.session_key
+    assert session_key
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert PASSWORD not in text and "wrong password here" not in text and session_key not in text
 
@@ -220,7 +219,7 @@ def test_log_lines_cannot_be_forged() -> None:
 
 @pytest.mark.parametrize("path", ["/", "/people/", "/audit/", "/panels/"])
 def test_list_pages_use_a_fixed_number_of_queries(world: World, path: str) -> None:
-    client = sign_in(Client(), world.user("system_admin"))
+    client = sign_in_through_forms(Client(), world.user("system_admin"))
     client.get(path)
 
     def queries() -> int:

@@ -10,12 +10,9 @@ a deactivated person and someone with no role at all.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from macehub.core.access import access_snapshot
 from macehub.core.policies import RecordPolicy, record_policies
@@ -43,9 +40,7 @@ def _people() -> list[Any]:
     return [*people, nobody, gone_copy]
 
 
-@pytest.mark.django_db(transaction=False)
-def test_every_policy_allows_exactly_what_it_shows() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def test_every_policy_allows_exactly_what_it_shows(demo_db: None) -> None:
     policies = sorted(record_policies(), key=lambda p: p.name)
     assert policies, "no aggregate policy is registered"
     people = _people()

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from macehub.accounts.models import User
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
 from macehub.core.uploads import store, upload_root
 from macehub.referrals.models import ReferralAttachment
 from macehub.subjects.common import subject_url
@@ -28,6 +27,7 @@ from macehub.subjects.models import Kind, Status, Subject
 from macehub.subjects.record_graph import record_graph
 from macehub.subjects.services import records as record_services
 from macehub.subjects.services import retention
+from tests.factories.personas import World
 
 from .subjects.factories import register_for
 
@@ -47,8 +47,8 @@ def _rows_pointing_at(model: type[models.Model], pks: set[Any]) -> set[tuple[str
 
 
 @pytest.fixture
-def demo(db: Any) -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_db: None) -> None:
+    """The demo's children (seeded once per session; see tests/conftest.py)."""
 
 
 def _busiest_child(*, with_own_referral: bool = False) -> Subject:

@@ -13,7 +13,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.test import Client
 
-from macehub.core.testing import World, sign_in
+from tests.factories.personas import World, sign_in_through_forms
 
 KEY_PAGE = "/account/two-factor/security-key/"
 
@@ -29,7 +29,7 @@ def keys_required(settings: Any) -> None:
 def test_an_admin_signed_in_with_an_app_code_reaches_no_page_but_the_key_page(
     world: World, persona: str, url: str
 ) -> None:
-    client = sign_in(Client(), world.user(persona))
+    client = sign_in_through_forms(Client(), world.user(persona))
     response = client.get(url)
     assert response.status_code == 302 and response["Location"] == KEY_PAGE
     page = client.get(KEY_PAGE).content.decode()
@@ -42,7 +42,7 @@ def test_an_admin_signed_in_with_an_app_code_reaches_no_page_but_the_key_page(
 def test_an_admin_with_a_key_who_used_an_app_code_is_asked_to_sign_in_with_the_key(world: World) -> None:
     admin = world.user("system_admin")
     Authenticator.objects.create(user=admin, type=Authenticator.Type.WEBAUTHN, data={"name": "Blue key"})
-    client = sign_in(Client(), admin)
+    client = sign_in_through_forms(Client(), admin)
     assert client.get("/people/")["Location"] == KEY_PAGE
     page = client.get(KEY_PAGE).content.decode()
     assert "you signed in this time with a code" in page
@@ -52,11 +52,11 @@ def test_an_admin_with_a_key_who_used_an_app_code_is_asked_to_sign_in_with_the_k
 @pytest.mark.usefixtures("keys_required")
 @pytest.mark.parametrize("persona", ["member_a", "coordinator_a", "analyst_a", "london_team"])
 def test_other_roles_still_sign_in_with_an_app_code(world: World, persona: str) -> None:
-    client = sign_in(Client(), world.user(persona))
+    client = sign_in_through_forms(Client(), world.user(persona))
     assert client.get("/").status_code == 200
 
 
 def test_without_the_setting_admins_sign_in_with_an_app_code(world: World, settings: Any) -> None:
     settings.SECURITY_KEY_ROLES = []
-    client = sign_in(Client(), world.user("system_admin"))
+    client = sign_in_through_forms(Client(), world.user("system_admin"))
     assert client.get("/people/").status_code == 200

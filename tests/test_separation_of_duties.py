@@ -20,16 +20,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from macehub.accounts import services as account_services
 from macehub.accounts.models import AccessRequest, Membership
 from macehub.core.access import Role
-from macehub.core.testing import World, grant, make_user
 from macehub.meetings.models import Action, ActionStatus, Minutes, MinutesStatus
 from macehub.meetings.services import actions as action_services
 from macehub.meetings.services import minutes as minutes_services
-from macehub.meetings.testing import make_meeting, meetings_for
 from macehub.referrals import services as referral_services
 from macehub.referrals.models import Referral, ReferralStatus
 from macehub.review.models import GroupMembership, ImplementationAction, ReviewerAssignment, ReviewRound
 from macehub.review.services import governance, implementation, peer
-from macehub.review.testing import review_world
+from tests.factories.meetings import make_meeting, meetings_for
+from tests.factories.personas import World, grant, make_user
+from tests.factories.review import review_world
 
 from .subjects.factories import ensure_harm_types, referral_for, register_for
 

@@ -14,8 +14,8 @@ from django.test import Client
 from django.utils import timezone
 
 from macehub.accounts.models import KeptDraft
-from macehub.casework.testing import casework_for
-from macehub.core.testing import World, sign_in
+from tests.factories.casework import casework_for
+from tests.factories.personas import World, sign_in_through_forms
 
 from .subjects.factories import register_for
 
@@ -32,7 +32,7 @@ def child(world: World) -> Any:
 
 def test_the_status_check_reports_seconds_left_without_counting_as_activity(world: World) -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("member_a"))
+        client = sign_in_through_forms(Client(), world.user("member_a"))
         client.get("/")
         clock.shift(timedelta(minutes=13))
         data = client.get(STATUS, **JSON).json()
@@ -52,7 +52,7 @@ def test_the_status_check_reports_seconds_left_without_counting_as_activity(worl
 
 def test_a_script_is_told_signed_out_or_token_rotated_not_refused(world: World) -> None:
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("member_a"))
+        client = sign_in_through_forms(Client(), world.user("member_a"))
         clock.shift(timedelta(minutes=16))
         expired = client.post("/people/", {"x": "1"}, **JSON)
         assert expired.status_code == 401
@@ -60,7 +60,7 @@ def test_a_script_is_told_signed_out_or_token_rotated_not_refused(world: World) 
         # Already signed out: still 401, never the sign-in page's HTML.
         assert client.get("/people/", **JSON).status_code == 401
         assert client.get(STATUS, **JSON).status_code == 401
-    client = sign_in(Client(), world.user("member_a"))
+    client = sign_in_through_forms(Client(), world.user("member_a"))
     client.handler.enforce_csrf_checks = True
     rotated = client.post(STATUS, {"csrfmiddlewaretoken": "stale" * 8}, **JSON)
     assert rotated.status_code == 403
@@ -82,7 +82,7 @@ def _episode_form(child: Any) -> dict[str, str]:
 def test_a_form_posted_after_the_idle_limit_is_kept_for_its_author_only(world: World, child: Any) -> None:
     path = f"/casework/children/{child.pk}/missing/new/"
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("chair_a"))
+        client = sign_in_through_forms(Client(), world.user("chair_a"))
         clock.shift(timedelta(minutes=16))
         response = client.post(path, _episode_form(child))
         assert response.status_code == 302
@@ -94,10 +94,10 @@ def test_a_form_posted_after_the_idle_limit_is_kept_for_its_author_only(world: W
         assert kept.expires_at - kept.created_at == timedelta(hours=24)
 
         # A colleague opening the same form sees nothing of it.
-        colleague = sign_in(Client(), world.user("coordinator_a"))
+        colleague = sign_in_through_forms(Client(), world.user("coordinator_a"))
         assert "Croydon" not in colleague.get(path).content.decode()
 
-        sign_in(client, world.user("chair_a"))
+        sign_in_through_forms(client, world.user("chair_a"))
         page = client.get(path).content.decode()
         assert "You were signed out before this form was sent" in page
         assert "Seen at Croydon bus station by a youth worker." in page
@@ -109,7 +109,7 @@ def test_a_form_posted_from_a_page_left_open_after_the_sign_out_is_kept_too(worl
     """Another tab's request ended the session first: the anonymous session remembers whose it was."""
     path = f"/casework/children/{child.pk}/missing/new/"
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("chair_a"))
+        client = sign_in_through_forms(Client(), world.user("chair_a"))
         clock.shift(timedelta(minutes=16))
         assert client.get("/").status_code == 302  # the other tab: signed out
         response = client.post(path, _episode_form(child))
@@ -120,7 +120,7 @@ def test_a_form_posted_from_a_page_left_open_after_the_sign_out_is_kept_too(worl
 def test_nothing_is_kept_without_a_valid_token_or_for_a_stranger(world: World, child: Any) -> None:
     path = f"/casework/children/{child.pk}/missing/new/"
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("chair_a"))
+        client = sign_in_through_forms(Client(), world.user("chair_a"))
         client.handler.enforce_csrf_checks = True
         clock.shift(timedelta(minutes=16))
         client.post(path, {**_episode_form(child), "csrfmiddlewaretoken": "forged" * 8})
@@ -134,12 +134,12 @@ def test_nothing_is_kept_without_a_valid_token_or_for_a_stranger(world: World, c
 def test_kept_forms_expire_and_the_retention_run_deletes_them(world: World, child: Any) -> None:
     path = f"/casework/children/{child.pk}/missing/new/"
     with time_machine.travel(timezone.now(), tick=False) as clock:
-        client = sign_in(Client(), world.user("chair_a"))
+        client = sign_in_through_forms(Client(), world.user("chair_a"))
         clock.shift(timedelta(minutes=16))
         client.post(path, _episode_form(child))
         assert KeptDraft.objects.count() == 1
         clock.shift(timedelta(hours=25))
-        sign_in(client, world.user("chair_a"))
+        sign_in_through_forms(client, world.user("chair_a"))
         assert "Croydon" not in client.get(path).content.decode()  # past its time: never shown
         call_command("apply_retention", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not KeptDraft.objects.exists()

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from macehub.accounts.models import User
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 pytestmark = pytest.mark.django_db
 
@@ -40,9 +40,7 @@ def _agency_options(page: str) -> list[str]:
 def test_without_a_partnership_the_list_is_grouped_and_carries_the_filter(world: World) -> None:
     page = Client().get("/account/signup/").content.decode()
     assert '<optgroup label="Alpha">' in page and '<optgroup label="Bravo">' in page
-    mapping = json.loads(
-        re.search(r'data-agencies-by-partnership="([^"]+)"', page).group(1).replace("&quot;", '"')  # type: ignore[union-attr]
-    )
+    mapping = json.loads(re.search(r'data-agencies-by-partnership="([^"]+)"', page).group(1).replace("&quot;", '"'))
     assert sorted(mapping[str(world.partnership_a.pk)]) == sorted(
         a.pk for k, a in world.agencies.items() if k.endswith("_a")
     )

@@ -18,7 +18,7 @@ from macehub.accounts.middleware import MFA_AT
 from macehub.accounts.models import SignInProvider, User
 from macehub.audit.models import Action, AuditEvent
 from macehub.core.access import Role
-from macehub.core.testing import World, grant, make_user, sign_in, totp_code, totp_secret_for
+from tests.factories.personas import World, grant, make_user, sign_in_through_forms, totp_code, totp_secret_for
 from tests.oidc import CLIENT_SECRET, configure, running_provider, sign_in_at_provider
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def _signed_in_as(client: Client) -> Any:
     from django.contrib.auth import get_user
 
     request = type("R", (), {"session": client.session})()
-    return get_user(request)  # type: ignore[arg-type]
+    return get_user(request)
 
 
 def test_provider_mfa_accepted_when_the_id_token_says_so(world: World, provider: SignInProvider, issuer: str) -> None:
@@ -148,7 +148,7 @@ def test_a_refused_domain_is_not_signed_in(world: World, issuer: str) -> None:
 def test_an_unconfigured_domain_signs_in_with_a_password_as_before(world: World, provider: SignInProvider) -> None:
     response = Client().post("/account/login/", {"login": "someone@elsewhere.example.test", "password": ""})
     assert response.status_code == 200  # the password form, with its error
-    sign_in(Client(), world.user("member_a"))
+    sign_in_through_forms(Client(), world.user("member_a"))
 
 
 def test_sso_never_creates_an_account(world: World, provider: SignInProvider, issuer: str) -> None:
@@ -181,7 +181,7 @@ def test_a_deactivated_account_is_not_signed_in(world: World, provider: SignInPr
 
 
 def test_system_admin_sets_up_a_provider_and_the_secret_is_never_shown(world: World, issuer: str) -> None:
-    admin = sign_in(Client(), world.user("system_admin"))
+    admin = sign_in_through_forms(Client(), world.user("system_admin"))
     form = {
         "name": "Example Council",
         "domains": "SSO.example.test\n@second.example.test",
@@ -219,7 +219,7 @@ def test_system_admin_sets_up_a_provider_and_the_secret_is_never_shown(world: Wo
 
 
 def test_provider_form_errors_sit_next_to_the_field_and_keep_what_was_typed(world: World) -> None:
-    admin = sign_in(Client(), world.user("system_admin"))
+    admin = sign_in_through_forms(Client(), world.user("system_admin"))
     response = admin.post(
         "/sign-in-providers/new/",
         {"name": "Borough", "domains": "not a domain!", "server_url": "http://idp.example.test", "client_id": "x"},
@@ -235,6 +235,6 @@ def test_provider_form_errors_sit_next_to_the_field_and_keep_what_was_typed(worl
 
 def test_only_system_admins_manage_providers(world: World) -> None:
     for persona in ("borough_admin_a", "member_a"):
-        client = sign_in(Client(), world.user(persona))
+        client = sign_in_through_forms(Client(), world.user(persona))
         assert client.get("/sign-in-providers/").status_code == 403
         assert client.post("/sign-in-providers/new/", {"name": "x"}).status_code == 403

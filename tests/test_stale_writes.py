@@ -13,10 +13,10 @@ from typing import Any
 from django.utils import timezone
 
 from macehub.casework.models import RiskAssessment
-from macehub.core.testing import World
 from macehub.subjects.common import subject_url
 from macehub.subjects.models import Subject
 from macehub.subjects.services import records as record_services
+from tests.factories.personas import World
 
 from .hostile import forms_on
 from .subjects.factories import register_for
@@ -38,7 +38,7 @@ def test_a_risk_assessment_from_a_stale_page_does_not_replace_a_colleagues_level
     ]
     # The page's own form (every page also carries the idle warning's forms).
     form = next(f for f in seen if "child_version" in f.fields)
-    data = {k: v[-1] for k, v in form.fields.items() if v}
+    data: dict[str, Any] = {k: v[-1] for k, v in form.fields.items() if v}
     today = timezone.localdate()
     data.update(
         {

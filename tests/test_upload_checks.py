@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from macehub.core.forms import GovukForm
-from macehub.core.testing import World, sign_in
 from macehub.core.uploads import UploadField
+from tests.factories.personas import World, sign_in
 
 DOCX_TYPES = (
     '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

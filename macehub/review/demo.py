@@ -21,6 +21,7 @@ from macehub.core import uploads
 from macehub.core.access import Role
 from macehub.core.demo import DEMO_EMAIL_DOMAIN, DemoContext
 
+from .framework_files import ensure_default_framework
 from .models import (
     ActionMilestone,
     Answer,
@@ -46,7 +47,6 @@ from .models import (
     ReviewRound,
     Section,
 )
-from .testing import ensure_default_framework
 
 CYCLE_2022 = "2022 MACE self-assessment"
 NOT_RETURNED_2022 = {

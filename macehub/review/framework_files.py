@@ -133,6 +133,20 @@ def load_default_framework(**models: Any) -> Any:
     return load_framework(data, **models)
 
 
+def ensure_default_framework() -> Any:
+    """The published default framework, loaded first if missing (the demo seed; a browser test's
+    flush empties the tables the migration filled)."""
+    from .models import Framework, FrameworkVersion, Question, Section
+
+    load_default_framework(
+        framework_model=Framework,
+        version_model=FrameworkVersion,
+        section_model=Section,
+        question_model=Question,
+    )
+    return FrameworkVersion.objects.filter(status="published").order_by("-number").first()
+
+
 def framework_as_data(version: Any) -> dict[str, Any]:
     """A version as the JSON file format, for export and re-loading."""
     return {

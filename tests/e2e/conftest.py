@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from macehub.core.testing import PASSWORD, World, build_world, totp_code, totp_secret_for
+from tests.factories.personas import PASSWORD, World, build_world, sign_in, totp_code, totp_secret_for
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -84,6 +84,24 @@ def sign_in_through_pages(page: Page, base_url: str, email: str, password: str =
             page.locator("main").get_by_role("button", name=SIGN_IN).click()
             if "/account/2fa/authenticate/" not in page.url:
                 break
+
+
+def sign_in_as(page: Page, base_url: str, email: str) -> None:
+    """For browser tests that are not about signing in: the session ``sign_in`` makes (the one
+    the sign-in pages leave; see tests/test_sign_in_shortcut.py) handed to the browser as its
+    session cookie, then the page signing in leads to (home). Tests of signing in, MFA,
+    passkeys, single sign-on or session expiry use ``sign_in_through_pages``."""
+    from django.conf import settings
+    from django.test import Client
+
+    from macehub.accounts.models import User
+
+    client = sign_in(Client(), User.objects.get(email=email))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base_url, "httpOnly": True}]
+    )
+    page.goto(f"{base_url}/")
 
 
 def keep_screenshot(page: Page, path: Path) -> None:

@@ -7,11 +7,11 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, Subject
 from macehub.subjects.services.records import record_revealed
+from tests.factories.personas import World
 
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def test_the_dpo_finds_a_reveal_by_reference(live_server: Any, live_world: World, new_page: Any) -> None:
@@ -23,7 +23,7 @@ def test_the_dpo_finds_a_reveal_by_reference(live_server: Any, live_world: World
     )
     record_revealed(actor=live_world.user("member_a"), subject=child, purpose="Preparing for the panel meeting")
     page = new_page()
-    sign_in_through_pages(page, live_server.url, "admin.a@test.invalid")
+    sign_in_as(page, live_server.url, "admin.a@test.invalid")
     page.goto(f"{live_server.url}/audit/")
     page.get_by_label("Reference").fill("c-0037")
     page.get_by_role("button", name="Filter").click()
@@ -45,7 +45,7 @@ def test_the_api_documentation_is_linked_from_the_token_page(
     live_server: Any, live_world: World, new_page: Any
 ) -> None:
     page = new_page()
-    sign_in_through_pages(page, live_server.url, "admin.a@test.invalid")
+    sign_in_as(page, live_server.url, "admin.a@test.invalid")
     page.goto(f"{live_server.url}/oversight/tokens/")
     page.get_by_role("link", name="API documentation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("MACE Hub oversight API")

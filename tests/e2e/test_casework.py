@@ -13,11 +13,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from macehub.casework.testing import casework_for
-from macehub.core.testing import World
+from tests.factories.casework import casework_for
+from tests.factories.personas import World
 
 from ..subjects.factories import register_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_missing_interview_plan_nrm_and_the_journey(
     base = live_server.url
     c1, l1 = records["c1"], records["l1"]
     page = new_page()
-    sign_in_through_pages(page, base, "chair.a@test.invalid")
+    sign_in_as(page, base, "chair.a@test.invalid")
 
     # The panel's due-and-overdue list, from the menu.
     page.get_by_role("link", name="Casework", exact=True).first.click()

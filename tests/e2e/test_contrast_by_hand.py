@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from ..permission_matrix.probe import all_cases
-from .conftest import AXE, sign_in_through_pages
+from .conftest import AXE, sign_in_as
 from .test_reflow_every_page import persona_for
 
 CASES, MODULE_OF = all_cases()
@@ -97,7 +97,7 @@ def test_contrast_axe_could_not_decide_is_checked_by_hand(
         try:
             page = context.new_page()
             if persona not in {"anonymous", "password_only"}:
-                sign_in_through_pages(page, base, live_world.user(persona).email)
+                sign_in_as(page, base, live_world.user(persona).email)
             for name, path in pages:
                 head = context.request.get(f"{base}{path}", max_redirects=0)
                 if head.status != 200 or "text/html" not in head.headers.get("content-type", ""):

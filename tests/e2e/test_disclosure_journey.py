@@ -14,12 +14,12 @@ from typing import Any
 from playwright.sync_api import expect
 
 from macehub.core.access import Role
-from macehub.core.testing import World, grant
 from macehub.oversight import services
 from macehub.oversight.models import Release, ReleaseStatus
+from tests.factories.personas import World, grant
 
 from ..oversight.factories import QUARTER, records_for
-from .conftest import assert_accessible, keep_screenshot, sign_in_through_pages
+from .conftest import assert_accessible, keep_screenshot, sign_in_as
 
 #: Where a developer keeps screenshots to look at (SHOTS_DIR=/tmp/shots-…); none by default.
 SHOTS = os.environ.get("SHOTS_DIR", "")
@@ -46,7 +46,7 @@ def test_a_release_that_discloses_is_refused_and_the_fixed_one_is_signed_off_by_
 
     # 1. Helen opens the draft: the check says which figure gives it away, and why.
     helen = new_page()
-    sign_in_through_pages(helen, base, "lead.a@test.invalid")
+    sign_in_as(helen, base, "lead.a@test.invalid")
     helen.goto(f"{base}/oversight/releases/{release.pk}/")
     failed = helen.get_by_test_id("audit-failed")
     expect(failed).to_contain_text("can be worked out")
@@ -67,7 +67,7 @@ def test_a_release_that_discloses_is_refused_and_the_fixed_one_is_signed_off_by_
 
     # 3. Kwame prepares the quarter again; the preview says what will be hidden and why.
     kwame = new_page()
-    sign_in_through_pages(kwame, base, "analyst.a@test.invalid")
+    sign_in_as(kwame, base, "analyst.a@test.invalid")
     kwame.goto(f"{base}/oversight/partnerships/{live_world.partnership_a.pk}/releases/prepare/?period={QUARTER.key}"
                "&threshold=abc")  # fmt: skip
     expect(kwame.get_by_text("Choose a threshold from the list").first).to_be_visible()

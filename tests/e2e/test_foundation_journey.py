@@ -8,7 +8,7 @@ from typing import Any
 from django.core import mail
 from playwright.sync_api import expect
 
-from macehub.core.testing import World, totp_code
+from tests.factories.personas import World, totp_code
 
 from .conftest import SIGN_IN, assert_accessible, sign_in_through_pages
 
@@ -36,7 +36,7 @@ def test_register_approve_sign_in_with_mfa_and_see_the_right_panels(
     expect(priya.get_by_role("heading", name="Check your e-mail")).to_be_visible()
 
     # 2. She confirms her address from the e-mail.
-    link = re.search(r"(/account/confirm-email/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(r"(/account/confirm-email/\S+/)", str(mail.outbox[-1].body)).group(1)
     priya.goto(f"{base}{link}")
     priya.locator("main").get_by_role("button", name="Confirm").click()
     assert mail.outbox[-1].to == ["admin.a@test.invalid"], "the borough admin is told about the request"

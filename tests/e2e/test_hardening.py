@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 
 from macehub.accounts import services as account_services
 from macehub.core.access import Role
-from macehub.core.testing import World, make_user
+from tests.factories.personas import World, make_user
 
 from ..subjects.factories import register_for
-from .conftest import assert_accessible, keep_screenshot, sign_in_through_pages
+from .conftest import assert_accessible, keep_screenshot, sign_in_as
 
 SHOTS = Path(os.environ.get("MACEHUB_SHOTS", "test-results/screenshots"))
 
@@ -34,7 +34,7 @@ def test_refusals_and_limits_are_said_plainly(live_server: Any, live_world: Worl
         user=person, role=Role.PANEL_MEMBER, panel=world.panel_a, agency=world.agencies["police_a"], reason="DSL"
     )
     admin = new_page()
-    sign_in_through_pages(admin, base, "admin.a@test.invalid")
+    sign_in_as(admin, base, "admin.a@test.invalid")
     admin.goto(f"{base}/approvals/")
     expect(admin.get_by_text("E-mail not confirmed yet")).to_be_visible()
     admin.goto(f"{base}/approvals/{request.pk}/")
@@ -46,7 +46,7 @@ def test_refusals_and_limits_are_said_plainly(live_server: Any, live_world: Worl
     # A free-text box says its limit and counts down.
     child = register_for(world)["c1"]
     coordinator = new_page()
-    sign_in_through_pages(coordinator, base, "coordinator.a@test.invalid")
+    sign_in_as(coordinator, base, "coordinator.a@test.invalid")
     coordinator.goto(f"{base}/casework/children/{child.pk}/risk/new/")
     factors = coordinator.get_by_label("Risk and protective factors")
     factors.fill("Missing overnight twice; new phone.")

@@ -10,10 +10,10 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.operations.models import OutboxMessage, WorkerHeartbeat
+from tests.factories.personas import World
 
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def test_a_system_admin_sees_what_is_stuck_and_tries_an_email_again(
@@ -40,7 +40,7 @@ def test_a_system_admin_sees_what_is_stuck_and_tries_an_email_again(
     )
 
     page = new_page()
-    sign_in_through_pages(page, live_server.url, "sysadmin@test.invalid")
+    sign_in_as(page, live_server.url, "sysadmin@test.invalid")
     page.get_by_role("link", name="Jobs").first.click()
     expect(page.get_by_role("heading", name="Background jobs and e-mail")).to_be_visible()
     expect(page.get_by_text("1 worker beating")).to_be_visible()

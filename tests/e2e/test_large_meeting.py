@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from macehub.core.testing import World
 from macehub.meetings.models import Acknowledgement
-from macehub.meetings.testing import add_item, make_meeting
 from macehub.subjects.models import Kind
+from tests.factories.meetings import add_item, make_meeting
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_subject
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def test_a_paged_meeting_passes_axe_and_works_from_the_keyboard(
@@ -26,7 +26,7 @@ def test_a_paged_meeting_passes_axe_and_works_from_the_keyboard(
     Acknowledgement.objects.create(meeting=meeting, user=live_world.user("coordinator_a"))
 
     page = new_page()
-    sign_in_through_pages(page, base, "coordinator.a@test.invalid")
+    sign_in_as(page, base, "coordinator.a@test.invalid")
     for path, name in (
         (f"/meetings/{meeting.pk}/agenda/", "meeting-agenda-paged"),
         (f"/meetings/{meeting.pk}/contributions/", "meeting-contributions-paged"),

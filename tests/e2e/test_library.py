@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +63,7 @@ def test_share_adopt_download_and_the_duplicate_warning(
 
     # 1. A panel chair in partnership A shares their agenda.
     chair = new_page()
-    sign_in_through_pages(chair, base, "chair.a@test.invalid")
+    sign_in_as(chair, base, "chair.a@test.invalid")
     chair.get_by_role("link", name="Library").first.click()
     expect(chair.get_by_role("heading", name="Tools and templates library")).to_be_visible()
     assert_accessible(chair, "library-index-empty")
@@ -86,7 +86,7 @@ def test_share_adopt_download_and_the_duplicate_warning(
 
     # 3. A panel member in partnership B finds it by searching and downloads it.
     reader = new_page()
-    sign_in_through_pages(reader, base, "member.b@test.invalid")
+    sign_in_as(reader, base, "member.b@test.invalid")
     reader.goto(f"{base}/library/")
     reader.get_by_label("Search the library").fill("volt agenda")
     reader.get_by_role("button", name="Search").click()
@@ -103,7 +103,7 @@ def test_share_adopt_download_and_the_duplicate_warning(
 
     # 4. Partnership B's admin tries to share the same file under another name.
     admin_b = new_page()
-    sign_in_through_pages(admin_b, base, "admin.b@test.invalid")
+    sign_in_as(admin_b, base, "admin.b@test.invalid")
     admin_b.goto(f"{base}/library/new/")
     _share(admin_b, title="Bravo meeting plan", file=agenda_pdf)
     expect(admin_b.get_by_role("heading", name="This may already be in the library")).to_be_visible()
@@ -132,7 +132,7 @@ def test_looking_after_an_item_pages_are_accessible(
     live_server: Any, live_world: World, new_page: Any, agenda_pdf: Path
 ) -> None:
     from macehub.library.models import Adoption
-    from macehub.library.testing import share_item
+    from tests.factories.library import share_item
 
     item = share_item(
         actor=live_world.user("chair_a"),
@@ -140,10 +140,11 @@ def test_looking_after_an_item_pages_are_accessible(
         title="Alpha MACE agenda",
         content=agenda_pdf.read_bytes(),
     )
+    assert item.current_version is not None
     adoption = Adoption.objects.create(item=item, partnership=live_world.partnership_a, version=item.current_version)
     base = live_server.url
     page = new_page()
-    sign_in_through_pages(page, base, "coordinator.a@test.invalid")
+    sign_in_as(page, base, "coordinator.a@test.invalid")
     page.goto(f"{base}/library/{item.pk}/")
     page.get_by_role("link", name="Upload a new version").click()
     assert_accessible(page, "library-new-version")

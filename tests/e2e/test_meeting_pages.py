@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from macehub.core.testing import World
 from macehub.meetings.services import scheduling
-from macehub.meetings.testing import add_item, make_meeting
+from tests.factories.meetings import add_item, make_meeting
+from tests.factories.personas import World
 
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 from .test_meetings import panel_ready  # noqa: F401 - the fixture
 
 
@@ -24,7 +24,7 @@ def test_other_meeting_pages_pass_axe(
     upcoming = make_meeting(live_world.panel_a, days=7, chair=live_world.user("chair_a"))
 
     coordinator = new_page()
-    sign_in_through_pages(coordinator, base, "coordinator.a@test.invalid")
+    sign_in_as(coordinator, base, "coordinator.a@test.invalid")
     for path, name in (
         (f"/meetings/{upcoming.pk}/edit/", "meeting-edit"),
         (f"/meetings/{upcoming.pk}/cancel/", "meeting-cancel"),
@@ -46,7 +46,7 @@ def test_other_meeting_pages_pass_axe(
         actor=live_world.user("coordinator_a"), item=place, user_ids=[live_world.user("guest_a").pk]
     )
     guest = new_page()
-    sign_in_through_pages(guest, base, "guest.a@test.invalid")
+    sign_in_as(guest, base, "guest.a@test.invalid")
     guest.goto(f"{base}/meetings/{upcoming.pk}/agenda/")
     agenda = guest.locator("main").inner_text()
     assert register["l1"].reference in agenda and register["c1"].reference not in agenda
@@ -55,7 +55,7 @@ def test_other_meeting_pages_pass_axe(
     assert_accessible(guest, "home-invited-professional")
 
     police = new_page()
-    sign_in_through_pages(police, base, "member.a@test.invalid")
+    sign_in_as(police, base, "member.a@test.invalid")
     response = police.goto(f"{base}/actions/agency/")
     assert response is not None and response.status == 200
     assert_accessible(police, "actions-agency")

@@ -18,14 +18,14 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from macehub.core.testing import World
 from macehub.meetings.models import Action, AgendaItem, Attendance, Meeting, MeetingStatus
-from macehub.meetings.testing import add_item, invite, make_meeting
 from macehub.referrals.models import Referral
 from macehub.subjects.models import Kind, Subject
+from tests.factories.meetings import add_item, invite, make_meeting
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_subject, register_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 @pytest.fixture
@@ -80,7 +80,7 @@ def _fill_date(scope: Any, day: Any) -> None:
 
 def _sign_in(new_page: Any, base: str, email: str) -> Page:
     page = new_page()
-    sign_in_through_pages(page, base, email)
+    sign_in_as(page, base, email)
     return page
 
 
@@ -299,7 +299,7 @@ def test_a_meeting_from_scheduling_to_the_next_meeting(
 def test_two_people_typing_in_one_item_lose_nothing(live_server: Any, live_world: World, new_page: Any) -> None:
     """Autosave with optimistic locking: the second person sees the first's version beside
     their own, and combining keeps both."""
-    from macehub.meetings.testing import meetings_for
+    from tests.factories.meetings import meetings_for
 
     ensure_harm_types()
     m = meetings_for(live_world, register_for(live_world))

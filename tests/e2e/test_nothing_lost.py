@@ -17,10 +17,10 @@ from playwright.sync_api import Page, expect
 
 from macehub.accounts.models import KeptDraft
 from macehub.casework.models import MissingEpisode
-from macehub.casework.testing import casework_for
-from macehub.core.testing import PASSWORD, World, totp_code, totp_secret_for
 from macehub.meetings.models import AgendaItem
-from macehub.meetings.testing import meetings_for
+from tests.factories.casework import casework_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import PASSWORD, World, totp_code, totp_secret_for
 
 from ..subjects.factories import ensure_harm_types, register_for
 from .conftest import SIGN_IN, assert_accessible, sign_in_through_pages

@@ -10,11 +10,11 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.oversight.models import Release, ReleaseStatus
+from tests.factories.personas import World
 
 from ..oversight.factories import QUARTER, records_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def test_from_the_dashboard_to_the_london_view(live_server: Any, live_world: World, new_page: Any) -> None:
@@ -24,7 +24,7 @@ def test_from_the_dashboard_to_the_london_view(live_server: Any, live_world: Wor
 
     # 1. Kwame opens the dashboard for the quarter.
     kwame = new_page()
-    sign_in_through_pages(kwame, base, "analyst.a@test.invalid")
+    sign_in_as(kwame, base, "analyst.a@test.invalid")
     kwame.get_by_role("link", name="Oversight data").first.click()
     kwame.wait_for_url(re.compile(rf"/oversight/partnerships/{a}/"))
     kwame.get_by_label("Period").select_option(QUARTER.key)
@@ -56,7 +56,7 @@ def test_from_the_dashboard_to_the_london_view(live_server: Any, live_world: Wor
 
     # 4. Helen signs it off.
     helen = new_page()
-    sign_in_through_pages(helen, base, "lead.a@test.invalid")
+    sign_in_as(helen, base, "lead.a@test.invalid")
     helen.goto(f"{base}/oversight/releases/{release.pk}/")
     helen.get_by_role("link", name="Check and sign off").click()
     helen.get_by_role("button", name="Sign off and release to London").click()
@@ -68,7 +68,7 @@ def test_from_the_dashboard_to_the_london_view(live_server: Any, live_world: Wor
 
     # 5. Lena sees it in the pan-London view, small counts as c, and publishes the dataset.
     lena = new_page()
-    sign_in_through_pages(lena, base, "london@test.invalid")
+    sign_in_as(lena, base, "london@test.invalid")
     lena.get_by_role("link", name="Oversight data").first.click()
     lena.get_by_role("link", name="Partnerships' releases and the London dataset").click()
     lena.get_by_label("Quarter", exact=True).select_option(QUARTER.key)
@@ -91,7 +91,7 @@ def test_the_other_oversight_pages_are_accessible(live_server: Any, live_world: 
     records_for(live_world)
     a = live_world.partnership_a.pk
     chair = new_page()
-    sign_in_through_pages(chair, base, "chair.a@test.invalid")
+    sign_in_as(chair, base, "chair.a@test.invalid")
     chair.goto(f"{base}/oversight/partnerships/{a}/sections/children/?period={QUARTER.key}")
     chair.get_by_test_id("table-children_summary").get_by_role("link").first.click()
     expect(chair.get_by_role("heading", level=1)).to_contain_text("Children on the register")
@@ -102,7 +102,7 @@ def test_the_other_oversight_pages_are_accessible(live_server: Any, live_world: 
     chair.goto(f"{base}/oversight/measures/")
     assert_accessible(chair, "oversight-measures")
     admin = new_page()
-    sign_in_through_pages(admin, base, "admin.a@test.invalid")
+    sign_in_as(admin, base, "admin.a@test.invalid")
     admin.goto(f"{base}/oversight/tokens/")
     admin.get_by_label("What is the token for?").fill("Board dashboard")
     admin.get_by_label("Alpha: its released figures").check()

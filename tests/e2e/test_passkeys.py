@@ -8,7 +8,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from macehub.core.testing import PASSWORD, World
+from tests.factories.personas import PASSWORD, World
 
 from .conftest import assert_accessible, sign_in_through_pages
 

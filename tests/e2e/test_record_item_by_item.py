@@ -8,12 +8,12 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.meetings.models import AgendaItem
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, register_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def test_the_chair_moves_item_by_item_with_the_agenda_in_view(
@@ -23,7 +23,7 @@ def test_the_chair_moves_item_by_item_with_the_agenda_in_view(
     m = meetings_for(live_world, register_for(live_world))
     base = live_server.url
     page = new_page()
-    sign_in_through_pages(page, base, "chair.a@test.invalid")
+    sign_in_as(page, base, "chair.a@test.invalid")
     page.goto(f"{base}/meetings/{m['planned'].pk}/record/")
     first, place = m["child_item"], m["location_item"]
     agenda = page.get_by_role("navigation", name="Agenda")

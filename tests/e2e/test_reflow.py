@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
-from .conftest import sign_in_through_pages
+from .conftest import sign_in_as
 
 WIDTH = 320  # WCAG 1.4.10: content must reflow at 320 CSS pixels
 
@@ -19,7 +19,7 @@ def page_width(browser: Browser, base: str, email: str, path: str, *, javascript
     context = browser.new_context(viewport={"width": WIDTH, "height": 800}, java_script_enabled=javascript)
     try:
         page = context.new_page()
-        sign_in_through_pages(page, base, email)
+        sign_in_as(page, base, email)
         page.goto(f"{base}{path}")
         return int(page.evaluate("document.documentElement.scrollWidth"))
     finally:
@@ -42,7 +42,7 @@ def test_the_agency_table_on_the_quality_page_fits_a_desktop_screen_or_says_it_s
     live_server: Any, live_world: World, browser: Browser
 ) -> None:
     """Issue #16: at desktop width the agency table lost its last columns without a sign."""
-    from macehub.meetings.testing import meetings_for
+    from tests.factories.meetings import meetings_for
 
     from ..subjects.factories import register_for
 
@@ -51,7 +51,7 @@ def test_the_agency_table_on_the_quality_page_fits_a_desktop_screen_or_says_it_s
         context = browser.new_context(viewport={"width": width, "height": 900})
         try:
             page = context.new_page()
-            sign_in_through_pages(page, live_server.url, "chair.a@test.invalid")
+            sign_in_as(page, live_server.url, "chair.a@test.invalid")
             page.goto(f"{live_server.url}/panels/{live_world.panel_a.pk}/meetings/quality/")
             table = page.get_by_test_id("agency-records")
             box = table.locator("xpath=..")

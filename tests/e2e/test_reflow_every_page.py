@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from ..permission_matrix.outcomes import OK
 from ..permission_matrix.probe import all_cases
-from .conftest import SCREENSHOTS, keep_screenshot, sign_in_through_pages
+from .conftest import SCREENSHOTS, keep_screenshot, sign_in_as
 
 WIDTH = 320
 CASES, MODULE_OF = all_cases()
@@ -63,7 +63,7 @@ def test_no_page_scrolls_sideways_at_320_pixels(
         try:
             page = context.new_page()
             if persona not in {"anonymous", "password_only"}:
-                sign_in_through_pages(page, base, live_world.user(persona).email)
+                sign_in_as(page, base, live_world.user(persona).email)
             for name, path in pages:
                 head = context.request.get(f"{base}{path}", max_redirects=0)
                 if head.status != 200 or "text/html" not in head.headers.get("content-type", ""):

@@ -11,11 +11,11 @@ from typing import Any
 import openpyxl
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, RegisterImport, Subject
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_subject
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 HEADERS = ["Forename", "Surname", "DOB", "Sex", "Case number"]
 
@@ -44,7 +44,7 @@ def test_a_register_imported_from_a_spreadsheet_with_problems_fixed_confirmed_an
         ["Zofia", "Nowak", "17/12/2013", "Girl", "MOS-4"],  # not a choice for sex
     ]
     cora = new_page()
-    sign_in_through_pages(cora, base, "coordinator.a@test.invalid")
+    sign_in_as(cora, base, "coordinator.a@test.invalid")
     cora.goto(f"{base}/register/{panel.pk}/")
     cora.get_by_role("link", name="Import", exact=True).click()
     expect(cora.get_by_role("heading", name="Import a register from a spreadsheet")).to_be_visible()

@@ -7,10 +7,10 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from ..subjects.factories import referral_for, register_for
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def check_pages(page: Any, base: str, pages: list[tuple[str, str]]) -> None:
@@ -28,7 +28,7 @@ def test_register_and_referral_pages_pass_axe(live_server: Any, live_world: Worl
     c1, p1, l1, g1, t1 = r["c1"].pk, r["p1"].pk, r["l1"].pk, r["g1"].pk, r["t1"].pk
 
     coordinator = new_page()
-    sign_in_through_pages(coordinator, base, "coordinator.a@test.invalid")
+    sign_in_as(coordinator, base, "coordinator.a@test.invalid")
     check_pages(
         coordinator,
         base,
@@ -68,7 +68,7 @@ def test_register_and_referral_pages_pass_axe(live_server: Any, live_world: Worl
     assert_accessible(coordinator, "record-legal-hold-errors")
 
     police = new_page()  # persons of concern are shown to the panel's police members
-    sign_in_through_pages(police, base, "member.a@test.invalid")
+    sign_in_as(police, base, "member.a@test.invalid")
     check_pages(
         police,
         base,
@@ -79,5 +79,5 @@ def test_register_and_referral_pages_pass_axe(live_server: Any, live_world: Worl
     )
 
     referrer = new_page()
-    sign_in_through_pages(referrer, base, "teacher.a@test.invalid")
+    sign_in_as(referrer, base, "teacher.a@test.invalid")
     check_pages(referrer, base, [("/referrals/", "referrals-mine"), (f"/referrals/{referral.pk}/", "referral-mine")])

@@ -13,11 +13,12 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
+from macehub.review.framework_files import ensure_default_framework
 from macehub.review.models import Assessment, Cycle, ImplementationAction, Question, Recommendation
-from macehub.review.testing import ensure_default_framework, review_world
+from tests.factories.personas import World
+from tests.factories.review import review_world
 
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def _date(page: Any, legend: str, day: Any) -> None:
@@ -40,7 +41,7 @@ def test_from_opening_a_cycle_to_closing_an_action_with_evidence(
 
     # 1. Lena (the London team) opens a cycle for both partnerships.
     lena = new_page()
-    sign_in_through_pages(lena, base, "london@test.invalid")
+    sign_in_as(lena, base, "london@test.invalid")
     lena.get_by_role("link", name="MACE review").first.click()
     assert_accessible(lena, "review-overview")
     lena.goto(f"{base}/review/cycles/new/")
@@ -55,7 +56,7 @@ def test_from_opening_a_cycle_to_closing_an_action_with_evidence(
 
     # 2. Alpha's strategic lead completes the return with evidence, and submits it.
     lead = new_page()
-    sign_in_through_pages(lead, base, "lead.a@test.invalid")
+    sign_in_as(lead, base, "lead.a@test.invalid")
     lead.locator("main").get_by_role("link", name="Alpha self-assessment").click()
     assert_accessible(lead, "review-return-task-list")
     lead.get_by_role("link", name=re.compile(r"^A\. Putting the 2021 protocol")).click()
@@ -119,7 +120,7 @@ def test_from_opening_a_cycle_to_closing_an_action_with_evidence(
     expect(lena.get_by_text("Meeting 1: Alpha planned")).to_be_visible()
 
     reviewer = new_page()
-    sign_in_through_pages(reviewer, base, "reviewer@test.invalid")
+    sign_in_as(reviewer, base, "reviewer@test.invalid")
     reviewer.goto(f"{base}/review/")
     reviewer.get_by_role("link", name="Meeting 1: Alpha").click()
     assert_accessible(reviewer, "review-meeting")
@@ -206,7 +207,7 @@ def test_every_other_review_page_type_is_accessible(live_server: Any, live_world
     base = live_server.url
     rw = review_world(live_world)
     lena = new_page()
-    sign_in_through_pages(lena, base, "london@test.invalid")
+    sign_in_as(lena, base, "london@test.invalid")
     for name, path in [
         ("review-frameworks", "/review/frameworks/"),
         ("review-framework-version", f"/review/frameworks/versions/{rw.version.pk}/"),

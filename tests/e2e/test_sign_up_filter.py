@@ -6,7 +6,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from .conftest import assert_accessible
 

@@ -12,7 +12,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from macehub.core.access import Role
-from macehub.core.testing import World, grant, make_user
+from tests.factories.personas import World, grant, make_user
 from tests.oidc import CLIENT_ID, CLIENT_SECRET, PROVIDER, PROVIDER_PASSWORD, ROOT
 
 from .conftest import assert_accessible, sign_in_through_pages

@@ -9,11 +9,11 @@ from typing import Any
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, Link, LinkType, Status, Subject
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_link, make_subject
-from .conftest import assert_accessible, sign_in_through_pages
+from .conftest import assert_accessible, sign_in_as
 
 
 def _fill_child(page: Any, given: str, family: str, dob: tuple[int, int, int]) -> None:
@@ -58,7 +58,7 @@ def test_referral_to_register_network_shared_context_alert_and_merge(
 
     # 1. The school's representative refers a child.
     tess = new_page()
-    sign_in_through_pages(tess, base, "teacher.a@test.invalid")
+    sign_in_as(tess, base, "teacher.a@test.invalid")
     tess.get_by_role("link", name="Make a referral").click()
     assert_accessible(tess, "volt-referral-start")
     tess.get_by_label("An individual child or young person").check()
@@ -77,7 +77,7 @@ def test_referral_to_register_network_shared_context_alert_and_merge(
 
     # 2. The coordinator screens it: accept, creating the child linked to the station.
     cora = new_page()
-    sign_in_through_pages(cora, base, "coordinator.a@test.invalid")
+    sign_in_as(cora, base, "coordinator.a@test.invalid")
     cora.get_by_role("link", name="1 referral waiting for screening").click()
     assert_accessible(cora, "volt-triage-queue")
     cora.get_by_role("link", name="R-0001").click()

@@ -18,7 +18,6 @@ from macehub.casework.models import (
     ReturnInterview,
     RiskAssessment,
 )
-from macehub.core.testing import World
 from macehub.meetings.models import (
     Action,
     ActionReview,
@@ -33,6 +32,7 @@ from macehub.meetings.models import (
 from macehub.oversight.periods import Period, quarter_of
 from macehub.referrals.models import Referral
 from macehub.subjects.models import HarmType, Kind, Subject
+from tests.factories.personas import World
 
 from ..subjects.factories import ensure_harm_types, make_subject
 

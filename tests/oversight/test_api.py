@@ -20,7 +20,7 @@ from .factories import QUARTER, records_for
 
 
 def _get(path: str, token: str | None = None) -> Any:
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    headers: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
     return Client().get(path, **headers)
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from macehub.core.testing import World, sign_in
 from macehub.oversight import services
 from macehub.oversight.models import TokenScope
+from tests.factories.personas import World, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ IDS = {"release_id": "999999", "dataset_id": "999999"}
 
 
 def _schema() -> dict[str, Any]:
-    return Client().get("/api/openapi.json").json()  # type: ignore[no-any-return]
+    return Client().get("/api/openapi.json").json()
 
 
 def _tokens(world: World) -> dict[str, str]:

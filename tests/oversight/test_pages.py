@@ -269,7 +269,7 @@ def test_the_lead_is_told_which_figure_gives_a_release_away_and_the_preparer_get
     assert Release.objects.get(pk=release.pk).status == "draft"
     # The analyst who prepared it is offered no sign-off, even when also a strategic lead.
     from macehub.core.access import Role
-    from macehub.core.testing import grant
+    from tests.factories.personas import grant
 
     grant(world.user("analyst_a"), Role.STRATEGIC_LEAD, partnership=world.partnership_a)
     page = client_as("analyst_a").get(f"/oversight/releases/{release.pk}/").content.decode()

@@ -78,9 +78,9 @@ def partnership_tables(draw: Any) -> dict[str, Table]:
     for row, n in nrm.items():
         tables["nrm"].set(row, "number", n)
     tables["nrm"].set("rg_on_time_pct", "number", nrm["rg_on_time"], base=made)
-    for r in tables["referrals"].rows:
-        for c in tables["referrals"].columns:
-            tables["referrals"].set(r.key, c.key, draw(st.integers(0, 6)))
+    for line in tables["referrals"].rows:
+        for column in tables["referrals"].columns:
+            tables["referrals"].set(line.key, column.key, draw(st.integers(0, 6)))
     activities = draw(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 14)), max_size=12))
     fill("disruptions", "activities", {r.key: sum(1 for a in activities if a[0] == i)
                                        for i, r in enumerate(tables["disruptions"].rows)})  # fmt: skip

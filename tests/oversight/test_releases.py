@@ -144,8 +144,8 @@ def test_the_london_team_publishes_the_assembled_dataset(world: Any) -> None:
 def test_nobody_signs_off_a_release_they_prepared(world: Any) -> None:
     """Separation of duties (C32): an analyst who is also the strategic lead needs a second person."""
     from macehub.core.access import Role
-    from macehub.core.testing import grant
     from macehub.oversight.policies import policy
+    from tests.factories.personas import grant
 
     records_for(world)
     both = world.user("analyst_a")

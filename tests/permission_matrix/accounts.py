@@ -1,7 +1,7 @@
 """Account, access-request and people pages."""
 
 from macehub.core.access import Role
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from .outcomes import DENIED, HIDDEN, LOGIN, NOT_ALLOWED, OK, REDIRECT, Case, everyone, only, signed_in
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from macehub.casework.testing import casework_for
-from macehub.core.testing import World
+from tests.factories.casework import casework_for
+from tests.factories.personas import World
 
 from ..subjects.factories import register_for
 from .outcomes import DENIED, HIDDEN, NOT_ALLOWED, OK, REDIRECT, Case, signed_in

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 
-from macehub.core.testing import World, minimal_pdf
+from tests.factories.personas import World, minimal_pdf
 
 from .outcomes import DENIED, NOT_ALLOWED, OK, Case, only, signed_in
 

@@ -8,7 +8,7 @@ so sees that meeting and that item, contributes on it, and gets 404 on the held 
 Partnership A's analyst, strategic lead and borough admin can see panel A but none of its
 meetings (403 on panel pages), except the aggregate "attendance and quality" page. Everyone
 else gets 404. The pack redirects to the confidentiality acknowledgement first.
-See macehub/meetings/testing.py for the fixture.
+See tests/factories/meetings.py for the fixture.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from macehub.core.testing import World
-from macehub.meetings.testing import meetings_for
+from tests.factories.meetings import meetings_for
+from tests.factories.personas import World
 
 from ..subjects.factories import register_for
 from .outcomes import BAD, DENIED, HIDDEN, NOT_ALLOWED, OK, REDIRECT, Case, signed_in

@@ -18,7 +18,7 @@ def _with_a_worker(path: str) -> Callable[[Any], str]:
     return make
 
 
-RETRY = {
+RETRY: dict[str, Any] = {
     "post": True,
     "extra": {"post_expect": only(("system_admin",), REDIRECT)},
     "notes": "POST only; a job or e-mail that no longer needs retrying redirects back with a message.",

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from macehub.core.testing import PERSONAS, World
+from tests.factories.personas import PERSONAS, World
 
 OK = "200"
 LOGIN = "login"  # redirected to sign in

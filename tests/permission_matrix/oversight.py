@@ -18,9 +18,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from macehub.core.testing import World
 from macehub.oversight.models import APIToken, LondonDataset, Release, ReleaseStatus, TokenScope, hash_token
 from macehub.oversight.periods import quarter_of
+from tests.factories.personas import World
 
 from .outcomes import DENIED, HIDDEN, MFA, NOT_ALLOWED, OK, REDIRECT, Case, everyone, signed_in
 

@@ -1,6 +1,6 @@
 """Who may open the review pages (macehub/review/policies.py states the rules).
 
-The records come from ``macehub.review.testing.review_world``: partnership A's return in
+The records come from ``tests.factories.review.review_world``: partnership A's return in
 progress, B's submitted, a peer review of A by ``peer_reviewer`` (who also chairs the Task and
 Finish group owning recommendation R1), and an unpublished round and cycle.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from macehub.review.testing import review_world
+from tests.factories.review import review_world
 
 from .outcomes import DENIED, HIDDEN, NOT_ALLOWED, Case, only, signed_in
 

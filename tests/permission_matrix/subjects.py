@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from ..subjects.factories import register_for
 from .outcomes import BAD, DENIED, HIDDEN, NOT_ALLOWED, OK, REDIRECT, Case, signed_in

@@ -1,4 +1,4 @@
-"""Fixtures for the review tests: the personas' world plus review records (macehub/review/testing.py)."""
+"""Fixtures for the review tests: the personas' world plus review records (tests/factories/review.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from macehub.core.testing import World
-from macehub.review.testing import ReviewWorld, review_world
+from tests.factories.personas import World
+from tests.factories.review import ReviewWorld, review_world
 
 
 @pytest.fixture

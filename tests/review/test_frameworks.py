@@ -71,6 +71,7 @@ def test_a_new_version_is_a_draft_copy_and_changing_it_leaves_answers_to_the_old
 def test_a_published_version_cannot_be_changed(rw, world, client_as) -> None:
     london = world.user("london_team")
     question = Question.objects.filter(section__framework_version=rw.version).first()
+    assert question is not None
     with pytest.raises(ValidationError):
         services.question_remove(actor=london, question=question)
     client = client_as("london_team")

@@ -27,7 +27,7 @@ def _pdf_text(response) -> str:
 
 
 def test_the_london_team_plans_a_meeting_with_reviewers_from_three_sectors(rw, world, client_as) -> None:
-    from macehub.core.testing import grant, make_user
+    from tests.factories.personas import grant, make_user
 
     health = grant(make_user("nurse@test.invalid", "Nia Nurse"), "peer_reviewer").user
     client = client_as("london_team")
@@ -59,7 +59,7 @@ def test_the_london_team_plans_a_meeting_with_reviewers_from_three_sectors(rw, w
     reviewer = client_as("peer_reviewer")
     assert reviewer.get(f"/review/returns/{rw.return_b.pk}/").status_code == 200
     nurse = client_as("anonymous")
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     sign_in(nurse, health)
     assert nurse.get(f"/review/returns/{rw.return_b.pk}/").status_code == 200

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from macehub.core.testing import grant, make_user
 from macehub.organisations.models import Partnership
 from macehub.review.models import (
     ActionMilestone,
@@ -32,6 +31,7 @@ from macehub.review.models import (
     ReviewerAssignment,
     ReviewRound,
 )
+from tests.factories.personas import grant, make_user
 
 
 def _count(client, url: str) -> int:

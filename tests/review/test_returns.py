@@ -30,7 +30,7 @@ def _rate_everything(assessment, rating: int = 3) -> None:
 
 
 def test_the_london_team_opens_a_cycle_and_every_lead_is_told(world, client_as, django_capture_on_commit_callbacks):
-    from macehub.review.testing import ensure_default_framework
+    from macehub.review.framework_files import ensure_default_framework
 
     version = ensure_default_framework()
     client = client_as("london_team")

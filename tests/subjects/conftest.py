@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 from .factories import ensure_harm_types, register_for
 

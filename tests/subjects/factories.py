@@ -14,10 +14,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from macehub.core.testing import World
 from macehub.subjects.models import HarmType, Kind, Link, Subject
 from macehub.subjects.services.links import placed
 from macehub.subjects.taxonomy import HARM_TYPES
+from tests.factories.personas import World
 
 
 def ensure_harm_types() -> None:
@@ -78,8 +78,8 @@ def referral_for(world: World) -> Any:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from macehub.core import uploads
-    from macehub.core.testing import minimal_pdf
     from macehub.referrals.models import Referral, ReferralAttachment
+    from tests.factories.personas import minimal_pdf
 
     cached = getattr(world, "_referral", None)
     if cached is not None:

@@ -13,8 +13,7 @@ from macehub.subjects import matching, selectors
 from macehub.subjects.models import Kind, Link, Subject
 
 
-def test_each_demo_panel_gets_a_linked_register_with_shared_contexts_and_a_duplicate(db) -> None:
-    call_command("seed_demo", stdout=io.StringIO())
+def test_each_demo_panel_gets_a_linked_register_with_shared_contexts_and_a_duplicate(demo_db) -> None:
     counts = (Subject.objects.count(), Link.objects.count(), Referral.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Subject.objects.count(), Link.objects.count(), Referral.objects.count()) == counts, "idempotent"

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from macehub.core.testing import World, sign_in
 from macehub.subjects.models import HarmType, Kind, LinkType, RiskChange
+from tests.factories.personas import World, sign_in
 
 from .factories import make_link, make_subject
 

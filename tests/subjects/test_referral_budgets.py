@@ -9,9 +9,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from macehub.core.testing import World, sign_in
 from macehub.referrals.models import Referral
 from macehub.subjects.models import HarmType
+from tests.factories.personas import World, sign_in
 
 from .factories import referral_for
 

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World, minimal_pdf
 from macehub.referrals.models import Referral, ReferralStatus
+from tests.factories.personas import World, minimal_pdf
 
 PDF = minimal_pdf()
 

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
 from macehub.referrals.models import Referral, ReferralStatus
 from macehub.subjects.models import Kind, Link, Subject
+from tests.factories.personas import World
 
 from .test_referrals_intake import child_referral
 

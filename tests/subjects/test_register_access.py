@@ -9,7 +9,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
+from tests.factories.personas import World
 
 
 def test_lists_show_references_never_names(world: World, register: dict[str, Any], client_as: Any) -> None:

@@ -18,10 +18,10 @@ from django.test import Client
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
 from macehub.subjects.models import ImportStatus, Kind, RegisterImport, Subject
 from macehub.subjects.services import import_columns, import_rows, imports
 from macehub.subjects.services.records import subject_update
+from tests.factories.personas import World
 
 CHILD_HEADERS = ["Forename", "Surname", "DOB", "Sex", "Aliases", "Case no.", "Notes"]
 GOOD_CHILDREN = [
@@ -315,14 +315,14 @@ def test_bad_files_get_a_clear_error_next_to_the_field(world: World, client_as: 
 def test_an_unconfirmed_spreadsheet_is_seen_only_by_the_person_who_uploaded_it(
     world: World, client_as: Any, register: Any
 ) -> None:
-    from macehub.core.testing import grant, make_user
+    from tests.factories.personas import grant, make_user
 
     _upload(client_as("coordinator_a"), world, "location", _csv(["Name"], [["Station car park"]]))
     imported = _latest()
     other = make_user("coordinator.two@test.invalid", "Colin Two")
     grant(other, "coordinator", panel=world.panel_a, agency=world.agencies["csc_a"])
     second = Client()
-    from macehub.core.testing import sign_in
+    from tests.factories.personas import sign_in
 
     sign_in(second, other)
     assert second.get(f"/register/imports/{imported.pk}/").status_code == 404
@@ -431,7 +431,7 @@ def test_past_meetings_attendance_is_imported_onto_meetings_by_date(
     world: World, client_as: Any, register: Any
 ) -> None:
     from macehub.meetings.models import Attendance, Meeting
-    from macehub.meetings.testing import make_meeting
+    from tests.factories.meetings import make_meeting
 
     existing = make_meeting(world.panel_a, days=-30, status="held", closed_at=timezone.now())
     police, csc = world.agencies["police_a"], world.agencies["csc_a"]

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
 from macehub.subjects import selectors
 from macehub.subjects.models import AlertReview, Kind, Link, LinkType, RiskChange, Status, Subject
 from macehub.subjects.services import merging as merge_services
+from tests.factories.personas import World
 
 from .factories import make_link, make_subject
 

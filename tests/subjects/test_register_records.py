@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 
 from macehub.audit.models import Action, AuditEvent
-from macehub.core.testing import World
 from macehub.subjects.models import Kind, RiskChange, Status, Subject
+from tests.factories.personas import World
 
 from .factories import make_subject
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from .models import (
+from macehub.casework.models import (
     Disruption,
     Escalation,
     MissingEpisode,
@@ -34,7 +34,7 @@ from .models import (
 def casework_for(world: Any, register: dict[str, Any]) -> dict[str, Any]:
     cached = getattr(world, "_casework", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     c1, c2, l1, p1 = register["c1"], register["c2"], register["l1"], register["p1"]
     police, csc = world.agencies["police_a"], world.agencies["csc_a"]
     cw: dict[str, Any] = {}

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .models import (
+from macehub.meetings.models import (
     Action,
     AgendaItem,
     Attendance,

@@ -1,4 +1,4 @@
-"""Review records for tests, built on the personas' world (``macehub.core.testing``).
+"""Review records for tests, built on the personas' world (``tests.factories.personas``).
 
 ``review_world(world)`` adds, once per world:
 
@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from macehub.core import uploads
+from macehub.review.framework_files import ensure_default_framework
 
 
 @dataclass
@@ -53,20 +54,6 @@ class ReviewWorld:
     news: Any
 
 
-def ensure_default_framework() -> Any:
-    """The published default framework (reloaded if a browser test's flush emptied the tables)."""
-    from .framework_files import load_default_framework
-    from .models import Framework, FrameworkVersion, Question, Section
-
-    load_default_framework(
-        framework_model=Framework,
-        version_model=FrameworkVersion,
-        section_model=Section,
-        question_model=Question,
-    )
-    return FrameworkVersion.objects.filter(status="published").order_by("-number").first()
-
-
 def evidence_file(name: str = "terms-of-reference.txt", content: bytes = b"MACE terms of reference, 2025.\n") -> Any:
     return SimpleUploadedFile(name, content, content_type="text/plain")
 
@@ -74,8 +61,8 @@ def evidence_file(name: str = "terms-of-reference.txt", content: bytes = b"MACE 
 def review_world(world: Any) -> ReviewWorld:
     cached = getattr(world, "_review", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    from .models import (
+        return cached
+    from macehub.review.models import (
         ActionMilestone,
         Answer,
         Assessment,
@@ -91,7 +78,7 @@ def review_world(world: Any) -> ReviewWorld:
         Question,
         Section,
     )
-    from .services import cycles, frameworks, implementation, peer
+    from macehub.review.services import cycles, frameworks, implementation, peer
 
     london = world.user("london_team")
     reviewer = world.user("peer_reviewer")

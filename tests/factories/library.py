@@ -7,10 +7,9 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from macehub.core.testing import minimal_pdf
-
-from . import services
-from .models import ItemVersion, Kind, LibraryItem, Licence, ProtocolArea
+from macehub.library import services
+from macehub.library.models import ItemVersion, Kind, LibraryItem, Licence, ProtocolArea
+from tests.factories.personas import minimal_pdf
 
 #: The smallest PDF libmagic (and a PDF reader) accepts; ``pdf()`` makes each one unique.
 MINIMAL_PDF = minimal_pdf()

@@ -2,9 +2,9 @@
 
 ``build_world()`` creates two partnerships (A and B) with a panel each, agencies, and one
 account per persona. Each persona is a real account: a verified e-mail address, a TOTP
-authenticator and real memberships — tests sign them in with ``sign_in`` (a Django test
-client session marked as having passed two-factor authentication, exactly as the
-sign-in flow leaves it), never by switching a check off.
+authenticator and real memberships. Tests sign them in with ``sign_in`` (the session the
+sign-in pages leave, made directly: force_login plus the two-factor mark) or, when signing
+in is what they test, ``sign_in_through_forms`` (the real pages); never by switching a check off.
 
 Personas
 --------
@@ -52,7 +52,7 @@ PERSONAS = (
     "system_admin",
 )
 
-PASSWORD = "correct horse battery staple 42"  # noqa: S105 - test-only credential
+PASSWORD = "correct horse battery staple 42"
 AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 
 
@@ -174,11 +174,41 @@ def build_world() -> World:
 
 
 def sign_in(client: Any, user: Any, *, mfa: bool = True) -> Any:
+    """Sign ``user`` in on a Django test client without going through the pages: the session
+    is left exactly as the sign-in pages leave it (``test_sign_in_shortcut`` compares the two):
+    Django's login (which fires the sign-in signal, so the session clock starts and the sign-in
+    is audited), allauth's record of the methods used, and — for an account with an
+    authenticator — the mark that a second factor was used in this session.
+
+    For tests that are not about signing in. Tests of sign-in, MFA, lockout or session expiry
+    use ``sign_in_through_forms``. ``mfa`` is ignored, as it is by the pages: an account with
+    an authenticator always passes the second factor, one without ends up signed in with a
+    password only (the "password_only" persona)."""
+    from allauth.mfa.models import Authenticator
+
+    from macehub.core.context_processors import MFA_SESSION_KEY
+
+    client.force_login(user, backend=AUTH_BACKEND)
+    session = client.session
+    now = time.time()
+    methods: list[dict[str, Any]] = [{"method": "password", "at": now, "email": user.email}]
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).only("pk").first()
+    if totp is not None:
+        methods.append({"method": "mfa", "at": now, "id": totp.pk, "type": "totp"})
+        session[MFA_SESSION_KEY] = now
+    session["account_authentication_methods"] = methods
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.set_expiry(0)  # a browser-session cookie, as without "remember me"
+    session.save()
+    return client
+
+
+def sign_in_through_forms(client: Any, user: Any) -> Any:
     """Sign ``user`` in on a Django test client through the real pages: the password form,
     then (for accounts with an authenticator) the one-time code form.
 
-    ``mfa`` is ignored for accounts without an authenticator: they end up signed in with a
-    password only, which is exactly the "password_only" persona."""
+    Accounts without an authenticator end up signed in with a password only, which is
+    exactly the "password_only" persona."""
     response = client.post("/account/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302, f"password sign-in failed for {user.email}"
     if response["Location"].startswith("/account/2fa/authenticate/"):
