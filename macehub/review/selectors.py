@@ -343,15 +343,9 @@ def my_recommendations(user: Any) -> QuerySet[Recommendation]:
 
 
 def closures_waiting_for(user: Any) -> QuerySet[ImplementationAction]:
-    """Actions waiting for a closure decision by a group this person chairs."""
-    chaired = review_profile(user).group_ids(GroupMembership.Role.CHAIR)
-    return (
-        ImplementationAction.objects.filter(
-            status=ImplementationAction.Status.AWAITING_CLOSURE, recommendation__owner_group_id__in=chaired
-        )
-        .select_related("recommendation")
-        .order_by("closure_requested_at")
-    )
+    """Actions waiting for this person's closure decision: exactly those the policy lets them
+    approve (never one they lead or asked to close)."""
+    return actions.visible(user, "approve_closure").select_related("recommendation").order_by("closure_requested_at")
 
 
 # --- Groups, timeline, members area ------------------------------------------------------------

@@ -37,7 +37,11 @@ def test_the_members_home_shows_news_meetings_and_the_persons_actions(rw, world,
     assert rw.news.title in html
     assert "Dataset workshop" in html, "an upcoming meeting of a group they belong to"
     assert rw.action.title in html and "Brief the MACE chairs" in html, "actions of the group they chair"
-    assert "Waiting for your approval as chair" in html
+    # The chair asked for this closure themselves, so it is not theirs to approve (C32): they
+    # are not told it waits for them; the London team, who decides it, is.
+    assert "Waiting for your approval" not in html
+    london = unescape(client_as("london_team").get("/review/members/").content.decode())
+    assert "Waiting for your approval: " in london and "Brief the MACE chairs" in london
     other = unescape(client_as("member_b").get("/review/members/").content.decode())
     assert rw.news.title in other and "Dataset workshop" not in other and "You have no open actions." in other
 
@@ -160,7 +164,8 @@ def test_the_home_page_points_each_person_to_their_review_work(rw, client_as) ->
     london = client_as("london_team").get("/").content.decode()
     assert "Test self-assessment" in london and "1 of 2 returned" in london
     chair = client_as("peer_reviewer").get("/").content.decode()
-    assert "Closure waiting for your approval" in chair
+    assert "Closure waiting for your approval" not in chair, "the chair asked for it: not theirs to approve"
+    assert "Closure waiting for your approval" in london
     member = client_as("member_b").get("/").content.decode()
     assert "Members area" in member and "/review/members/" in member
     assert 'href="/review/"' not in member, "panel members do not get the review overview in the navigation"
