@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -29,10 +29,6 @@ from .forms import (
 from .models import DEFAULT_POC_AGENCY_TYPES, DEFAULT_POC_ROLES
 from .policies import policy
 
-if TYPE_CHECKING:
-    # Type-only: accounts sits above this app (see .importlinter).
-    from macehub.accounts.types import AuthenticatedHttpRequest
-
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
@@ -43,7 +39,7 @@ def _apply_errors(form: Any, exc: ValidationError) -> None:
 
 
 @require_GET
-def panel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def panel_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "view_panels")
     panels = list(selectors.panels_visible_to(request.user))
     acting_id = acting_partnership_id(request)
@@ -56,7 +52,7 @@ def panel_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def panel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     panel = selectors.get_panel_for(request.user, pk)
     members = panel.memberships.filter(ended_at__isnull=True, user__is_active=True).select_related("user", "agency")
     return render(
@@ -72,7 +68,7 @@ def panel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def panel_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def panel_settings(request: HttpRequest, pk: int) -> HttpResponse:
     panel = selectors.get_panel_for(request.user, pk)
     policy.require(request.user, "edit_panel_settings", panel)
     form = PanelSettingsEditForm(request.POST or None, panel=panel)
@@ -105,7 +101,7 @@ def panel_settings(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def panel_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+def panel_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "create_panel")
     partnerships = selectors.partnerships_administered_by(request.user)
     form = PanelCreateForm(
@@ -136,7 +132,7 @@ def panel_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_GET
-def partnership_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def partnership_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "view_partnerships")
     return render(
         request,
@@ -150,7 +146,7 @@ def partnership_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def partnership_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+def partnership_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_partnerships")
     form = PartnershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +165,7 @@ def partnership_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def partnership_edit(request: HttpRequest, pk: int) -> HttpResponse:
     partnership = selectors.get_partnership_for(request.user, pk)
     policy.require(request.user, "manage_partnerships")
     form = PartnershipEditForm(request.POST or None, instance=partnership)
@@ -203,7 +199,7 @@ def partnership_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @require_GET
-def agency_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def agency_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_agencies")
     agencies = selectors.agencies_manageable_by(request.user).order_by("name")
     return render(request, "organisations/agency_list.html", {"agencies": agencies})
@@ -211,7 +207,7 @@ def agency_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @once
-def agency_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+def agency_create(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "manage_agencies")
     partnerships = selectors.partnerships_administered_by(request.user)
     form = AgencyForm(request.POST or None, partnerships=partnerships)
@@ -231,7 +227,7 @@ def agency_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def agency_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def agency_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agency = selectors.get_agency_for(request.user, pk)
     policy.require(request.user, "edit_agency", agency)
     partnerships = selectors.partnerships_administered_by(request.user)
@@ -270,6 +266,6 @@ def agency_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def authority_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def authority_list(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, "view_authorities")
     return render(request, "organisations/authority_list.html", {"authorities": selectors.authorities()})
