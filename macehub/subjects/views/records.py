@@ -50,6 +50,15 @@ def _form_kwargs(request: AuthenticatedHttpRequest, panel: Any, kind: str) -> di
     return kwargs
 
 
+def _duplicates_of(request: AuthenticatedHttpRequest, subject: Subject) -> list[matching.Match]:
+    """Other records of the register that may be the same as this one."""
+    values = {
+        name: getattr(subject, name)
+        for name in ("given_names", "family_name", "date_of_birth", "aliases", "agency_references", "name")
+    }
+    return _duplicates(request, subject.panel, subject.kind, values, exclude_pk=subject.pk)
+
+
 def _duplicates(
     request: AuthenticatedHttpRequest, panel: Any, kind: str, values: dict[str, Any], exclude_pk: int | None = None
 ) -> list[matching.Match]:
@@ -177,22 +186,12 @@ def subject_detail(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Htt
         context["alert_children"] = len({a.second.pk for a in context["alerts"]})
         context["risk_history"] = list(selectors.risk_history(subject))
     if kind == Kind.PERSON and subject.safeguarding_record_id:
-        context["child_record"] = Subject.objects.filter(pk=subject.safeguarding_record_id).first()
-    if kind != Kind.THEME and not merged:
-        context["duplicates"] = _duplicates(
-            request,
-            subject.panel,
-            kind,
-            {
-                "given_names": subject.given_names,
-                "family_name": subject.family_name,
-                "date_of_birth": subject.date_of_birth,
-                "aliases": subject.aliases,
-                "agency_references": subject.agency_references,
-                "name": subject.name,
-            },
-            exclude_pk=subject.pk,
+        # Scoped like every read: the linked child shows only to someone who may see that record.
+        context["child_record"] = (
+            selectors.subjects_visible_to(request.user).filter(pk=subject.safeguarding_record_id).first()
         )
+    if kind != Kind.THEME and not merged:
+        context["duplicates"] = _duplicates_of(request, subject)
     return render(request, "subjects/subject_detail.html", context)
 
 
@@ -371,20 +370,7 @@ def subject_merge(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Http
             return HttpResponseRedirect(f"{request.path}?with={found.pk}")
         not_found = True
     if not other_pk:
-        duplicates = _duplicates(
-            request,
-            subject.panel,
-            kind,
-            {
-                "given_names": subject.given_names,
-                "family_name": subject.family_name,
-                "date_of_birth": subject.date_of_birth,
-                "aliases": subject.aliases,
-                "agency_references": subject.agency_references,
-                "name": subject.name,
-            },
-            exclude_pk=subject.pk,
-        )
+        duplicates = _duplicates_of(request, subject)
         return render(
             request,
             "subjects/merge_choose.html",
