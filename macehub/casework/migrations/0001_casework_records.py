@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ("accounts", "__first__"),
         ("organisations", "0003_panel_person_of_concern_visibility"),
         ("subjects", "0002_load_harm_types"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -184,6 +184,49 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-started_at", "-pk"],
+                "indexes": [models.Index(fields=["child", "started_at"], name="casework_mi_child_i_3a85a4_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("returned_at__isnull", True), ("returned_at__gt", models.F("started_at")), _connector="OR"
+                        ),
+                        name="missing_return_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("classification__in", ["missing", "absent"]), ("reported_to_police", True)),
+                            models.Q(("classification", ""), ("reported_to_police", False)),
+                            _connector="OR",
+                        ),
+                        name="missing_classified_when_reported",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("risk_grade__in", ["high", "medium", "low", "no_apparent", "not_graded"])),
+                        name="missing_risk_grade_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "placement__in",
+                                [
+                                    "home",
+                                    "kinship",
+                                    "foster",
+                                    "residential",
+                                    "supported",
+                                    "secure",
+                                    "other",
+                                    "not_known",
+                                ],
+                            )
+                        ),
+                        name="missing_placement_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("philomena__in", ["yes", "no", "not_applicable"])),
+                        name="missing_philomena_known",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -295,6 +338,43 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "NRM referral",
                 "ordering": ["-referred_on", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("decision_maker__in", ["home_office", "devolved"])),
+                        name="nrm_decision_maker_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("rg_decision__in", ["pending", "positive", "negative"])),
+                        name="nrm_rg_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("cg_decision__in", ["pending", "positive", "negative"])),
+                        name="nrm_cg_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("rg_decided_on__isnull", True), ("rg_decision", "pending")),
+                            models.Q(
+                                models.Q(("rg_decision", "pending"), _negated=True),
+                                ("rg_decided_on__gte", models.F("referred_on")),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="nrm_rg_dated_after_referral",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("cg_decided_on__isnull", True), ("cg_decision", "pending")),
+                            models.Q(("rg_decision", "positive"), ("cg_decided_on__gte", models.F("rg_decided_on"))),
+                            _connector="OR",
+                        ),
+                        name="nrm_cg_after_positive_rg",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("decision_due_on__gte", models.F("referred_on"))),
+                        name="nrm_due_after_referral",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -366,6 +446,43 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-started_on", "-pk"],
+                "indexes": [models.Index(fields=["status", "next_review_on"], name="casework_pl_status_b8a81c_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "plan_type__in",
+                                ["child_protection", "child_in_need", "roth", "context", "disruption", "other"],
+                            )
+                        ),
+                        name="plan_type_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["active", "ended"])), name="plan_status_known"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("ended_on__isnull", True), ("status", "active")),
+                            models.Q(("ended_on__isnull", False), ("status", "ended")),
+                            _connector="OR",
+                        ),
+                        name="plan_ended_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_on__isnull", True), ("ended_on__gte", models.F("started_on")), _connector="OR"
+                        ),
+                        name="plan_ends_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("plan_type", "other"), _negated=True),
+                            models.Q(("other_type", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="plan_other_type_named",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -388,17 +505,8 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["child__number"],
+                "constraints": [models.UniqueConstraint(fields=("plan", "child"), name="plan_child_once")],
             },
-        ),
-        migrations.AddField(
-            model_name="plan",
-            name="children",
-            field=models.ManyToManyField(
-                related_name="covering_plans",
-                through="casework.PlanChild",
-                through_fields=("plan", "child"),
-                to="subjects.subject",
-            ),
         ),
         migrations.CreateModel(
             name="PlanOutcome",
@@ -415,6 +523,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["order"],
+                "constraints": [models.UniqueConstraint(fields=("plan", "order"), name="plan_outcome_order_unique")],
             },
         ),
         migrations.CreateModel(
@@ -467,6 +576,18 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-reviewed_on", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("decision__in", ["continue", "change", "end"])),
+                        name="plan_review_decision_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("decision", "end"), ("next_review_on__gt", models.F("reviewed_on")), _connector="OR"
+                        ),
+                        name="plan_review_next_after_this",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -501,6 +622,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["outcome__order"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("review", "outcome"), name="outcome_scored_once_per_review"),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="outcome_score_in_range"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -569,6 +696,28 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("outcome__in", ["completed", "declined", "not_yet", "not_completed"])),
+                        name="interview_outcome_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("outcome", "completed"), _negated=True),
+                            models.Q(
+                                ("completed_at__isnull", False), models.Q(("interviewer_name", ""), _negated=True)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="interview_completed_has_when_and_who",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("outcome", "completed"), ("completed_at__isnull", True), _connector="OR"),
+                        name="interview_time_only_when_completed",
+                    ),
+                ],
+            },
         ),
         migrations.CreateModel(
             name="RiskAssessment",
@@ -621,6 +770,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-assessed_on", "-pk"],
+                "indexes": [models.Index(fields=["child", "assessed_on"], name="casework_ri_child_i_d7c80d_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("next_review_on__gt", models.F("assessed_on"))),
+                        name="assessment_review_after_assessment",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -845,221 +1001,14 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.AddIndex(
-            model_name="missingepisode",
-            index=models.Index(fields=["child", "started_at"], name="casework_mi_child_i_3a85a4_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="missingepisode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("returned_at__isnull", True), ("returned_at__gt", models.F("started_at")), _connector="OR"
-                ),
-                name="missing_return_after_start",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="missingepisode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("classification__in", ["missing", "absent"]), ("reported_to_police", True)),
-                    models.Q(("classification", ""), ("reported_to_police", False)),
-                    _connector="OR",
-                ),
-                name="missing_classified_when_reported",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="missingepisode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("risk_grade__in", ["high", "medium", "low", "no_apparent", "not_graded"])),
-                name="missing_risk_grade_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="missingepisode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "placement__in",
-                        ["home", "kinship", "foster", "residential", "supported", "secure", "other", "not_known"],
-                    )
-                ),
-                name="missing_placement_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="missingepisode",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("philomena__in", ["yes", "no", "not_applicable"])), name="missing_philomena_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="nrmreferral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("decision_maker__in", ["home_office", "devolved"])), name="nrm_decision_maker_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="nrmreferral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("rg_decision__in", ["pending", "positive", "negative"])), name="nrm_rg_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="nrmreferral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("cg_decision__in", ["pending", "positive", "negative"])), name="nrm_cg_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="nrmreferral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("rg_decided_on__isnull", True), ("rg_decision", "pending")),
-                    models.Q(
-                        models.Q(("rg_decision", "pending"), _negated=True),
-                        ("rg_decided_on__gte", models.F("referred_on")),
-                    ),
-                    _connector="OR",
-                ),
-                name="nrm_rg_dated_after_referral",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="nrmreferral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("cg_decided_on__isnull", True), ("cg_decision", "pending")),
-                    models.Q(("rg_decision", "positive"), ("cg_decided_on__gte", models.F("rg_decided_on"))),
-                    _connector="OR",
-                ),
-                name="nrm_cg_after_positive_rg",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="nrmreferral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("decision_due_on__gte", models.F("referred_on"))), name="nrm_due_after_referral"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="planchild",
-            constraint=models.UniqueConstraint(fields=("plan", "child"), name="plan_child_once"),
-        ),
-        migrations.AddIndex(
+        migrations.AddField(
             model_name="plan",
-            index=models.Index(fields=["status", "next_review_on"], name="casework_pl_status_b8a81c_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("plan_type__in", ["child_protection", "child_in_need", "roth", "context", "disruption", "other"])
-                ),
-                name="plan_type_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["active", "ended"])), name="plan_status_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("ended_on__isnull", True), ("status", "active")),
-                    models.Q(("ended_on__isnull", False), ("status", "ended")),
-                    _connector="OR",
-                ),
-                name="plan_ended_has_date",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_on__isnull", True), ("ended_on__gte", models.F("started_on")), _connector="OR"
-                ),
-                name="plan_ends_after_start",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="plan",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("plan_type", "other"), _negated=True),
-                    models.Q(("other_type", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="plan_other_type_named",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="planoutcome",
-            constraint=models.UniqueConstraint(fields=("plan", "order"), name="plan_outcome_order_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="planreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("decision__in", ["continue", "change", "end"])), name="plan_review_decision_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="planreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("decision", "end"), ("next_review_on__gt", models.F("reviewed_on")), _connector="OR"
-                ),
-                name="plan_review_next_after_this",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="outcomescore",
-            constraint=models.UniqueConstraint(fields=("review", "outcome"), name="outcome_scored_once_per_review"),
-        ),
-        migrations.AddConstraint(
-            model_name="outcomescore",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="outcome_score_in_range"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="returninterview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("outcome__in", ["completed", "declined", "not_yet", "not_completed"])),
-                name="interview_outcome_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="returninterview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("outcome", "completed"), _negated=True),
-                    models.Q(("completed_at__isnull", False), models.Q(("interviewer_name", ""), _negated=True)),
-                    _connector="OR",
-                ),
-                name="interview_completed_has_when_and_who",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="returninterview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("outcome", "completed"), ("completed_at__isnull", True), _connector="OR"),
-                name="interview_time_only_when_completed",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="riskassessment",
-            index=models.Index(fields=["child", "assessed_on"], name="casework_ri_child_i_d7c80d_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="riskassessment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("next_review_on__gt", models.F("assessed_on"))),
-                name="assessment_review_after_assessment",
+            name="children",
+            field=models.ManyToManyField(
+                related_name="covering_plans",
+                through="casework.PlanChild",
+                through_fields=("plan", "child"),
+                to="subjects.subject",
             ),
         ),
     ]

@@ -10,9 +10,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("core", "0001_stored_files"),
         ("organisations", "0002_load_london_authorities"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -65,6 +65,11 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["item", "-number"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("number__gte", 1)), name="library_version_number_positive"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -163,6 +168,33 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["title"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "kind__in",
+                                [
+                                    "terms_of_reference",
+                                    "agenda",
+                                    "referral_form",
+                                    "minutes",
+                                    "action_log",
+                                    "screening_tool",
+                                    "practice_guide",
+                                    "training",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="library_item_kind_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("licence__in", ["ogl_3", "cc_by_4", "cc_by_sa_4", "london_mace", "ask_owner"])
+                        ),
+                        name="library_item_licence_known",
+                    ),
+                ],
             },
         ),
         migrations.AddField(
@@ -221,6 +253,19 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-adopted_at"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("item", "partnership"),
+                        name="library_one_current_adoption_per_partnership",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_at__isnull", True), ("ended_at__gte", models.F("adopted_at")), _connector="OR"
+                        ),
+                        name="library_adoption_ends_after_it_starts",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -249,58 +294,6 @@ class Migration(migrations.Migration):
             model_name="itemversion",
             constraint=models.UniqueConstraint(
                 fields=("item", "number"), name="library_version_number_unique_per_item"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="itemversion",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("number__gte", 1)), name="library_version_number_positive"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="adoption",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("ended_at__isnull", True)),
-                fields=("item", "partnership"),
-                name="library_one_current_adoption_per_partnership",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="adoption",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_at__isnull", True), ("ended_at__gte", models.F("adopted_at")), _connector="OR"
-                ),
-                name="library_adoption_ends_after_it_starts",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="libraryitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "kind__in",
-                        [
-                            "terms_of_reference",
-                            "agenda",
-                            "referral_form",
-                            "minutes",
-                            "action_log",
-                            "screening_tool",
-                            "practice_guide",
-                            "training",
-                            "other",
-                        ],
-                    )
-                ),
-                name="library_item_kind_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="libraryitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("licence__in", ["ogl_3", "cc_by_4", "cc_by_sa_4", "london_mace", "ask_owner"])),
-                name="library_item_licence_known",
             ),
         ),
     ]

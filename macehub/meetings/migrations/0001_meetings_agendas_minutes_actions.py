@@ -10,13 +10,176 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("organisations", "0003_panel_person_of_concern_visibility"),
         ("referrals", "0001_referrals_and_screening"),
         ("subjects", "0002_load_harm_types"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.CreateModel(
+            name="Meeting",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "meeting_type",
+                    models.CharField(
+                        choices=[
+                            ("operational", "Operational MACE"),
+                            ("strategic", "Strategic or themes meeting"),
+                            ("pre_mace", "Pre-MACE triage"),
+                            ("context_conference", "Context conference"),
+                            ("roth_conference", "Risk-outside-the-home conference"),
+                            ("other", "Other meeting"),
+                        ],
+                        default="operational",
+                        max_length=20,
+                    ),
+                ),
+                ("date", models.DateField()),
+                ("start_time", models.TimeField()),
+                ("end_time", models.TimeField(blank=True, null=True)),
+                ("venue", models.CharField(blank=True, max_length=200)),
+                ("online_link", models.URLField(blank=True, max_length=500, verbose_name="Online meeting link")),
+                (
+                    "chairing",
+                    models.CharField(
+                        choices=[("single", "One chair"), ("co_chaired", "Co-chaired (police and local authority)")],
+                        default="single",
+                        max_length=12,
+                    ),
+                ),
+                ("contributions_due", models.DateField(blank=True, null=True, verbose_name="Contributions due by")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("planned", "Planned"), ("held", "Held"), ("cancelled", "Cancelled")],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                ("series", models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
+                ("cancel_reason", models.TextField(blank=True)),
+                ("invitations_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("quorate", models.BooleanField(blank=True, null=True)),
+                ("agencies", models.ManyToManyField(blank=True, related_name="+", to="organisations.agency")),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "co_chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="meetings", to="organisations.panel"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["date", "start_time", "pk"],
+                "indexes": [models.Index(fields=["panel", "status", "date"], name="meetings_me_panel_i_8af5f2_idx")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "meeting_type__in",
+                                [
+                                    "operational",
+                                    "strategic",
+                                    "pre_mace",
+                                    "context_conference",
+                                    "roth_conference",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="meeting_type_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["planned", "held", "cancelled"])),
+                        name="meeting_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("chairing__in", ["single", "co_chaired"])), name="meeting_chairing_known"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("chairing", "co_chaired"), _negated=True),
+                            ("co_chair__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="meeting_co_chaired_names_co_chair",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("online_link", ""), ("venue", ""), _negated=True),
+                        name="meeting_has_venue_or_link",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "cancelled"), _negated=True),
+                            models.Q(("cancel_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="meeting_cancelled_has_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "held"), _negated=True), ("closed_at__isnull", False), _connector="OR"
+                        ),
+                        name="meeting_held_has_closed_at",
+                    ),
+                ],
+            },
+        ),
         migrations.CreateModel(
             name="AgendaItem",
             fields=[
@@ -132,9 +295,38 @@ class Migration(migrations.Migration):
                         to=settings.AUTH_USER_MODEL,
                     ),
                 ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="items", to="meetings.meeting"
+                    ),
+                ),
             ],
             options={
                 "ordering": ["meeting", "position", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("strand__in", ["children", "persons", "locations", "groups", "themes", "other"])
+                        ),
+                        name="agenda_item_strand_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("source__in", ["referral", "review", "added"])),
+                        name="agenda_item_source_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("subject__isnull", False), models.Q(("title", ""), _negated=True), _connector="OR"
+                        ),
+                        name="agenda_item_has_subject_or_title",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("subject__isnull", False)),
+                        fields=("meeting", "subject"),
+                        name="agenda_item_subject_once_per_meeting",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -229,120 +421,35 @@ class Migration(migrations.Migration):
                         to="meetings.agendaitem",
                     ),
                 ),
-            ],
-            options={
-                "ordering": ["due_date", "number"],
-            },
-        ),
-        migrations.CreateModel(
-            name="Meeting",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
                 (
-                    "meeting_type",
-                    models.CharField(
-                        choices=[
-                            ("operational", "Operational MACE"),
-                            ("strategic", "Strategic or themes meeting"),
-                            ("pre_mace", "Pre-MACE triage"),
-                            ("context_conference", "Context conference"),
-                            ("roth_conference", "Risk-outside-the-home conference"),
-                            ("other", "Other meeting"),
-                        ],
-                        default="operational",
-                        max_length=20,
-                    ),
-                ),
-                ("date", models.DateField()),
-                ("start_time", models.TimeField()),
-                ("end_time", models.TimeField(blank=True, null=True)),
-                ("venue", models.CharField(blank=True, max_length=200)),
-                ("online_link", models.URLField(blank=True, max_length=500, verbose_name="Online meeting link")),
-                (
-                    "chairing",
-                    models.CharField(
-                        choices=[("single", "One chair"), ("co_chaired", "Co-chaired (police and local authority)")],
-                        default="single",
-                        max_length=12,
-                    ),
-                ),
-                ("contributions_due", models.DateField(blank=True, null=True, verbose_name="Contributions due by")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("planned", "Planned"), ("held", "Held"), ("cancelled", "Cancelled")],
-                        default="planned",
-                        max_length=10,
-                    ),
-                ),
-                ("series", models.UUIDField(blank=True, db_index=True, editable=False, null=True)),
-                ("cancel_reason", models.TextField(blank=True)),
-                ("invitations_sent_at", models.DateTimeField(blank=True, null=True)),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                ("quorate", models.BooleanField(blank=True, null=True)),
-                ("agencies", models.ManyToManyField(blank=True, related_name="+", to="organisations.agency")),
-                (
-                    "chair",
+                    "meeting",
                     models.ForeignKey(
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "closed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "co_chair",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "panel",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="meetings", to="organisations.panel"
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
+                        related_name="actions_agreed",
+                        to="meetings.meeting",
                     ),
                 ),
             ],
             options={
-                "ordering": ["date", "start_time", "pk"],
+                "ordering": ["due_date", "number"],
+                "indexes": [
+                    models.Index(fields=["panel", "status", "due_date"], name="meetings_ac_panel_i_5f0552_idx"),
+                    models.Index(fields=["owner", "status"], name="meetings_ac_owner_i_a648df_idx"),
+                    models.Index(fields=["owner_agency", "status"], name="meetings_ac_owner_a_8a1d00_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("panel", "number"), name="action_reference_unique_in_panel"),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "completed", "no_longer_needed"])),
+                        name="action_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status", "open"), ("completed_at__isnull", False), _connector="OR"),
+                        name="action_closed_has_date",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -405,6 +512,12 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["meeting", "user__full_name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "user"), name="invitation_once_per_person"),
+                    models.CheckConstraint(
+                        condition=models.Q(("scope__in", ["whole", "items"])), name="invitation_scope_known"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -454,6 +567,19 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "user"), name="feedback_once_per_person"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("focused__in", [3, 2, 1]),
+                            ("clear_actions__in", [3, 2, 1]),
+                            ("effective_chairing__in", [3, 2, 1]),
+                        ),
+                        name="feedback_answers_known",
+                    ),
+                ],
+            },
         ),
         migrations.CreateModel(
             name="Chase",
@@ -540,14 +666,14 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["meeting", "agency__name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "agency"), name="attendance_once_per_agency"),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["attended", "deputy", "apologies", "absent"])),
+                        name="attendance_status_known",
+                    ),
+                ],
             },
-        ),
-        migrations.AddField(
-            model_name="agendaitem",
-            name="meeting",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="items", to="meetings.meeting"
-            ),
         ),
         migrations.CreateModel(
             name="ActionReview",
@@ -619,18 +745,25 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["meeting__date", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("action", "meeting"), name="action_reviewed_once_per_meeting"),
+                    models.CheckConstraint(
+                        condition=models.Q(("outcome__in", ["completed", "carried_forward", "no_longer_needed"])),
+                        name="action_review_outcome_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("outcome", "carried_forward"), _negated=True),
+                            models.Q(
+                                ("reason__in", ["circumstances_changed", "in_progress", "agency_did_not_act"]),
+                                ("new_due_date__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="action_carried_forward_has_reason_and_date",
+                    ),
+                ],
             },
-        ),
-        migrations.AddField(
-            model_name="action",
-            name="meeting",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="actions_agreed",
-                to="meetings.meeting",
-            ),
         ),
         migrations.CreateModel(
             name="Acknowledgement",
@@ -652,6 +785,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "user"), name="acknowledged_once_per_meeting")
+                ],
+            },
         ),
         migrations.CreateModel(
             name="Minutes",
@@ -720,6 +858,37 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name_plural": "minutes",
                 "ordering": ["meeting", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("meeting", "number"), name="minutes_version_number_unique"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "draft")),
+                        fields=("meeting",),
+                        name="minutes_one_draft_per_meeting",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "approved")),
+                        fields=("meeting",),
+                        name="minutes_one_approved_per_meeting",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["draft", "approved", "superseded"])),
+                        name="minutes_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "draft"),
+                            models.Q(("approved_at__isnull", False), ("approved_by__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="minutes_approved_by_someone",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("number", 1), models.Q(("correction_reason", ""), _negated=True), _connector="OR"
+                        ),
+                        name="minutes_correction_has_reason",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -767,6 +936,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["minutes", "item__position", "item__pk"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("minutes", "item"), name="item_minute_once_per_version")
+                ],
             },
         ),
         migrations.CreateModel(
@@ -843,233 +1015,5 @@ class Migration(migrations.Migration):
                     ),
                 ],
             },
-        ),
-        migrations.AddIndex(
-            model_name="meeting",
-            index=models.Index(fields=["panel", "status", "date"], name="meetings_me_panel_i_8af5f2_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "meeting_type__in",
-                        ["operational", "strategic", "pre_mace", "context_conference", "roth_conference", "other"],
-                    )
-                ),
-                name="meeting_type_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["planned", "held", "cancelled"])), name="meeting_status_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("chairing__in", ["single", "co_chaired"])), name="meeting_chairing_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("chairing", "co_chaired"), _negated=True), ("co_chair__isnull", False), _connector="OR"
-                ),
-                name="meeting_co_chaired_names_co_chair",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("online_link", ""), ("venue", ""), _negated=True), name="meeting_has_venue_or_link"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "cancelled"), _negated=True),
-                    models.Q(("cancel_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="meeting_cancelled_has_reason",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="meeting",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "held"), _negated=True), ("closed_at__isnull", False), _connector="OR"
-                ),
-                name="meeting_held_has_closed_at",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="invitation",
-            constraint=models.UniqueConstraint(fields=("meeting", "user"), name="invitation_once_per_person"),
-        ),
-        migrations.AddConstraint(
-            model_name="invitation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("scope__in", ["whole", "items"])), name="invitation_scope_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="feedback",
-            constraint=models.UniqueConstraint(fields=("meeting", "user"), name="feedback_once_per_person"),
-        ),
-        migrations.AddConstraint(
-            model_name="feedback",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("focused__in", [3, 2, 1]), ("clear_actions__in", [3, 2, 1]), ("effective_chairing__in", [3, 2, 1])
-                ),
-                name="feedback_answers_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="attendance",
-            constraint=models.UniqueConstraint(fields=("meeting", "agency"), name="attendance_once_per_agency"),
-        ),
-        migrations.AddConstraint(
-            model_name="attendance",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["attended", "deputy", "apologies", "absent"])),
-                name="attendance_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="agendaitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("strand__in", ["children", "persons", "locations", "groups", "themes", "other"])),
-                name="agenda_item_strand_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="agendaitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("source__in", ["referral", "review", "added"])), name="agenda_item_source_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="agendaitem",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("subject__isnull", False), models.Q(("title", ""), _negated=True), _connector="OR"),
-                name="agenda_item_has_subject_or_title",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="agendaitem",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("subject__isnull", False)),
-                fields=("meeting", "subject"),
-                name="agenda_item_subject_once_per_meeting",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="actionreview",
-            constraint=models.UniqueConstraint(fields=("action", "meeting"), name="action_reviewed_once_per_meeting"),
-        ),
-        migrations.AddConstraint(
-            model_name="actionreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("outcome__in", ["completed", "carried_forward", "no_longer_needed"])),
-                name="action_review_outcome_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="actionreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("outcome", "carried_forward"), _negated=True),
-                    models.Q(
-                        ("reason__in", ["circumstances_changed", "in_progress", "agency_did_not_act"]),
-                        ("new_due_date__isnull", False),
-                    ),
-                    _connector="OR",
-                ),
-                name="action_carried_forward_has_reason_and_date",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="action",
-            index=models.Index(fields=["panel", "status", "due_date"], name="meetings_ac_panel_i_5f0552_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="action",
-            index=models.Index(fields=["owner", "status"], name="meetings_ac_owner_i_a648df_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="action",
-            index=models.Index(fields=["owner_agency", "status"], name="meetings_ac_owner_a_8a1d00_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="action",
-            constraint=models.UniqueConstraint(fields=("panel", "number"), name="action_reference_unique_in_panel"),
-        ),
-        migrations.AddConstraint(
-            model_name="action",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["open", "completed", "no_longer_needed"])),
-                name="action_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="action",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status", "open"), ("completed_at__isnull", False), _connector="OR"),
-                name="action_closed_has_date",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="acknowledgement",
-            constraint=models.UniqueConstraint(fields=("meeting", "user"), name="acknowledged_once_per_meeting"),
-        ),
-        migrations.AddConstraint(
-            model_name="minutes",
-            constraint=models.UniqueConstraint(fields=("meeting", "number"), name="minutes_version_number_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="minutes",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "draft")), fields=("meeting",), name="minutes_one_draft_per_meeting"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="minutes",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "approved")), fields=("meeting",), name="minutes_one_approved_per_meeting"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="minutes",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["draft", "approved", "superseded"])), name="minutes_status_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="minutes",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status", "draft"),
-                    models.Q(("approved_at__isnull", False), ("approved_by__isnull", False)),
-                    _connector="OR",
-                ),
-                name="minutes_approved_by_someone",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="minutes",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("number", 1), models.Q(("correction_reason", ""), _negated=True), _connector="OR"),
-                name="minutes_correction_has_reason",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="itemminute",
-            constraint=models.UniqueConstraint(fields=("minutes", "item"), name="item_minute_once_per_version"),
         ),
     ]

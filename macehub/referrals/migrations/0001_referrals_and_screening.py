@@ -9,10 +9,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("core", "0001_stored_files"),
         ("organisations", "0003_panel_person_of_concern_visibility"),
         ("subjects", "0002_load_harm_types"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -224,6 +224,42 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(fields=["panel", "status", "created_at"], name="referrals_r_panel_i_210464_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("panel", "number"), name="referral_reference_unique_in_panel"),
+                    models.CheckConstraint(
+                        condition=models.Q(("subject_type__in", ["child", "group", "location", "person"])),
+                        name="referral_type_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("route__in", ["front_door", "strategy", "police", "pre_mace", "other"])),
+                        name="referral_route_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["submitted", "accepted", "signposted", "not_met", "withdrawn"])
+                        ),
+                        name="referral_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status__in", ["accepted", "signposted", "not_met"]), _negated=True),
+                            models.Q(models.Q(("decision_reason", ""), _negated=True), ("decided_at__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="referral_decision_has_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "signposted"), _negated=True),
+                            models.Q(("signposted_to", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="referral_signposting_says_where",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -246,56 +282,5 @@ class Migration(migrations.Migration):
             options={
                 "ordering": ["pk"],
             },
-        ),
-        migrations.AddIndex(
-            model_name="referral",
-            index=models.Index(fields=["panel", "status", "created_at"], name="referrals_r_panel_i_210464_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.UniqueConstraint(fields=("panel", "number"), name="referral_reference_unique_in_panel"),
-        ),
-        migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("subject_type__in", ["child", "group", "location", "person"])),
-                name="referral_type_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("route__in", ["front_door", "strategy", "police", "pre_mace", "other"])),
-                name="referral_route_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["submitted", "accepted", "signposted", "not_met", "withdrawn"])),
-                name="referral_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status__in", ["accepted", "signposted", "not_met"]), _negated=True),
-                    models.Q(models.Q(("decision_reason", ""), _negated=True), ("decided_at__isnull", False)),
-                    _connector="OR",
-                ),
-                name="referral_decision_has_reason",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="referral",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "signposted"), _negated=True),
-                    models.Q(("signposted_to", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="referral_signposting_says_where",
-            ),
         ),
     ]

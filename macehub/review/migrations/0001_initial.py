@@ -11,202 +11,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("core", "0001_stored_files"),
         ("organisations", "0003_panel_person_of_concern_visibility"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.CreateModel(
-            name="Assessment",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("not_started", "Not started"),
-                            ("in_progress", "In progress"),
-                            ("submitted", "Submitted"),
-                        ],
-                        default="not_started",
-                        max_length=20,
-                    ),
-                ),
-                ("submitted_at", models.DateTimeField(blank=True, null=True)),
-                ("reopened_count", models.PositiveSmallIntegerField(default=0)),
-                ("last_reminded_at", models.DateTimeField(blank=True, null=True)),
-                ("reminders_sent", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "carried_forward_from",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="review.assessment",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "partnership",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="review_assessments",
-                        to="organisations.partnership",
-                    ),
-                ),
-                (
-                    "submitted_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["cycle", "partnership__short_name"],
-            },
-        ),
-        migrations.CreateModel(
-            name="Answer",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                ("rating", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("comment", models.TextField(blank=True)),
-                (
-                    "carried_forward",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Copied from the previous cycle and not yet checked by the partnership.",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "assessment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="review.assessment"
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["question__section__order", "question__order"],
-            },
-        ),
-        migrations.CreateModel(
-            name="Cycle",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "name",
-                    models.CharField(help_text="For example ‘2025 MACE self-assessment’.", max_length=120, unique=True),
-                ),
-                ("opens_on", models.DateField()),
-                ("deadline", models.DateField()),
-                (
-                    "status",
-                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10),
-                ),
-                (
-                    "results_published",
-                    models.BooleanField(
-                        default=False, help_text="When published, partnerships see other partnerships' results by name."
-                    ),
-                ),
-                ("results_published_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "previous",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The earlier cycle whose answers are carried forward and compared with.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="review.cycle",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["-opens_on", "-pk"],
-            },
-        ),
-        migrations.AddField(
-            model_name="assessment",
-            name="cycle",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="assessments", to="review.cycle"
-            ),
-        ),
         migrations.CreateModel(
             name="DirectoryListing",
             fields=[
@@ -254,52 +64,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["user__full_name"],
-            },
-        ),
-        migrations.CreateModel(
-            name="Evidence",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                ("description", models.CharField(blank=True, max_length=200)),
-                (
-                    "answer",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="review.answer"
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "file",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.storedfile"
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "verbose_name_plural": "evidence",
-                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
@@ -395,14 +159,190 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["framework__name", "-number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("framework", "number"), name="review_version_number_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["draft", "published", "retired"])),
+                        name="review_version_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status", "draft"), ("published_at__isnull", False), _connector="OR"),
+                        name="review_version_published_has_date",
+                    ),
+                ],
             },
         ),
-        migrations.AddField(
-            model_name="cycle",
-            name="framework_version",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="cycles", to="review.frameworkversion"
-            ),
+        migrations.CreateModel(
+            name="Cycle",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "name",
+                    models.CharField(help_text="For example ‘2025 MACE self-assessment’.", max_length=120, unique=True),
+                ),
+                ("opens_on", models.DateField()),
+                ("deadline", models.DateField()),
+                (
+                    "status",
+                    models.CharField(choices=[("open", "Open"), ("closed", "Closed")], default="open", max_length=10),
+                ),
+                (
+                    "results_published",
+                    models.BooleanField(
+                        default=False, help_text="When published, partnerships see other partnerships' results by name."
+                    ),
+                ),
+                ("results_published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The earlier cycle whose answers are carried forward and compared with.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="review.cycle",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "framework_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cycles", to="review.frameworkversion"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-opens_on", "-pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "closed"])), name="review_cycle_status_known"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("deadline__gte", models.F("opens_on"))),
+                        name="review_cycle_deadline_after_opening",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Assessment",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted"),
+                        ],
+                        default="not_started",
+                        max_length=20,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("reopened_count", models.PositiveSmallIntegerField(default=0)),
+                ("last_reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("reminders_sent", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "carried_forward_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="review.assessment",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_assessments",
+                        to="organisations.partnership",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="assessments", to="review.cycle"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["cycle", "partnership__short_name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["not_started", "in_progress", "submitted"])),
+                        name="review_assessment_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "submitted"), _negated=True),
+                            ("submitted_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="review_submitted_return_has_date",
+                    ),
+                    models.UniqueConstraint(fields=("cycle", "partnership"), name="review_one_return_per_partnership"),
+                ],
+            },
         ),
         migrations.CreateModel(
             name="GovernanceGroup",
@@ -451,6 +391,14 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["kind", "name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["project_delivery", "task_and_finish", "chairs_reference", "other"])
+                        ),
+                        name="review_group_kind_known",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
@@ -560,131 +508,13 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["role", "user__full_name"],
-            },
-        ),
-        migrations.CreateModel(
-            name="ImplementationAction",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                ("title", models.CharField(max_length=200)),
-                ("description", models.TextField(blank=True)),
-                ("due_date", models.DateField(blank=True, null=True)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("not_started", "Not started"),
-                            ("on_track", "On track"),
-                            ("at_risk", "At risk"),
-                            ("awaiting_closure", "Waiting for closure approval"),
-                            ("closed", "Closed"),
-                        ],
-                        default="not_started",
-                        max_length=20,
+                "constraints": [
+                    models.UniqueConstraint(fields=("group", "user"), name="review_group_member_once"),
+                    models.CheckConstraint(
+                        condition=models.Q(("role__in", ["chair", "member", "secretariat"])),
+                        name="review_group_role_known",
                     ),
-                ),
-                ("closure_requested_at", models.DateTimeField(blank=True, null=True)),
-                ("closed_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "closed_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "closure_requested_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "lead",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The person who makes sure it happens.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="review_actions_led",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["due_date", "pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="ActionMilestone",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                ("title", models.CharField(max_length=200)),
-                ("due_date", models.DateField()),
-                ("completed_on", models.DateField(blank=True, null=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "action",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="milestones",
-                        to="review.implementationaction",
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["due_date", "pk"],
+                ],
             },
         ),
         migrations.CreateModel(
@@ -745,6 +575,26 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["due_on", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["planned", "in_progress", "done", "delayed"])),
+                        name="review_milestone_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "done"), _negated=True),
+                            ("completed_on__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="review_done_milestone_has_date",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("starts_on__isnull", True), ("starts_on__lte", models.F("due_on")), _connector="OR"
+                        ),
+                        name="review_milestone_starts_before_due",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -780,6 +630,74 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-published_on", "-pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ReviewRound",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="For example ‘2022 London MACE peer review’.", max_length=120, unique=True
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True, help_text="Opens the findings report.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "In progress"), ("published", "Findings published")],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "cycle",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The self-assessment cycle the peer reviews build on.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_rounds",
+                        to="review.cycle",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "published"])), name="review_round_status_known"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status", "open"), ("published_at__isnull", False), _connector="OR"),
+                        name="review_round_published_has_date",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -824,9 +742,371 @@ class Migration(migrations.Migration):
                         to=settings.AUTH_USER_MODEL,
                     ),
                 ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reviews", to="review.reviewround"
+                    ),
+                ),
             ],
             options={
                 "ordering": ["meeting_date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["planned", "held", "cancelled"])),
+                        name="review_peer_review_status_known",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ReviewerAssignment",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "sector",
+                    models.CharField(
+                        choices=[
+                            ("health", "Health"),
+                            ("police", "Police"),
+                            ("local_authority", "Local authority"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviewer_assignments",
+                        to="review.peerreview",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="review_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["sector", "user__full_name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("review", "user"), name="review_reviewer_once_per_review"),
+                    models.CheckConstraint(
+                        condition=models.Q(("sector__in", ["health", "police", "local_authority", "other"])),
+                        name="review_reviewer_sector_known",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="ReviewNote",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("protocol", "Implementing the 2021 protocol"),
+                            ("volt", "Understanding and using VOLT"),
+                            (
+                                "meetings",
+                                "Organising MACE meetings: agenda, attendance, partner contributions, chairing",
+                            ),
+                            ("oversight", "Oversight, data, strategy and impact"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("notes", models.TextField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "review",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="review.peerreview"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["review", "area"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("review", "area"), name="review_one_note_per_area"),
+                    models.CheckConstraint(
+                        condition=models.Q(("area__in", ["protocol", "volt", "meetings", "oversight"])),
+                        name="review_note_area_known",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Section",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("key", models.SlugField(max_length=60)),
+                ("code", models.CharField(max_length=8)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("protocol", "Implementing the 2021 protocol"),
+                            ("volt", "Understanding and using VOLT"),
+                            (
+                                "meetings",
+                                "Organising MACE meetings: agenda, attendance, partner contributions, chairing",
+                            ),
+                            ("oversight", "Oversight, data, strategy and impact"),
+                        ],
+                        max_length=20,
+                        verbose_name="Review question it tests",
+                    ),
+                ),
+                ("introduction", models.TextField(blank=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "framework_version",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sections",
+                        to="review.frameworkversion",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["framework_version", "order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("framework_version", "key"), name="review_section_key_unique"),
+                    models.UniqueConstraint(fields=("framework_version", "code"), name="review_section_code_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("area__in", ["protocol", "volt", "meetings", "oversight"])),
+                        name="review_section_area_known",
+                    ),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Question",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "key",
+                    models.SlugField(
+                        help_text="Stays the same between versions; answers carry forward by it.", max_length=60
+                    ),
+                ),
+                ("code", models.CharField(max_length=10)),
+                ("text", models.TextField()),
+                (
+                    "focus",
+                    models.CharField(
+                        blank=True, help_text="The aspect it tests, for example ‘Agenda’ or ‘Chairing’.", max_length=100
+                    ),
+                ),
+                (
+                    "protocol_reference",
+                    models.CharField(
+                        help_text="For example ‘Section 10; appendix D’.",
+                        max_length=300,
+                        verbose_name="Protocol clause or review question",
+                    ),
+                ),
+                ("guidance", models.TextField(blank=True)),
+                ("evidence_prompt", models.TextField()),
+                ("allows_comment", models.BooleanField(default=True)),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="questions", to="review.section"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["section__order", "order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("section", "key"), name="review_question_key_unique"),
+                    models.UniqueConstraint(fields=("section", "code"), name="review_question_code_unique"),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Answer",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("rating", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "carried_forward",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Copied from the previous cycle and not yet checked by the partnership.",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="review.assessment"
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="review.question"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["question__section__order", "question__order"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("rating__isnull", True), models.Q(("rating__gte", 1), ("rating__lte", 6)), _connector="OR"
+                        ),
+                        name="review_answer_rating_in_range",
+                    ),
+                    models.UniqueConstraint(fields=("assessment", "question"), name="review_one_answer_per_question"),
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="Evidence",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("description", models.CharField(blank=True, max_length=200)),
+                (
+                    "answer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="evidence", to="review.answer"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="core.storedfile"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "evidence",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
@@ -893,152 +1173,28 @@ class Migration(migrations.Migration):
                         to="review.peerreview",
                     ),
                 ),
-            ],
-            options={
-                "ordering": ["theme", "pk"],
-            },
-        ),
-        migrations.CreateModel(
-            name="ProgressUpdate",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
+                ("evidence_notes", models.ManyToManyField(blank=True, related_name="findings", to="review.reviewnote")),
                 (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("progress", "Progress update"),
-                            ("closure_requested", "Closure requested"),
-                            ("closure_approved", "Closure approved"),
-                            ("closure_returned", "Closure not approved"),
-                        ],
-                        default="progress",
-                        max_length=20,
-                    ),
-                ),
-                ("text", models.TextField()),
-                (
-                    "status_after",
-                    models.CharField(
-                        choices=[
-                            ("not_started", "Not started"),
-                            ("on_track", "On track"),
-                            ("at_risk", "At risk"),
-                            ("awaiting_closure", "Waiting for closure approval"),
-                            ("closed", "Closed"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "action",
+                    "round",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="updates",
-                        to="review.implementationaction",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "evidence",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="core.storedfile",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
+                        on_delete=django.db.models.deletion.PROTECT, related_name="findings", to="review.reviewround"
                     ),
                 ),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                "ordering": ["theme", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "theme__in",
+                                ["protocol", "volt", "meetings", "contribution", "data", "cross_border", "tools"],
+                            )
+                        ),
+                        name="review_finding_theme_known",
+                    )
+                ],
             },
-        ),
-        migrations.CreateModel(
-            name="Question",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "key",
-                    models.SlugField(
-                        help_text="Stays the same between versions; answers carry forward by it.", max_length=60
-                    ),
-                ),
-                ("code", models.CharField(max_length=10)),
-                ("text", models.TextField()),
-                (
-                    "focus",
-                    models.CharField(
-                        blank=True, help_text="The aspect it tests, for example ‘Agenda’ or ‘Chairing’.", max_length=100
-                    ),
-                ),
-                (
-                    "protocol_reference",
-                    models.CharField(
-                        help_text="For example ‘Section 10; appendix D’.",
-                        max_length=300,
-                        verbose_name="Protocol clause or review question",
-                    ),
-                ),
-                ("guidance", models.TextField(blank=True)),
-                ("evidence_prompt", models.TextField()),
-                ("allows_comment", models.BooleanField(default=True)),
-                ("order", models.PositiveSmallIntegerField(default=0)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["section__order", "order", "code"],
-            },
-        ),
-        migrations.AddField(
-            model_name="answer",
-            name="question",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="answers", to="review.question"
-            ),
         ),
         migrations.CreateModel(
             name="Recommendation",
@@ -1147,137 +1303,114 @@ class Migration(migrations.Migration):
                         to=settings.AUTH_USER_MODEL,
                     ),
                 ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recommendations",
+                        to="review.reviewround",
+                    ),
+                ),
             ],
             options={
                 "ordering": ["round", "reference"],
-            },
-        ),
-        migrations.AddField(
-            model_name="implementationaction",
-            name="recommendation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="actions", to="review.recommendation"
-            ),
-        ),
-        migrations.CreateModel(
-            name="ReviewerAssignment",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "sector",
-                    models.CharField(
-                        choices=[
-                            ("health", "Health"),
-                            ("police", "Police"),
-                            ("local_authority", "Local authority"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("partnership__isnull", True), ("scope", "london")),
+                            models.Q(("partnership__isnull", False), ("scope", "partnership")),
+                            _connector="OR",
+                        ),
+                        name="review_recommendation_scope_matches_partnership",
                     ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reviewer_assignments",
-                        to="review.peerreview",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="review_assignments",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["sector", "user__full_name"],
-            },
-        ),
-        migrations.CreateModel(
-            name="ReviewNote",
-            fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
-                ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "area",
-                    models.CharField(
-                        choices=[
-                            ("protocol", "Implementing the 2021 protocol"),
-                            ("volt", "Understanding and using VOLT"),
-                            (
-                                "meetings",
-                                "Organising MACE meetings: agenda, attendance, partner contributions, chairing",
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(
+                                ("owner_agency__isnull", True),
+                                ("owner_group__isnull", True),
+                                ("owner_kind", ""),
+                                ("owner_partnership__isnull", True),
                             ),
-                            ("oversight", "Oversight, data, strategy and impact"),
-                        ],
-                        max_length=20,
+                            models.Q(
+                                ("owner_agency__isnull", True),
+                                ("owner_group__isnull", False),
+                                ("owner_kind", "group"),
+                                ("owner_partnership__isnull", True),
+                            ),
+                            models.Q(
+                                ("owner_agency__isnull", True),
+                                ("owner_group__isnull", True),
+                                ("owner_kind", "partnership"),
+                                ("owner_partnership__isnull", False),
+                            ),
+                            models.Q(
+                                ("owner_agency__isnull", False),
+                                ("owner_group__isnull", True),
+                                ("owner_kind", "agency"),
+                                ("owner_partnership__isnull", True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="review_recommendation_one_owner",
                     ),
-                ),
-                ("notes", models.TextField()),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["proposed", "accepted", "in_progress", "implemented", "not_taken_forward"])
+                        ),
+                        name="review_recommendation_status_known",
                     ),
-                ),
-                (
-                    "review",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="review.peerreview"
+                    models.UniqueConstraint(
+                        fields=("round", "reference"), name="review_recommendation_reference_unique"
                     ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-            ],
-            options={
-                "ordering": ["review", "area"],
+                ],
             },
         ),
-        migrations.AddField(
-            model_name="finding",
-            name="evidence_notes",
-            field=models.ManyToManyField(blank=True, related_name="findings", to="review.reviewnote"),
-        ),
         migrations.CreateModel(
-            name="ReviewRound",
+            name="ImplementationAction",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 ("version", models.PositiveIntegerField(default=1)),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="For example ‘2022 London MACE peer review’.", max_length=120, unique=True
-                    ),
-                ),
-                ("introduction", models.TextField(blank=True, help_text="Opens the findings report.")),
+                ("title", models.CharField(max_length=200)),
+                ("description", models.TextField(blank=True)),
+                ("due_date", models.DateField(blank=True, null=True)),
                 (
                     "status",
                     models.CharField(
-                        choices=[("open", "In progress"), ("published", "Findings published")],
-                        default="open",
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("awaiting_closure", "Waiting for closure approval"),
+                            ("closed", "Closed"),
+                        ],
+                        default="not_started",
                         max_length=20,
                     ),
                 ),
-                ("published_at", models.DateTimeField(blank=True, null=True)),
+                ("closure_requested_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closure_requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
                 (
                     "created_by",
                     models.ForeignKey(
@@ -1289,14 +1422,14 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "cycle",
+                    "lead",
                     models.ForeignKey(
                         blank=True,
-                        help_text="The self-assessment cycle the peer reviews build on.",
+                        help_text="The person who makes sure it happens.",
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="review_rounds",
-                        to="review.cycle",
+                        related_name="review_actions_led",
+                        to=settings.AUTH_USER_MODEL,
                     ),
                 ),
                 (
@@ -1309,60 +1442,43 @@ class Migration(migrations.Migration):
                         to=settings.AUTH_USER_MODEL,
                     ),
                 ),
+                (
+                    "recommendation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="actions", to="review.recommendation"
+                    ),
+                ),
             ],
             options={
-                "ordering": ["-created_at"],
+                "ordering": ["due_date", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["not_started", "on_track", "at_risk", "awaiting_closure", "closed"])
+                        ),
+                        name="review_action_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "closed"), _negated=True),
+                            models.Q(("closed_at__isnull", False), ("closed_by__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="review_closed_action_has_approver",
+                    ),
+                ],
             },
         ),
-        migrations.AddField(
-            model_name="recommendation",
-            name="round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="recommendations", to="review.reviewround"
-            ),
-        ),
-        migrations.AddField(
-            model_name="peerreview",
-            name="round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="reviews", to="review.reviewround"
-            ),
-        ),
-        migrations.AddField(
-            model_name="finding",
-            name="round",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="findings", to="review.reviewround"
-            ),
-        ),
         migrations.CreateModel(
-            name="Section",
+            name="ActionMilestone",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 ("updated_at", models.DateTimeField(auto_now=True)),
                 ("version", models.PositiveIntegerField(default=1)),
-                ("key", models.SlugField(max_length=60)),
-                ("code", models.CharField(max_length=8)),
                 ("title", models.CharField(max_length=200)),
-                (
-                    "area",
-                    models.CharField(
-                        choices=[
-                            ("protocol", "Implementing the 2021 protocol"),
-                            ("volt", "Understanding and using VOLT"),
-                            (
-                                "meetings",
-                                "Organising MACE meetings: agenda, attendance, partner contributions, chairing",
-                            ),
-                            ("oversight", "Oversight, data, strategy and impact"),
-                        ],
-                        max_length=20,
-                        verbose_name="Review question it tests",
-                    ),
-                ),
-                ("introduction", models.TextField(blank=True)),
-                ("order", models.PositiveSmallIntegerField(default=0)),
+                ("due_date", models.DateField()),
+                ("completed_on", models.DateField(blank=True, null=True)),
                 (
                     "created_by",
                     models.ForeignKey(
@@ -1374,11 +1490,88 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "framework_version",
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "action",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="review.implementationaction",
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["due_date", "pk"],
+            },
+        ),
+        migrations.CreateModel(
+            name="ProgressUpdate",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("progress", "Progress update"),
+                            ("closure_requested", "Closure requested"),
+                            ("closure_approved", "Closure approved"),
+                            ("closure_returned", "Closure not approved"),
+                        ],
+                        default="progress",
+                        max_length=20,
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "status_after",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("on_track", "On track"),
+                            ("at_risk", "At risk"),
+                            ("awaiting_closure", "Waiting for closure approval"),
+                            ("closed", "Closed"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "action",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="sections",
-                        to="review.frameworkversion",
+                        related_name="updates",
+                        to="review.implementationaction",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.storedfile",
                     ),
                 ),
                 (
@@ -1393,15 +1586,8 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["framework_version", "order", "code"],
+                "ordering": ["-created_at", "-pk"],
             },
-        ),
-        migrations.AddField(
-            model_name="question",
-            name="section",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT, related_name="questions", to="review.section"
-            ),
         ),
         migrations.CreateModel(
             name="AssessmentSection",
@@ -1447,272 +1633,9 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["section__order"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("assessment", "section"), name="review_one_state_per_section")
+                ],
             },
-        ),
-        migrations.AddConstraint(
-            model_name="assessment",
-            constraint=models.UniqueConstraint(
-                fields=("cycle", "partnership"), name="review_one_return_per_partnership"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="assessment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["not_started", "in_progress", "submitted"])),
-                name="review_assessment_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="assessment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "submitted"), _negated=True), ("submitted_at__isnull", False), _connector="OR"
-                ),
-                name="review_submitted_return_has_date",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="frameworkversion",
-            constraint=models.UniqueConstraint(fields=("framework", "number"), name="review_version_number_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="frameworkversion",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["draft", "published", "retired"])),
-                name="review_version_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="frameworkversion",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status", "draft"), ("published_at__isnull", False), _connector="OR"),
-                name="review_version_published_has_date",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="cycle",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["open", "closed"])), name="review_cycle_status_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="cycle",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("deadline__gte", models.F("opens_on"))), name="review_cycle_deadline_after_opening"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="governancegroup",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["project_delivery", "task_and_finish", "chairs_reference", "other"])),
-                name="review_group_kind_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="groupmembership",
-            constraint=models.UniqueConstraint(fields=("group", "user"), name="review_group_member_once"),
-        ),
-        migrations.AddConstraint(
-            model_name="groupmembership",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("role__in", ["chair", "member", "secretariat"])), name="review_group_role_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="milestone",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["planned", "in_progress", "done", "delayed"])),
-                name="review_milestone_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="milestone",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "done"), _negated=True), ("completed_on__isnull", False), _connector="OR"
-                ),
-                name="review_done_milestone_has_date",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="milestone",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("starts_on__isnull", True), ("starts_on__lte", models.F("due_on")), _connector="OR"
-                ),
-                name="review_milestone_starts_before_due",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="answer",
-            constraint=models.UniqueConstraint(
-                fields=("assessment", "question"), name="review_one_answer_per_question"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="answer",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("rating__isnull", True), models.Q(("rating__gte", 1), ("rating__lte", 6)), _connector="OR"
-                ),
-                name="review_answer_rating_in_range",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="implementationaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status__in", ["not_started", "on_track", "at_risk", "awaiting_closure", "closed"])
-                ),
-                name="review_action_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="implementationaction",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("status", "closed"), _negated=True),
-                    models.Q(("closed_at__isnull", False), ("closed_by__isnull", False)),
-                    _connector="OR",
-                ),
-                name="review_closed_action_has_approver",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reviewerassignment",
-            constraint=models.UniqueConstraint(fields=("review", "user"), name="review_reviewer_once_per_review"),
-        ),
-        migrations.AddConstraint(
-            model_name="reviewerassignment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("sector__in", ["health", "police", "local_authority", "other"])),
-                name="review_reviewer_sector_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reviewnote",
-            constraint=models.UniqueConstraint(fields=("review", "area"), name="review_one_note_per_area"),
-        ),
-        migrations.AddConstraint(
-            model_name="reviewnote",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("area__in", ["protocol", "volt", "meetings", "oversight"])),
-                name="review_note_area_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reviewround",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["open", "published"])), name="review_round_status_known"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reviewround",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status", "open"), ("published_at__isnull", False), _connector="OR"),
-                name="review_round_published_has_date",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.UniqueConstraint(
-                fields=("round", "reference"), name="review_recommendation_reference_unique"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("partnership__isnull", True), ("scope", "london")),
-                    models.Q(("partnership__isnull", False), ("scope", "partnership")),
-                    _connector="OR",
-                ),
-                name="review_recommendation_scope_matches_partnership",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("owner_agency__isnull", True),
-                        ("owner_group__isnull", True),
-                        ("owner_kind", ""),
-                        ("owner_partnership__isnull", True),
-                    ),
-                    models.Q(
-                        ("owner_agency__isnull", True),
-                        ("owner_group__isnull", False),
-                        ("owner_kind", "group"),
-                        ("owner_partnership__isnull", True),
-                    ),
-                    models.Q(
-                        ("owner_agency__isnull", True),
-                        ("owner_group__isnull", True),
-                        ("owner_kind", "partnership"),
-                        ("owner_partnership__isnull", False),
-                    ),
-                    models.Q(
-                        ("owner_agency__isnull", False),
-                        ("owner_group__isnull", True),
-                        ("owner_kind", "agency"),
-                        ("owner_partnership__isnull", True),
-                    ),
-                    _connector="OR",
-                ),
-                name="review_recommendation_one_owner",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="recommendation",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status__in", ["proposed", "accepted", "in_progress", "implemented", "not_taken_forward"])
-                ),
-                name="review_recommendation_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="peerreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["planned", "held", "cancelled"])),
-                name="review_peer_review_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="finding",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("theme__in", ["protocol", "volt", "meetings", "contribution", "data", "cross_border", "tools"])
-                ),
-                name="review_finding_theme_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="section",
-            constraint=models.UniqueConstraint(fields=("framework_version", "key"), name="review_section_key_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="section",
-            constraint=models.UniqueConstraint(fields=("framework_version", "code"), name="review_section_code_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="section",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("area__in", ["protocol", "volt", "meetings", "oversight"])),
-                name="review_section_area_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="question",
-            constraint=models.UniqueConstraint(fields=("section", "key"), name="review_question_key_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="question",
-            constraint=models.UniqueConstraint(fields=("section", "code"), name="review_question_code_unique"),
-        ),
-        migrations.AddConstraint(
-            model_name="assessmentsection",
-            constraint=models.UniqueConstraint(fields=("assessment", "section"), name="review_one_state_per_section"),
         ),
     ]

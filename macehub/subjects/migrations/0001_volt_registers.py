@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("organisations", "0003_panel_person_of_concern_visibility"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("organisations", "0003_panel_person_of_concern_visibility"),
     ]
 
     operations = [
@@ -330,6 +330,59 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["kind", "number"],
+                "indexes": [models.Index(fields=["panel", "kind", "status"], name="subjects_su_panel_i_be9f22_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("panel", "kind", "number"), name="subject_reference_unique_in_panel"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["child", "person", "location", "group", "theme"])),
+                        name="subject_kind_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "stepped_down", "closed", "merged"])),
+                        name="subject_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["open", "merged"]),
+                            models.Q(("status_reason", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="subject_stepped_down_or_closed_has_reason",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("merged_into__isnull", False), ("status", "merged")),
+                            models.Q(models.Q(("status", "merged"), _negated=True), ("merged_into__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="subject_merged_names_survivor",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("case_opened_at__isnull", True), ("kind__in", ["location", "group"]), _connector="OR"
+                        ),
+                        name="subject_only_contexts_open_as_cases",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("period_start__isnull", True),
+                            ("period_end__isnull", True),
+                            ("period_end__gte", models.F("period_start")),
+                            _connector="OR",
+                        ),
+                        name="subject_theme_period_in_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
+                            models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="subject_coordinates_both_or_neither",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -463,6 +516,43 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-known_from", "-pk"],
+                "indexes": [
+                    models.Index(fields=["source", "ended_on"], name="subjects_li_source__072b8e_idx"),
+                    models.Index(fields=["target", "ended_on"], name="subjects_li_target__02a8fe_idx"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("source", models.F("target")), _negated=True), name="link_not_to_itself"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "link_type__in",
+                                [
+                                    "associates",
+                                    "family",
+                                    "exploited_by",
+                                    "member_of",
+                                    "lives_at",
+                                    "seen_at",
+                                    "theme",
+                                    "other",
+                                ],
+                            )
+                        ),
+                        name="link_type_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("confidence__in", ["confirmed", "likely", "possible"])),
+                        name="link_confidence_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ended_on__isnull", True), ("ended_on__gte", models.F("known_from")), _connector="OR"
+                        ),
+                        name="link_ends_after_it_starts",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
@@ -518,6 +608,16 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("first_child", "second_child", "context"), name="alert_reviewed_once"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("first_child__lt", models.F("second_child"))), name="alert_pair_in_order"
+                    ),
+                ],
+            },
         ),
         migrations.CreateModel(
             name="Child",
@@ -571,135 +671,5 @@ class Migration(migrations.Migration):
                 "constraints": [],
             },
             bases=("subjects.subject",),
-        ),
-        migrations.AddIndex(
-            model_name="subject",
-            index=models.Index(fields=["panel", "kind", "status"], name="subjects_su_panel_i_be9f22_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.UniqueConstraint(
-                fields=("panel", "kind", "number"), name="subject_reference_unique_in_panel"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("kind__in", ["child", "person", "location", "group", "theme"])),
-                name="subject_kind_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["open", "stepped_down", "closed", "merged"])),
-                name="subject_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("status__in", ["open", "merged"]), models.Q(("status_reason", ""), _negated=True), _connector="OR"
-                ),
-                name="subject_stepped_down_or_closed_has_reason",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("merged_into__isnull", False), ("status", "merged")),
-                    models.Q(models.Q(("status", "merged"), _negated=True), ("merged_into__isnull", True)),
-                    _connector="OR",
-                ),
-                name="subject_merged_names_survivor",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("case_opened_at__isnull", True), ("kind__in", ["location", "group"]), _connector="OR"
-                ),
-                name="subject_only_contexts_open_as_cases",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("period_start__isnull", True),
-                    ("period_end__isnull", True),
-                    ("period_end__gte", models.F("period_start")),
-                    _connector="OR",
-                ),
-                name="subject_theme_period_in_order",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="subject",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("latitude__isnull", True), ("longitude__isnull", True)),
-                    models.Q(("latitude__isnull", False), ("longitude__isnull", False)),
-                    _connector="OR",
-                ),
-                name="subject_coordinates_both_or_neither",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="link",
-            index=models.Index(fields=["source", "ended_on"], name="subjects_li_source__072b8e_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="link",
-            index=models.Index(fields=["target", "ended_on"], name="subjects_li_target__02a8fe_idx"),
-        ),
-        migrations.AddConstraint(
-            model_name="link",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("source", models.F("target")), _negated=True), name="link_not_to_itself"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="link",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    (
-                        "link_type__in",
-                        ["associates", "family", "exploited_by", "member_of", "lives_at", "seen_at", "theme", "other"],
-                    )
-                ),
-                name="link_type_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="link",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("confidence__in", ["confirmed", "likely", "possible"])),
-                name="link_confidence_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="link",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("ended_on__isnull", True), ("ended_on__gte", models.F("known_from")), _connector="OR"
-                ),
-                name="link_ends_after_it_starts",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="alertreview",
-            constraint=models.UniqueConstraint(
-                fields=("first_child", "second_child", "context"), name="alert_reviewed_once"
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="alertreview",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("first_child__lt", models.F("second_child"))), name="alert_pair_in_order"
-            ),
         ),
     ]
