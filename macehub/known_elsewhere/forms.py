@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -49,7 +49,7 @@ class AskForm(GovukForm):
 
     def __init__(self, *args: Any, panels: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["panel"].choices = [(str(pk), name) for pk, name in panels]
+        cast(forms.ChoiceField, self.fields["panel"]).choices = [(str(pk), name) for pk, name in panels]
         if len(panels) == 1:
             self.fields["panel"].initial = str(panels[0][0])
         self.prints: list[Print] = []
@@ -97,7 +97,7 @@ class DecisionForm(GovukForm):
         error_messages={"required": "Choose whether you will share details"},
     )
     holder_record = forms.ChoiceField(label="Which of your records do the details come from?", required=False)
-    fields = forms.MultipleChoiceField(
+    details = forms.MultipleChoiceField(
         label="Details to share",
         choices=list(SHAREABLE_FIELDS.items()),
         widget=forms.CheckboxSelectMultiple,
@@ -121,7 +121,7 @@ class DecisionForm(GovukForm):
     def __init__(self, *args: Any, records: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.records = {str(r.pk): r for r in records}
-        self.fields["holder_record"].choices = [("", "Choose a record")] + [
+        cast(forms.ChoiceField, self.fields["holder_record"]).choices = [("", "Choose a record")] + [
             (str(r.pk), f"{r.reference} ({r.panel.name})") for r in records
         ]
 
@@ -132,8 +132,8 @@ class DecisionForm(GovukForm):
                 self.add_error("holder_record", "Choose the record the details come from")
             elif data["holder_record"] not in self.records:
                 self.add_error("holder_record", "Choose one of your records")
-            if not data.get("fields"):
-                self.add_error("fields", "Choose at least one detail to share")
+            if not data.get("details"):
+                self.add_error("details", "Choose at least one detail to share")
             if not data.get("lawful_basis", "").strip():
                 self.add_error("lawful_basis", "Enter the lawful basis for sharing")
             if not data.get("purpose", "").strip():
@@ -152,7 +152,7 @@ class LinkForm(GovukForm):
     def __init__(self, *args: Any, locations: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.locations = {str(s.pk): s for s in locations}
-        self.fields["location"].choices = [("", "Choose a location")] + [
+        cast(forms.ChoiceField, self.fields["location"]).choices = [("", "Choose a location")] + [
             (k, s.safe_label) for k, s in self.locations.items()
         ]
         self.fields["location"].error_messages = {

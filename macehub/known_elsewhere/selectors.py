@@ -21,7 +21,8 @@ def enquiries_for(user: Any) -> QuerySet[Enquiry]:
 
 
 def get_enquiry_for(user: Any, pk: int) -> Enquiry:
-    return enquiries.get_or_404(user, pk, queryset=Enquiry.objects.select_related("panel", "partnership", "subject"))
+    found: Enquiry = enquiries.get_or_404(user, pk, queryset=Enquiry.objects.select_related("panel", "partnership", "subject"))
+    return found
 
 
 def answer_for(enquiry: Enquiry) -> list[Match]:
@@ -41,13 +42,14 @@ def asked_of_us(user: Any) -> QuerySet[Match]:
 
 
 def get_match_for(user: Any, pk: int, action: str = "view") -> Match:
-    return matches.get_or_404(
+    found: Match = matches.get_or_404(
         user, pk, action, queryset=Match.objects.select_related("enquiry__partnership", "enquiry__panel", "holder")
     )
+    return found
 
 
 def get_share_for(user: Any, pk: int, action: str = "view") -> ShareRequest:
-    return shares.get_or_404(
+    found: ShareRequest = shares.get_or_404(
         user,
         pk,
         action,
@@ -55,6 +57,7 @@ def get_share_for(user: Any, pk: int, action: str = "view") -> ShareRequest:
             "match__enquiry__partnership", "match__enquiry__subject", "match__holder", "holder_record", "decided_by"
         ),
     )
+    return found
 
 
 def waiting_for_decision(user: Any) -> QuerySet[ShareRequest]:
@@ -68,7 +71,7 @@ def links_for(user: Any) -> QuerySet[CrossLink]:
 
 
 def get_link_for(user: Any, pk: int, action: str = "view") -> CrossLink:
-    return cross_links.get_or_404(
+    found: CrossLink = cross_links.get_or_404(
         user,
         pk,
         action,
@@ -76,6 +79,7 @@ def get_link_for(user: Any, pk: int, action: str = "view") -> CrossLink:
             "location", "share__match__holder", "share__match__enquiry__partnership"
         ),
     )
+    return found
 
 
 def matches_found(partnership_ids: list[int] | None = None) -> dict[str, int]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.tasks import task
 from django.utils import timezone
@@ -208,7 +208,11 @@ def request_details(*, actor: Any, match: Match, reason: str) -> ShareRequest:
     share = ShareRequest(match=match, reason=reason.strip(), created_by=actor, updated_by=actor)
     share.full_clean()
     with transaction.atomic():
-        share.save()
+        try:
+            with transaction.atomic():
+                share.save()
+        except IntegrityError:
+            raise ValidationError("Details have already been asked for.") from None
         _both_sides(
             action=Action.CREATE,
             actor=actor,
@@ -284,10 +288,9 @@ def decide_share(
             errors["purpose"] = "Enter the purpose of sharing"
         chosen = [f for f in (fields or []) if f in SHAREABLE_FIELDS]
         if not chosen:
-            errors["fields"] = "Choose at least one detail to share"
-        if errors:
+            errors["details"] = "Choose at least one detail to share"
+        if errors or holder_record is None:
             raise ValidationError(errors)
-        assert holder_record is not None
         share.status = ShareStatus.AGREED
         share.holder_record = holder_record
         share.lawful_basis = lawful_basis.strip()
@@ -362,7 +365,11 @@ def propose_link(*, actor: Any, share: ShareRequest, location: Subject, note: st
     link = CrossLink(share=share, location=location, note=note.strip(), created_by=actor, updated_by=actor)
     link.full_clean()
     with transaction.atomic():
-        link.save()
+        try:
+            with transaction.atomic():
+                link.save()
+        except IntegrityError:
+            raise ValidationError("A link has already been proposed.") from None
         _both_sides(action=Action.CREATE, actor=actor, obj=link, match=share.match, detail={"step": "proposed"})
         holders = _coordinators(share.match.holder_id)
         if holders:
@@ -412,7 +419,8 @@ def network_nodes(user: Any, subject_ids: list[int]) -> list[NetworkExtra]:
         )
     for link in rows.filter(share__holder_record_id__in=subject_ids):
         asker = link.share.match.enquiry.partnership
-        assert link.share.holder_record_id is not None
+        if link.share.holder_record_id is None:
+            continue
         extras.append(
             NetworkExtra(
                 f"x{link.pk}",

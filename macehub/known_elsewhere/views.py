@@ -167,7 +167,7 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 holder_record=form.records.get(form.cleaned_data.get("holder_record") or ""),
                 lawful_basis=form.cleaned_data.get("lawful_basis", ""),
                 purpose=form.cleaned_data.get("purpose", ""),
-                fields=form.cleaned_data.get("fields") or [],
+                fields=form.cleaned_data.get("details") or [],
                 decline_reason=form.cleaned_data.get("decline_reason", ""),
             )
         except ValidationError as error:
