@@ -21,7 +21,9 @@ def enquiries_for(user: Any) -> QuerySet[Enquiry]:
 
 
 def get_enquiry_for(user: Any, pk: int) -> Enquiry:
-    found: Enquiry = enquiries.get_or_404(user, pk, queryset=Enquiry.objects.select_related("panel", "partnership", "subject"))
+    found: Enquiry = enquiries.get_or_404(
+        user, pk, queryset=Enquiry.objects.select_related("panel", "partnership", "subject")
+    )
     return found
 
 

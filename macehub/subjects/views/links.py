@@ -179,7 +179,14 @@ def subject_network(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Ht
     for extra in elsewhere:
         nodes.append({"data": {"id": extra.key, "label": extra.label, "kind": "elsewhere", "step": 1, "url": ""}})
         edges.append(
-            {"data": {"id": f"e{extra.key}", "source": str(extra.linked_to), "target": extra.key, "label": extra.link_label}}
+            {
+                "data": {
+                    "id": f"e{extra.key}",
+                    "source": str(extra.linked_to),
+                    "target": extra.key,
+                    "label": extra.link_label,
+                }
+            }
         )
     return render(
         request,
