@@ -58,11 +58,11 @@ def _agree(match: Match, *, asker: Any, holder: Any, record: Subject, fields: li
 
 def seed(ctx: DemoContext) -> None:
     lambeth, kr = ctx.objects.get("panel:lambeth"), ctx.objects.get("panel:kingston-richmond")
-    registers = ctx.objects.get("register:lambeth"), ctx.objects.get("register:kingston-richmond")
-    if lambeth is None or kr is None or None in registers or Enquiry.objects.exists():
+    lambeth_register: dict[str, Any] | None = ctx.objects.get("register:lambeth")
+    kr_register: dict[str, Any] | None = ctx.objects.get("register:kingston-richmond")
+    if lambeth is None or kr is None or lambeth_register is None or kr_register is None or Enquiry.objects.exists():
         refingerprint_all()
         return
-    lambeth_register, kr_register = registers
     rob, amara, joy = ctx.get("user:rob"), ctx.get("user:amara"), ctx.get("user:joy")
     # The same person of concern, held in Kingston & Richmond too (they moved his operation there).
     person = lambeth_register["persons"][0]
