@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from macehub.audit.models import AuditEvent
 from macehub.known_elsewhere import fingerprints as fp
 from macehub.known_elsewhere.models import Enquiry, Fingerprint, Match, ShareRequest
+from macehub.known_elsewhere.selectors import matches_found
 from macehub.known_elsewhere.services import refingerprint_all
 from macehub.operations.models import OutboxMessage
 from macehub.subjects.services.records import subject_create, subject_update
@@ -247,6 +248,9 @@ def test_details_pass_only_after_the_holder_agrees_and_exactly_the_fields_chosen
             ).values_list("action", flat=True)
         )
         assert {"create", "approved"} <= steps, (partnership, steps)
+    # The measure counts what happened (for oversight, through disclosure control there).
+    assert matches_found([world.partnership_a.pk]) == {"enquiries": 1, "matches_found": 1, "details_shared": 1}
+    assert matches_found([world.partnership_b.pk]) == {"enquiries": 0, "matches_found": 0, "details_shared": 0}
     # A third partnership learns nothing: every page is a 404, like an id that does not exist.
     outsider = client_as("member_b")  # panel B's police member: B, but not a coordinator
     for path in (
