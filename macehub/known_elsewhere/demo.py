@@ -39,7 +39,9 @@ def _enquiry(panel: Any, by: Any, kind: str, prints: list[Print], reason: str, s
     return enquiry
 
 
-def _agree(match: Match, *, asker: Any, holder: Any, record: Subject, fields: list[str], reason: str, basis: str) -> ShareRequest:
+def _agree(
+    match: Match, *, asker: Any, holder: Any, record: Subject, fields: list[str], reason: str, basis: str
+) -> ShareRequest:
     return ShareRequest.objects.create(
         match=match,
         reason=reason,
