@@ -83,6 +83,7 @@ typecheck: $(VENV)/.installed-dev
 # The production settings must pass Django's deployment checks with no warnings.
 check-deploy: $(VENV)/.installed-dev
 	MACEHUB_ENV=production SECRET_KEY="$$(head -c 48 /dev/urandom | base64)" \
+	  MACEHUB_LONDON_KEY="$$(head -c 48 /dev/urandom | base64)" \
 	  ALLOWED_HOSTS=macehub.example.org DATABASE_URL=sqlite:///var/check.sqlite3 \
 	  EMAIL_HOST=smtp.example.org $(MANAGE) check --deploy --fail-level WARNING
 	MACEHUB_ENV=test $(MANAGE) makemigrations --check --dry-run --no-input

@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "macehub.referrals",
     "macehub.meetings",
     "macehub.casework",
+    # Cross-border: "known elsewhere?" by keyed fingerprints (the London layer holds no identifiers).
+    "macehub.known_elsewhere",
     # Oversight: aggregates only; the London layer sees disclosure-controlled releases.
     "macehub.oversight",
     # London-wide review and improvement (no identifiable child data).
@@ -522,6 +524,13 @@ MFA_SECRET_ENCRYPTION_KEY = os.environ.get("MFA_SECRET_ENCRYPTION_KEY", "")
 DEMO_SITE = env_bool("MACEHUB_DEMO_SITE", False)
 # Key for the audit trail's hash chain (HMAC); defaults to one derived from SECRET_KEY.
 AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+# The London key for "known elsewhere?" fingerprints (HMAC-SHA256 over normalised identifiers).
+# Held by the deployment, never in the database; production refuses to start without it. After
+# changing it run `manage.py refingerprint` (every fingerprint is computed again).
+if PRODUCTION:
+    KNOWN_ELSEWHERE_KEY = required("MACEHUB_LONDON_KEY")
+else:
+    KNOWN_ELSEWHERE_KEY = os.environ.get("MACEHUB_LONDON_KEY", "development-and-test-only-london-fingerprint-key")
 
 if TESTING:
     # Fast hashing keeps the suite quick; a test checks production uses Argon2.

@@ -82,6 +82,7 @@ def _worker_env(smtp_port: int) -> dict[str, str]:
         MACEHUB_ENV="production",
         DEBUG="false",
         SECRET_KEY="drill-only-" + "k" * 50,
+        MACEHUB_LONDON_KEY="drill-only-" + "l" * 50,
         ALLOWED_HOSTS="localhost",
         DATABASE_URL=url,
         SITE_URL=settings.SITE_URL,

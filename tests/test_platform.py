@@ -54,10 +54,11 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "macehub.example.org",
     "DATABASE_URL": "sqlite:////tmp/never-created.sqlite3",
     "EMAIL_HOST": "smtp.example.org",
+    "MACEHUB_LONDON_KEY": "l" * 64,
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_HOST", "MACEHUB_LONDON_KEY"])
 def test_production_refuses_to_start_without_its_settings(missing: str) -> None:
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _settings_in_production(**env)

@@ -37,6 +37,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "macehub.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
         "EMAIL_HOST": "smtp.example.org",
+        "MACEHUB_LONDON_KEY": uuid.uuid4().hex * 2,
         **extra,
     }
 

@@ -15,6 +15,7 @@ from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.services import update_versioned
 
+from ..extensions import records_saved
 from ..models import (
     Kind,
     Link,
@@ -132,4 +133,5 @@ def merge_records(
         }
         record(action=Action.MERGE, actor=actor, obj=keep, detail={"merge": detail}, purpose=reason.strip())
         record(action=Action.MERGE, actor=actor, obj=merged, detail={"merge": detail}, purpose=reason.strip())
+        records_saved([keep, merged])
     return keep

@@ -20,6 +20,7 @@ from macehub.audit.models import Action
 from macehub.audit.services import record
 from macehub.core.services import field_changes, snapshot, update_versioned
 
+from ..extensions import records_saved
 from ..models import (
     HarmType,
     Kind,
@@ -216,6 +217,7 @@ def subject_create(
             changes=_audit_changes(kind, {}, after),
             detail=audit_detail,
         )
+        records_saved([subject])
     return subject
 
 
@@ -295,6 +297,7 @@ def subject_update(
         changes = _audit_changes(subject.kind, before, snapshot(subject, [*fields, "harm_types"]))
         if changes:
             record(action=Action.UPDATE, actor=actor, obj=subject, changes=changes)
+            records_saved([subject])
     return subject
 
 

@@ -41,6 +41,7 @@ from macehub.core.models import StoredFile
 from macehub.core.services import update_versioned
 from macehub.core.uploads import upload_root
 
+from ..extensions import records_saved
 from ..models import Kind, Status, Subject
 from ..policies import records
 from ..record_graph import RecordGraph, record_graph
@@ -219,6 +220,7 @@ def erase(subject: Subject, *, rule: str, actor: Any = None) -> int:
             obj=subject,
             detail={"rule": rule, "rows": len(rows), "files": len(stored)},
         )
+        records_saved(Subject.objects.filter(pk__in=[s.pk for s in graph.owned[Subject]]))
         transaction.on_commit(lambda: _delete_blobs(stored))
     return len(rows)
 

@@ -22,6 +22,7 @@ from ..common import (
     apply_errors,
     subject_url,
 )
+from ..extensions import network_extras
 from ..forms.links import LinkEndForm, LinkForm
 from ..models import Kind, Status
 from ..policies import agency_on_panel, policy, registers
@@ -173,6 +174,20 @@ def subject_network(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Ht
         step = max(hood.steps.get(link.source_id, 2), hood.steps.get(link.target_id, 2))
         rows.append({"link": link, "source": source, "target": target, "step": step})
     rows.sort(key=lambda r: (r["step"], r["source"].kind, r["source"].number, r["target"].number))
+    # Records other partnerships hold, linked across borders once both agreed: "held by X", no details.
+    elsewhere = [extra for extra in network_extras(request.user, list(by_id)) if extra.linked_to in by_id]
+    for extra in elsewhere:
+        nodes.append({"data": {"id": extra.key, "label": extra.label, "kind": "elsewhere", "step": 1, "url": ""}})
+        edges.append(
+            {
+                "data": {
+                    "id": f"e{extra.key}",
+                    "source": str(extra.linked_to),
+                    "target": extra.key,
+                    "label": extra.link_label,
+                }
+            }
+        )
     return render(
         request,
         "subjects/network.html",
@@ -181,6 +196,7 @@ def subject_network(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Ht
             "panel": subject.panel,
             "graph": {"nodes": nodes, "edges": edges, "centre": str(subject.pk)},
             "rows": rows,
+            "elsewhere": [{"extra": extra, "record": by_id[extra.linked_to]} for extra in elsewhere],
             "hood": hood,
             "step_one": hood.at_step(1),
             "step_two": hood.at_step(2),

@@ -29,6 +29,7 @@ from ..common import (
     subject_url,
     unconfirmed,
 )
+from ..extensions import record_actions_for
 from ..forms.decisions import CaseForm, RevealForm, RiskForm, StatusForm
 from ..forms.links import MergeForm
 from ..forms.records import CREATE_FORMS, EDIT_FORMS
@@ -175,6 +176,7 @@ def subject_detail(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Htt
         "can_decide": policy.can(request.user, "decide_record", subject),
         "can_merge": policy.can(request.user, "merge_record", subject) and kind != Kind.THEME,
         "can_manage_retention": policy.can(request.user, "manage_retention", subject),
+        "other_actions": [] if merged else record_actions_for(request.user, subject),
     }
     if kind in (Kind.LOCATION, Kind.GROUP, Kind.PERSON):
         # Children are listed in their own table (the context as a case); the rest below it.
