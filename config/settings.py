@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "macehub.referrals",
     "macehub.meetings",
     "macehub.casework",
+    # Cross-border working: what one partnership sends another (above casework and meetings).
+    "macehub.crossborder",
     # Oversight: aggregates only; the London layer sees disclosure-controlled releases.
     "macehub.oversight",
     # London-wide review and improvement (no identifiable child data).

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("macehub.referrals.urls")),
     path("", include("macehub.meetings.urls")),
     path("", include("macehub.casework.urls")),
+    path("crossborder/", include("macehub.crossborder.urls")),
     path("oversight/", include("macehub.oversight.urls")),
     path("api/", include("macehub.oversight.api_urls")),
     path("review/", include("macehub.review.urls")),
