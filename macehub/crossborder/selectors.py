@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from macehub.organisations.models import Partnership
+
 from .models import FoundElsewhere, Handover, HandoverState, PlacementSummary
 from .policies import finds, handovers, reading_partnership_ids, summaries
 
@@ -86,3 +88,12 @@ def partnership_counts(partnership_id: int, panel_ids: tuple[int, ...], start: d
         "found_elsewhere": FoundElsewhere.objects.filter(found, from_panel_id__in=panel_ids).count(),
         "found_here": FoundElsewhere.objects.filter(found, to_partnership_id=partnership_id).count(),
     }
+
+
+def partnership_or_none(pk: int) -> Partnership | None:
+    return Partnership.objects.filter(pk=pk).first()
+
+
+def partnerships_named(ids: frozenset[int]) -> list[Partnership]:
+    """The partnerships the person acts for across the border (their own, by id)."""
+    return list(Partnership.objects.filter(pk__in=ids).order_by("short_name"))

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.audit.services import record
-from macehub.organisations.selectors import partnerships_visible_to
 from macehub.subjects import selectors as subject_selectors
 from macehub.subjects.common import apply_errors
 
@@ -35,7 +34,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "incoming": list(selectors.incoming(request.user)[:200]),
             "outgoing": list(selectors.outgoing(request.user)[:200]),
             "finds": list(selectors.finds_for(request.user)[:200]),
-            "partnerships": list(partnerships_visible_to(request.user).filter(pk__in=partnership_ids)),
+            "partnerships": selectors.partnerships_named(partnership_ids),
         },
     )
 
@@ -172,10 +171,10 @@ def found_acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @require_GET
 def found_places(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    partnership = partnerships_visible_to(request.user).filter(pk=pk).first()
-    if partnership is None:
+    # Only the partnership's own coordinators and chairs: for anyone else it does not exist.
+    partnership = selectors.partnership_or_none(pk)
+    if partnership is None or not policy.can(request.user, "view_found_places", partnership):
         raise Http404
-    policy.require(request.user, "view_found_places", partnership)
     return render(
         request,
         "crossborder/found_places.html",
