@@ -32,7 +32,10 @@ class MoveForm(GovukForm):
         label="What kind of move is it?",
         choices=MoveKind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what kind of move it is", "invalid_choice": "Choose what kind of move it is"},
+        error_messages={
+            "required": "Choose what kind of move it is",
+            "invalid_choice": "Choose what kind of move it is",
+        },
     )
     moved_on = GovukDateField(
         label="Date of the move", help_text=DATE_HINT, error_messages={"required": "Enter the date of the move"}

@@ -76,8 +76,10 @@ handovers.scope("decide", lambda user: _receivers(user) & Q(state__in=OPEN_STATE
 #: A placed child's summaries: the placing panel's coordinators and chairs, the host's coordinators.
 handovers.scope(
     "share_summary",
-    lambda user: Q(kind=MoveKind.PLACED)
-    & (Q(from_panel_id__in=deciding_panel_ids(user)) & _sending_side(user) | _receivers(user)),
+    lambda user: (
+        Q(kind=MoveKind.PLACED)
+        & (Q(from_panel_id__in=deciding_panel_ids(user)) & _sending_side(user) | _receivers(user))
+    ),
 )
 
 
@@ -85,9 +87,11 @@ handovers.scope(
 
 
 def _summary_readers(user: Any) -> Q:
-    return seen_records(user, "handover__child__") | Q(
-        handover__to_partnership_id__in=reading_partnership_ids(user)
-    ) | Q(handover__received_panel_id__in=access_for(user).panel_ids(*PANEL_ROLES))
+    return (
+        seen_records(user, "handover__child__")
+        | Q(handover__to_partnership_id__in=reading_partnership_ids(user))
+        | Q(handover__received_panel_id__in=access_for(user).panel_ids(*PANEL_ROLES))
+    )
 
 
 def _summary_writers(user: Any) -> Q:
@@ -174,4 +178,4 @@ def panels_to_receive_on(user: Any, partnership_id: int) -> frozenset[int]:
     )
 
 
-__all__ = ["handovers", "summaries", "finds", "policy", "register_panel_ids"]
+__all__ = ["finds", "handovers", "policy", "register_panel_ids", "summaries"]

@@ -202,7 +202,9 @@ def handover_acknowledge(*, actor: Any, handover: Handover) -> Handover:
         handover = _locked(handover)
         handovers.require(actor, "acknowledge", handover)
         _acknowledge(actor, handover)
-        handover.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "version", "updated_by", "updated_at"])
+        handover.save(
+            update_fields=["state", "acknowledged_at", "acknowledged_by", "version", "updated_by", "updated_at"]
+        )
         for partnership_id in (handover.to_partnership_id, None):
             record(
                 action=Action.UPDATE,
@@ -249,7 +251,7 @@ def handover_accept(*, actor: Any, handover: Handover, panel: Panel) -> Handover
         else:
             values["age_band"] = summary.get("age_band_code") or "not_known"
         harm_codes = summary.get("harm_type_codes", [])
-        from macehub.subjects.models import HarmType  # noqa: PLC0415 - kept with its one use
+        from macehub.subjects.models import HarmType
 
         try:
             child = record_services.subject_create(
@@ -308,7 +310,7 @@ def handover_decline(*, actor: Any, handover: Handover, reason: str) -> Handover
 
 def side_of(actor: Any, handover: Handover) -> str:
     """The side of the placement the person writes for."""
-    from .policies import receiving_partnership_ids  # noqa: PLC0415 - one helper, same app
+    from .policies import receiving_partnership_ids
 
     if handover.to_partnership_id in receiving_partnership_ids(actor):
         return Side.HOST

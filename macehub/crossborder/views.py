@@ -61,7 +61,8 @@ def move_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(
-                request, f"Handover sent to {handover.to_partnership.short_name}. {child.reference} is stepped down as moved."
+                request,
+                f"Handover sent to {handover.to_partnership.short_name}. {child.reference} is stepped down as moved.",
             )
             return HttpResponseRedirect(reverse("crossborder:handover", args=[handover.pk]))
     return render(
@@ -127,7 +128,9 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             if data["decision"] == "accept":
                 handover = services.handover_accept(actor=request.user, handover=handover, panel=data["panel"])
-                messages.success(request, f"{handover.new_child.reference} added to the {handover.received_panel.name} register.")
+                messages.success(
+                    request, f"{handover.new_child.reference} added to the {handover.received_panel.name} register."
+                )
             else:
                 services.handover_decline(actor=request.user, handover=handover, reason=data["reason"])
                 messages.success(request, "Recorded. The sending coordinator has been told.")

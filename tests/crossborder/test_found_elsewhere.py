@@ -39,9 +39,7 @@ def _episode(world: Any, child: Any, *, days_ago: int, found_in: Any, place: str
     )
 
 
-def test_a_find_in_another_partnerships_area_tells_it_where_and_when_but_not_who(
-    world: Any, client: Any
-) -> None:
+def test_a_find_in_another_partnerships_area_tells_it_where_and_when_but_not_who(world: Any, client: Any) -> None:
     receiver = coordinator_b(world)
     register = register_for(world)
     southwark = LocalAuthority.objects.get(name="Southwark")
@@ -52,7 +50,9 @@ def test_a_find_in_another_partnerships_area_tells_it_where_and_when_but_not_who
     _episode(world, register["c2"], days_ago=5, found_in=southwark, place="Peckham Rye car park")
     assert FoundElsewhere.objects.filter(to_partnership=world.partnership_b).count() == 2
     # Saving the episode again does not tell them twice.
-    episode_update(actor=world.user("coordinator_a"), episode=first, expected_version=first.version, values={"notes": "x"})
+    episode_update(
+        actor=world.user("coordinator_a"), episode=first, expected_version=first.version, values={"notes": "x"}
+    )
     assert FoundElsewhere.objects.count() == 2
 
     sign_in(client, receiver)

@@ -73,9 +73,7 @@ def test_the_move_form_keeps_what_was_typed_and_says_what_is_wrong(world: Any, c
     assert not Handover.objects.exists()
 
 
-def test_the_receiving_coordinator_sees_the_handover_and_nothing_of_the_sending_record(
-    world: Any, client: Any
-) -> None:
+def test_the_receiving_coordinator_sees_the_handover_and_nothing_of_the_sending_record(world: Any, client: Any) -> None:
     receiver = coordinator_b(world)
     handover = send_c1(world)
     child = register_for(world)["c1"]
@@ -167,9 +165,7 @@ def test_unacknowledged_handovers_are_chased_then_escalated_after_working_days(
     assert handover.chased_at is not None and handover.escalated_at is not None
 
 
-def test_each_side_of_a_placement_sees_the_others_summary_and_updates_only_its_own(
-    world: Any, client: Any
-) -> None:
+def test_each_side_of_a_placement_sees_the_others_summary_and_updates_only_its_own(world: Any, client: Any) -> None:
     receiver = coordinator_b(world)
     handover = send_c1(world, kind="placed")
     placing = client

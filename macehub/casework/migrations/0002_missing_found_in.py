@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0001_casework_records'),
-        ('organisations', '0003_panel_person_of_concern_visibility'),
+        ("casework", "0001_casework_records"),
+        ("organisations", "0003_panel_person_of_concern_visibility"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='missingepisode',
-            name='found_in',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.localauthority'),
+            model_name="missingepisode",
+            name="found_in",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.localauthority",
+            ),
         ),
     ]

@@ -6,125 +6,332 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('casework', '0002_missing_found_in'),
-        ('organisations', '0003_panel_person_of_concern_visibility'),
-        ('subjects', '0004_register_imports'),
+        ("casework", "0002_missing_found_in"),
+        ("organisations", "0003_panel_person_of_concern_visibility"),
+        ("subjects", "0004_register_imports"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Handover',
+            name="Handover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('kind', models.CharField(choices=[('family_moved', 'Family moved'), ('placed', 'Looked-after child placed in another borough'), ('custody', 'In custody'), ('supported', 'Supported accommodation elsewhere'), ('other', 'Other')], max_length=20)),
-                ('moved_on', models.DateField()),
-                ('expected_end', models.DateField(blank=True, null=True)),
-                ('summary', models.JSONField(default=dict)),
-                ('parts', models.JSONField(default=list)),
-                ('note', models.TextField(blank=True)),
-                ('sent_at', models.DateTimeField()),
-                ('state', models.CharField(choices=[('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('accepted', 'Accepted onto the register'), ('declined', 'Not accepted')], default='sent', max_length=15)),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decline_reason', models.TextField(blank=True)),
-                ('chased_at', models.DateTimeField(blank=True, null=True)),
-                ('escalated_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers_out', to='subjects.subject')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_panel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers_out', to='organisations.panel')),
-                ('new_child', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handover_in', to='subjects.subject')),
-                ('received_panel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='handovers_in', to='organisations.panel')),
-                ('to_partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers_in', to='organisations.partnership')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("family_moved", "Family moved"),
+                            ("placed", "Looked-after child placed in another borough"),
+                            ("custody", "In custody"),
+                            ("supported", "Supported accommodation elsewhere"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("moved_on", models.DateField()),
+                ("expected_end", models.DateField(blank=True, null=True)),
+                ("summary", models.JSONField(default=dict)),
+                ("parts", models.JSONField(default=list)),
+                ("note", models.TextField(blank=True)),
+                ("sent_at", models.DateTimeField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("accepted", "Accepted onto the register"),
+                            ("declined", "Not accepted"),
+                        ],
+                        default="sent",
+                        max_length=15,
+                    ),
+                ),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decline_reason", models.TextField(blank=True)),
+                ("chased_at", models.DateTimeField(blank=True, null=True)),
+                ("escalated_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="handovers_out", to="subjects.subject"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "from_panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handovers_out",
+                        to="organisations.panel",
+                    ),
+                ),
+                (
+                    "new_child",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handover_in",
+                        to="subjects.subject",
+                    ),
+                ),
+                (
+                    "received_panel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handovers_in",
+                        to="organisations.panel",
+                    ),
+                ),
+                (
+                    "to_partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handovers_in",
+                        to="organisations.partnership",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-sent_at', '-pk'],
+                "ordering": ["-sent_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlacementSummary',
+            name="PlacementSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('side', models.CharField(choices=[('placing', 'Placing authority'), ('host', 'Host authority')], max_length=10)),
-                ('text', models.TextField()),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('handover', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='placement_summaries', to='crossborder.handover')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("placing", "Placing authority"), ("host", "Host authority")], max_length=10
+                    ),
+                ),
+                ("text", models.TextField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "handover",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="placement_summaries",
+                        to="crossborder.handover",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['side'],
+                "ordering": ["side"],
             },
         ),
         migrations.CreateModel(
-            name='FoundElsewhere',
+            name="FoundElsewhere",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('found_on', models.DateField()),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authority', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.localauthority')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='found_notice', to='casework.missingepisode')),
-                ('from_panel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.panel')),
-                ('to_partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='finds', to='organisations.partnership')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("found_on", models.DateField()),
+                ("acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "authority",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.localauthority"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="found_notice",
+                        to="casework.missingepisode",
+                    ),
+                ),
+                (
+                    "from_panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.panel"
+                    ),
+                ),
+                (
+                    "to_partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="finds",
+                        to="organisations.partnership",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-found_on', '-pk'],
-                'indexes': [models.Index(fields=['to_partnership', 'found_on'], name='crossborder_to_part_fe32ae_idx')],
+                "ordering": ["-found_on", "-pk"],
+                "indexes": [models.Index(fields=["to_partnership", "found_on"], name="crossborder_to_part_fe32ae_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='handover',
-            index=models.Index(fields=['to_partnership', 'state'], name='crossborder_to_part_26861d_idx'),
+            model_name="handover",
+            index=models.Index(fields=["to_partnership", "state"], name="crossborder_to_part_26861d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['family_moved', 'placed', 'custody', 'supported', 'other'])), name='handover_kind_known'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["family_moved", "placed", "custody", "supported", "other"])),
+                name="handover_kind_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['sent', 'acknowledged', 'accepted', 'declined'])), name='handover_state_known'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["sent", "acknowledged", "accepted", "declined"])),
+                name="handover_state_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(('state', 'sent'), ('acknowledged_at__isnull', False), _connector='OR'), name='handover_acknowledged_before_decided'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state", "sent"), ("acknowledged_at__isnull", False), _connector="OR"),
+                name="handover_acknowledged_before_decided",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'accepted'), _negated=True), models.Q(('new_child__isnull', False), ('received_panel__isnull', False)), _connector='OR'), name='handover_accepted_names_new_record'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "accepted"), _negated=True),
+                    models.Q(("new_child__isnull", False), ("received_panel__isnull", False)),
+                    _connector="OR",
+                ),
+                name="handover_accepted_names_new_record",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'declined'), _negated=True), models.Q(('decline_reason', ''), _negated=True), _connector='OR'), name='handover_declined_has_reason'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state", "declined"), _negated=True),
+                    models.Q(("decline_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="handover_declined_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handover',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_end__isnull', True), ('expected_end__gte', models.F('moved_on')), _connector='OR'), name='handover_end_after_move'),
+            model_name="handover",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expected_end__isnull", True), ("expected_end__gte", models.F("moved_on")), _connector="OR"
+                ),
+                name="handover_end_after_move",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='placementsummary',
-            constraint=models.UniqueConstraint(fields=('handover', 'side'), name='placement_summary_one_per_side'),
+            model_name="placementsummary",
+            constraint=models.UniqueConstraint(fields=("handover", "side"), name="placement_summary_one_per_side"),
         ),
         migrations.AddConstraint(
-            model_name='placementsummary',
-            constraint=models.CheckConstraint(condition=models.Q(('side__in', ['placing', 'host'])), name='placement_summary_side_known'),
+            model_name="placementsummary",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("side__in", ["placing", "host"])), name="placement_summary_side_known"
+            ),
         ),
     ]
