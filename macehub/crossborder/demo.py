@@ -27,7 +27,9 @@ def seed(ctx: DemoContext) -> None:
     lambeth = ctx.objects.get("panel:lambeth")
     hackney_panel = ctx.objects.get("panel:city-hackney")
     amara, zara = ctx.objects.get("user:amara"), ctx.objects.get("user:zara")
-    if None in (lambeth, hackney_panel, amara, zara) or Handover.objects.filter(from_panel=lambeth).exists():
+    if lambeth is None or hackney_panel is None or amara is None or zara is None:
+        return
+    if Handover.objects.filter(from_panel=lambeth).exists():
         return
     hackney = hackney_panel.partnership
     today = timezone.localdate()

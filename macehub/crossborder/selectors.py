@@ -76,6 +76,7 @@ def partnership_counts(partnership_id: int, panel_ids: tuple[int, ...], start: d
         for sent_at, acknowledged in out_rows.filter(acknowledged_at__isnull=False).values_list(
             "sent_at", "acknowledged_at"
         )
+        if acknowledged is not None
     ]
     found = Q(found_on__gte=start, found_on__lte=end)
     return {

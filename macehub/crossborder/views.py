@@ -3,6 +3,7 @@ it), acknowledging and deciding, placement summaries, finds in the partnership's
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,7 @@ from macehub.subjects.common import apply_errors
 
 from . import selectors, services
 from .forms import DecideForm, MoveForm, SummaryForm
-from .models import SUMMARY_PARTS, HandoverState, Side
+from .models import SUMMARY_PARTS, Handover, HandoverState, Side
 from .policies import finds, handovers, panels_to_receive_on, policy, reading_partnership_ids
 
 
@@ -83,7 +84,7 @@ def handover_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     handover = handovers.get_or_404(
         request.user,
         pk,
-        queryset=handovers.model.objects.select_related(
+        queryset=Handover.objects.select_related(
             "from_panel__partnership", "to_partnership", "received_panel", "acknowledged_by", "decided_by"
         ),
     )
@@ -98,6 +99,9 @@ def handover_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "handover": handover,
             "side": side,
             "summary": handover.summary,
+            "date_of_birth": date.fromisoformat(handover.summary["date_of_birth"])
+            if handover.summary.get("date_of_birth")
+            else None,
             "parts": [(key, label) for key, label in SUMMARY_PARTS.items() if key in handover.parts],
             "placement": placement,
             "own_side": own_side,
@@ -120,7 +124,7 @@ def acknowledge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    handover = handovers.get_or_404(request.user, pk, queryset=handovers.model.objects.select_related("to_partnership"))
+    handover = handovers.get_or_404(request.user, pk, queryset=Handover.objects.select_related("to_partnership"))
     handovers.require(request.user, "decide", handover)
     form = DecideForm(request.POST or None, panel_ids=panels_to_receive_on(request.user, handover.to_partnership_id))
     if request.method == "POST" and form.is_valid():
@@ -128,9 +132,9 @@ def decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             if data["decision"] == "accept":
                 handover = services.handover_accept(actor=request.user, handover=handover, panel=data["panel"])
-                messages.success(
-                    request, f"{handover.new_child.reference} added to the {handover.received_panel.name} register."
-                )
+                new_child, panel = handover.new_child, data["panel"]
+                reference = new_child.reference if new_child is not None else "The child"
+                messages.success(request, f"{reference} added to the {panel.name} register.")
             else:
                 services.handover_decline(actor=request.user, handover=handover, reason=data["reason"])
                 messages.success(request, "Recorded. The sending coordinator has been told.")
