@@ -55,6 +55,11 @@ def seed(ctx: DemoContext) -> None:
     )
     handover_acknowledge(actor=zara, handover=handover)
     handover_accept(actor=zara, handover=handover, panel=hackney_panel)
+    # Sent twelve days ago, acknowledged two days later (so the dashboard's median is not zero).
+    sent = timezone.now() - timedelta(days=12)
+    Handover.objects.filter(pk=handover.pk).update(
+        sent_at=sent, acknowledged_at=sent + timedelta(days=2), decided_at=sent + timedelta(days=3)
+    )
 
     waiting_handover = handover_send(
         actor=amara,
