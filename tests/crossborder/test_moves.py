@@ -184,3 +184,37 @@ def test_each_side_of_a_placement_sees_the_others_summary_and_updates_only_its_o
     _as(member, world.user("member_a"))
     assert "settled at school" in member.get(f"/crossborder/handovers/{handover.pk}/").content.decode()
     assert member.post(f"/crossborder/handovers/{handover.pk}/summary/", {"text": "x"}).status_code == 403
+
+
+def _main(response: Any) -> str:
+    text = response.content.decode()
+    return text[text.index("<main") : text.index("</main>")]
+
+
+def test_the_receiving_side_cannot_tell_the_sending_record_from_one_that_does_not_exist(
+    world: Any, client: Any
+) -> None:
+    receiver = coordinator_b(world)
+    handover = send_c1(world)
+    child = register_for(world)["c1"]
+    missing = Subject.objects.order_by("-pk").first().pk + 1000  # type: ignore[union-attr]
+    _as(client, receiver)
+    for template in (
+        "/register/children/{pk}/",
+        "/casework/children/{pk}/journey/",
+        "/crossborder/children/{pk}/move/",
+    ):
+        theirs, nothing = client.get(template.format(pk=child.pk)), client.get(template.format(pk=missing))
+        assert theirs.status_code == nothing.status_code == 404
+        assert _main(theirs) == _main(nothing)
+    # Counts: B's register lists only B's children (the one from A only once accepted, as B's own).
+    own = set(Subject.objects.filter(panel=world.panel_b, kind=Kind.CHILD).values_list("pk", flat=True))
+    listing = client.get(f"/register/{world.panel_b.pk}/children/").content.decode()
+    assert f"/register/children/{child.pk}/" not in listing
+    assert all(f"/register/children/{pk}/" in listing for pk in own)
+    # A panel of A's cannot be chosen to accept onto, and the error says nothing about it.
+    response = client.post(
+        f"/crossborder/handovers/{handover.pk}/decide/", {"decision": "accept", "panel": world.panel_a.pk}
+    )
+    assert "Choose a panel from the list" in response.content.decode()
+    assert world.panel_a.name not in _main(response)
