@@ -108,8 +108,13 @@ class Handover(TrackedModel):
         return self.audit_label
 
     @property
+    def snapshot(self) -> dict[str, Any]:
+        """The summary as sent (empty once the retention job has erased the sending record)."""
+        return self.summary if isinstance(self.summary, dict) else {}
+
+    @property
     def audit_label(self) -> str:
-        return f"Handover of {self.summary.get('reference', '?')} to {self.to_partnership.short_name}"
+        return f"Handover of {self.snapshot.get('reference', 'an erased record')} to {self.to_partnership.short_name}"
 
     @property
     def audit_partnership_id(self) -> int:

@@ -228,7 +228,7 @@ def _acknowledge(actor: Any, handover: Handover) -> None:
 
 
 def _sender_emails(handover: Handover) -> list[str]:
-    email = handover.summary.get("sent_by_email") or ""
+    email = handover.snapshot.get("sent_by_email") or ""
     return [email] if email else []
 
 
@@ -240,7 +240,9 @@ def handover_accept(*, actor: Any, handover: Handover, panel: Panel) -> Handover
         handovers.require(actor, "decide", handover)
         if panel.pk not in panels_to_receive_on(actor, handover.to_partnership_id):
             raise ValidationError({"panel": "Choose a panel you coordinate in this partnership"})
-        summary = handover.summary
+        summary = handover.snapshot
+        if not summary:
+            raise ValidationError({"panel": "The sending partnership's record has been erased: nothing to add"})
         values: dict[str, Any] = {
             "given_names": summary.get("given_names", ""),
             "family_name": summary.get("family_name", ""),

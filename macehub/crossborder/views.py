@@ -98,9 +98,9 @@ def handover_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "handover": handover,
             "side": side,
-            "summary": handover.summary,
-            "date_of_birth": date.fromisoformat(handover.summary["date_of_birth"])
-            if handover.summary.get("date_of_birth")
+            "summary": handover.snapshot,
+            "date_of_birth": date.fromisoformat(handover.snapshot["date_of_birth"])
+            if handover.snapshot.get("date_of_birth")
             else None,
             "parts": [(key, label) for key, label in SUMMARY_PARTS.items() if key in handover.parts],
             "placement": placement,

@@ -197,7 +197,7 @@ def test_the_receiving_side_cannot_tell_the_sending_record_from_one_that_does_no
     receiver = coordinator_b(world)
     handover = send_c1(world)
     child = register_for(world)["c1"]
-    missing = Subject.objects.order_by("-pk").first().pk + 1000  # type: ignore[union-attr]
+    missing = Subject.objects.order_by("-pk").values_list("pk", flat=True)[0] + 1000
     _as(client, receiver)
     for template in (
         "/register/children/{pk}/",
@@ -218,3 +218,18 @@ def test_the_receiving_side_cannot_tell_the_sending_record_from_one_that_does_no
     )
     assert "Choose a panel from the list" in response.content.decode()
     assert world.panel_a.name not in _main(response)
+
+
+def test_erasing_the_sending_record_erases_the_snapshot_sent_with_it(world: Any, client: Any) -> None:
+    from macehub.subjects.services.retention import erase
+
+    coordinator_b(world)
+    handover = send_c1(world)
+    erase(Subject.objects.get(pk=handover.child_id), rule="test")
+    handover.refresh_from_db()
+    assert "Ashcombe" not in str(handover.summary) and "2010" not in str(handover.summary)
+    assert handover.snapshot == {}
+    # Both sides' pages still open (what was sent is gone; the state stays).
+    assert str(handover)
+    _as(client, coordinator_b(world))
+    assert client.get(f"/crossborder/handovers/{handover.pk}/").status_code == 200
