@@ -189,6 +189,12 @@ def handover_send(
     return handover
 
 
+def handover_viewed(*, actor: Any, handover: Handover, side: str) -> None:
+    """Every look at a handover is audited, on the trail of the side that looked."""
+    partnership_id = handover.from_panel.partnership_id if side == "sending" else handover.to_partnership_id
+    record(action=Action.VIEW, actor=actor, obj=handover, partnership_id=partnership_id, detail={"side": side})
+
+
 # --- Receiving -----------------------------------------------------------------------------
 
 

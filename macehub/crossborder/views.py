@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from macehub.accounts.types import AuthenticatedHttpRequest
-from macehub.audit.services import record
 from macehub.subjects import selectors as subject_selectors
 from macehub.subjects.common import apply_errors
 
@@ -89,7 +88,7 @@ def handover_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
     )
     side = _side(request, handover)
-    record(action="view", actor=request.user, obj=handover, detail={"side": side})
+    services.handover_viewed(actor=request.user, handover=handover, side=side)
     placement = selectors.summaries_of(request.user, handover) if handover.is_placement else []
     own_side = services.side_of(request.user, handover) if policy.can(request.user, "share_summary", handover) else ""
     return render(
