@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "macehub.casework",
     # Cross-border: "known elsewhere?" by keyed fingerprints (the London layer holds no identifiers).
     "macehub.known_elsewhere",
+    # Cross-border working: what one partnership sends another (above casework and meetings).
+    "macehub.crossborder",
     # Oversight: aggregates only; the London layer sees disclosure-controlled releases.
     "macehub.oversight",
     # London-wide review and improvement (no identifiable child data).

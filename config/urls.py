@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("macehub.meetings.urls")),
     path("", include("macehub.casework.urls")),
     path("known-elsewhere/", include("macehub.known_elsewhere.urls")),
+    path("crossborder/", include("macehub.crossborder.urls")),
     path("oversight/", include("macehub.oversight.urls")),
     path("api/", include("macehub.oversight.api_urls")),
     path("review/", include("macehub.review.urls")),

@@ -83,6 +83,12 @@ PEOPLE: list[tuple[str, str, str, list[tuple[Role, str | None, str | None]]]] = 
         [(Role.PANEL_MEMBER, "panel:city-hackney", "agency:city-hackney:police")],
     ),
     (
+        "zara",
+        "Zara Ahmed",
+        "MACE coordinator",
+        [(Role.COORDINATOR, "panel:city-hackney", "agency:city-hackney:childrens_social_care")],
+    ),
+    (
         "nia",
         "Nia Roberts",
         "Partnership business manager",

@@ -346,6 +346,10 @@ class MissingEpisode(TrackedModel):
     placement = models.CharField(max_length=15, choices=Placement.choices)
     philomena = models.CharField(max_length=15, choices=Philomena.choices)
     where_found = models.CharField(max_length=200, blank=True)
+    #: The London borough where the child was found: another partnership's is told (crossborder).
+    found_in = models.ForeignKey(
+        "organisations.LocalAuthority", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     notes = models.TextField(blank=True)
 
     class Meta:

@@ -49,6 +49,7 @@ from macehub.casework.models import (
     RiskAssessment,
     Tactic,
 )
+from macehub.crossborder import selectors as crossborder_selectors
 from macehub.meetings.models import (
     FEEDBACK_QUESTIONS,
     Action,
@@ -947,6 +948,29 @@ def _nrm(scope: Scope, period: Period) -> Table:
     return table
 
 
+CROSSBORDER_LINES = [
+    Line("moved_out", "Children moved out of the partnership (handover sent in the period)"),
+    Line("sent", "Handovers sent to other partnerships"),
+    Line("acknowledged", "Of those, acknowledged by the receiving partnership"),
+    Line("median_days", "Median days from sending to acknowledgement", RATIO),
+    Line("received", "Handovers received from other partnerships"),
+    Line("moved_in_accepted", "Children accepted onto a register from another partnership"),
+    Line("found_elsewhere", "Missing episodes of the partnership's children that ended in another partnership's area"),
+    Line("found_here", "Children from other partnerships found in this partnership's area"),
+]
+
+
+def _crossborder(scope: Scope, period: Period) -> Table:
+    table = Table(SPECS["crossborder"], period, CROSSBORDER_LINES, [Line("number", "Number")])
+    figures = crossborder_selectors.partnership_counts(scope.partnership_id, scope.panel_ids, period.start, period.end)
+    for line in CROSSBORDER_LINES:
+        if line.key == "median_days":
+            table.set("median_days", "number", figures["median_days"], base=figures["acknowledged"])
+        else:
+            table.set(line.key, "number", figures[line.key])
+    return table
+
+
 def _nrm_drill(scope: Scope, period: Period, row: str, col: str) -> QuerySet[Any]:
     return NRMReferral.objects.filter(child__panel_id__in=scope.panel_ids).filter(_nrm_filters(period)[row])
 
@@ -1412,6 +1436,17 @@ _SPECS: list[TableSpec] = [
         drill=_nrm_drill,
         drill_kind="nrm",
         drill_rows=frozenset(NRM_COUNT_ROWS),
+    ),
+    TableSpec(
+        "crossborder",
+        "Cross-border working",
+        "safety",
+        "Children who moved out of the partnership (a handover sent in the period) and how quickly the "
+        "receiving partnerships acknowledged it (calendar days, median of those acknowledged); handovers "
+        "received and children accepted onto a register here; missing episodes of the partnership's children "
+        "that ended in another partnership's area, and children from elsewhere found here.",
+        _crossborder,
+        chart="",
     ),
     TableSpec(
         "disruptions",

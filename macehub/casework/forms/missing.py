@@ -8,6 +8,7 @@ from django import forms
 
 from macehub.core.forms import GovukDateField, VersionedFormMixin
 from macehub.core.submissions import SubmissionMixin
+from macehub.organisations.models import LocalAuthority
 from macehub.subjects.models import KIND_RANK, PLURAL, Confidence, Kind, Subject
 
 from ..models import (
@@ -74,6 +75,14 @@ class EpisodeForm(SubmissionMixin, VersionedFormMixin, InstanceForm):
         error_messages={"required": "Choose whether a Philomena Protocol form is on file"},
     )
     where_found = forms.CharField(label="Where the child was found (optional)", max_length=200, required=False)
+    found_in = forms.ModelChoiceField(
+        label="London borough where the child was found (optional)",
+        queryset=LocalAuthority.objects.order_by("name"),
+        required=False,
+        empty_label="Not known or outside London",
+        help_text="If it is another partnership's area, that partnership is told where and when (not who).",
+        error_messages={"invalid_choice": "Choose a borough from the list"},
+    )
     notes = forms.CharField(label="Notes (optional)", widget=textarea(3), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -111,6 +120,7 @@ class EpisodeForm(SubmissionMixin, VersionedFormMixin, InstanceForm):
             "placement": d["placement"],
             "philomena": d["philomena"],
             "where_found": d["where_found"],
+            "found_in": d["found_in"],
             "notes": d["notes"],
         }
 

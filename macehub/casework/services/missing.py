@@ -17,6 +17,7 @@ from macehub.subjects.models import Confidence, Kind, Link, LinkType, Status, Su
 from macehub.subjects.services import links as link_services
 from macehub.subjects.services import records as record_services
 
+from ..hooks import episode_saved
 from ..models import (
     InterviewOutcome,
     MissingEpisode,
@@ -38,6 +39,7 @@ EPISODE_FIELDS = [
     "placement",
     "philomena",
     "where_found",
+    "found_in",
     "notes",
 ]
 
@@ -72,6 +74,7 @@ def episode_create(*, actor: Any, child: Subject, values: dict[str, Any]) -> Mis
     with transaction.atomic():
         episode.save()
         record(action=Action.CREATE, actor=actor, obj=episode, changes=snapshot(episode, EPISODE_FIELDS))
+        episode_saved(actor=actor, episode=episode)
     return episode
 
 
@@ -94,6 +97,7 @@ def episode_update(
             within = interview.compute_within_72_hours()
             if within != interview.within_72_hours:
                 ReturnInterview.objects.filter(pk=interview.pk).update(within_72_hours=within)
+        episode_saved(actor=actor, episode=episode)
     return episode
 
 

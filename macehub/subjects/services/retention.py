@@ -68,6 +68,8 @@ IDENTIFYING_FIELDS = frozenset(
         "longitude",
         "text",
         "title",
+        # A snapshot sent to another partnership (crossborder.Handover): names and dates of birth.
+        "summary",
     }
 )
 #: Audit object types of register records (each kind has its own proxy model).

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from macehub.accounts.types import AuthenticatedHttpRequest
+from macehub.core import record_sections
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
@@ -177,6 +178,8 @@ def subject_detail(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Htt
         "can_merge": policy.can(request.user, "merge_record", subject) and kind != Kind.THEME,
         "can_manage_retention": policy.can(request.user, "manage_retention", subject),
         "other_actions": [] if merged else record_actions_for(request.user, subject),
+        # What the apps above the registers add (crossborder: where a child who moved is held now).
+        "record_sections": record_sections.sections_for(request.user, subject),
     }
     if kind in (Kind.LOCATION, Kind.GROUP, Kind.PERSON):
         # Children are listed in their own table (the context as a case); the rest below it.
