@@ -11,7 +11,9 @@
 * Persons of concern are never shown to anyone the panel has not allowed to see them — not on
   agendas, in packs, minutes, PDFs, exports or action lists — whatever else they may do.
 * Contributions are made by invited representatives for their own agency; coordinators and
-  chairs may record one on an agency's behalf (after a phone call, say).
+  chairs may record one on an agency's behalf (after a phone call, say). Every agency's
+  contribution to an item is seen by whoever may see the item (in the pack and on the item's
+  contribution page alike).
 * Draft minutes are for coordinators and chairs. Approved, distributed minutes are for the
   invited attendees whose agency was there, item by item.
 * Actions: the owner and their agency's representatives on the panel see and complete them;
@@ -40,6 +42,7 @@ from .models import (
     ActionStatus,
     AgendaItem,
     Attendance,
+    Contribution,
     Invitation,
     InvitationScope,
     Meeting,
@@ -210,25 +213,47 @@ meeting_records.scope(
 )
 
 
-def _persons_where_allowed(user: Any, panel: str) -> Q:
+def _persons_where_allowed(user: Any, panel: str, subject: str = "subject") -> Q:
     """Nothing about a person of concern unless the panel allows the person to see them."""
-    return Q(subject__isnull=True) | ~Q(subject__kind=Kind.PERSON) | Q(**{f"{panel}__in": poc_panel_ids(user)})
+    return (
+        Q(**{f"{subject}__isnull": True})
+        | ~Q(**{f"{subject}__kind": Kind.PERSON})
+        | Q(**{f"{panel}__in": poc_panel_ids(user)})
+    )
+
+
+def _items_seen(user: Any, item: str = "") -> Q:
+    """``seen_items`` over the agenda item reached by ``item`` (``"item__"`` from a contribution)."""
+    invited = invitations(user)
+    scope = (
+        Q(**{f"{item}meeting__panel_id__in": managing_panel_ids(user)})
+        | Q(**{f"{item}meeting_id__in": invited.whole_meeting_ids})
+        | Q(**{f"{item}pk__in": invited.item_ids})
+    )
+    return scope & _persons_where_allowed(user, f"{item}meeting__panel_id", f"{item}subject")
 
 
 def seen_items(user: Any) -> Q:
     """Coordinators, chairs and core members see every item; a professional invited for some
     items only those; persons of concern only where the panel allows."""
-    invited = invitations(user)
-    scope = (
-        Q(meeting__panel_id__in=managing_panel_ids(user))
-        | Q(meeting_id__in=invited.whole_meeting_ids)
-        | Q(pk__in=invited.item_ids)
-    )
-    return scope & _persons_where_allowed(user, "meeting__panel_id")
+    return _items_seen(user)
 
 
 item_records = RecordPolicy(AgendaItem, name="meetings.item")
 item_records.scope("view", seen_items)
+
+
+def seen_contributions(user: Any) -> Q:
+    """Every agency's contribution to an item is for whoever may see the item: the meeting pack
+    shows them all (partners share what they hold so the panel can act on it), and the page
+    where an agency sends its own shows the others' on that item — the same rule. Nobody sees a
+    contribution to an item they may not see (a professional invited for one item sees nothing
+    of the others; persons of concern only where the panel allows)."""
+    return _items_seen(user, "item__")
+
+
+contribution_records = RecordPolicy(Contribution, name="meetings.contribution")
+contribution_records.scope("view", seen_contributions)
 
 
 def seen_actions(user: Any) -> Q:
