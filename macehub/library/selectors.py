@@ -14,7 +14,6 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from macehub.core.access import access_for
 from macehub.core.selectors import get_visible_or_404
 from macehub.organisations.models import Partnership
 
@@ -237,11 +236,8 @@ def take_up_for(user: Any) -> TakeUp:
 
 def outdated_adoptions_for(user: Any) -> list[Adoption]:
     """Items the person's partnerships use where a newer version has been shared since."""
-    ids = access_for(user).partnership_ids()
-    if not ids:
-        return []
     return list(
-        Adoption.objects.filter(ended_at__isnull=True, partnership_id__in=ids)
+        adoptions.visible(user, "of_my_partnerships")
         .exclude(version_id=F("item__current_version_id"))
         .select_related("partnership", "item__current_version", "version")
         .order_by("item__title")[:10]

@@ -33,6 +33,7 @@ from django.db.models import Q
 
 from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role, access_for, remembered
 from macehub.core.policies import NOTHING, Policy, RecordPolicy, predicate
+from macehub.organisations.models import Panel
 from macehub.subjects.models import Kind
 from macehub.subjects.policies import poc_panel_ids
 
@@ -256,13 +257,20 @@ contribution_records = RecordPolicy(Contribution, name="meetings.contribution")
 contribution_records.scope("view", seen_contributions)
 
 
-def seen_actions(user: Any) -> Q:
-    """The panel's whole log for its coordinators and chairs; otherwise their own actions and
-    (as a full member, not an invited professional) their agency's on that panel."""
-    scope = _runs(user) | Q(owner_id=user.pk, panel_id__in=panel_role_ids(user))
+def _agency_actions(user: Any) -> Q:
+    """The actions of the person's own agency on each panel where they are a full member (not
+    an invited professional)."""
+    scope = NOTHING
     for grant in access_for(user).grants:
         if grant.role in PANEL_ROLES and grant.agency_id is not None:
             scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
+    return scope
+
+
+def seen_actions(user: Any) -> Q:
+    """The panel's whole log for its coordinators and chairs; otherwise their own actions and
+    (as a full member, not an invited professional) their agency's on that panel."""
+    scope = _runs(user) | Q(owner_id=user.pk, panel_id__in=panel_role_ids(user)) | _agency_actions(user)
     return scope & _persons_where_allowed(user, "panel_id")
 
 
@@ -276,6 +284,29 @@ action_records.scope("complete", lambda user: seen_actions(user) & Q(status=Acti
 action_records.scope("edit", _runs_log)
 # The meeting's decision about an action is not recorded by its owner (C32).
 action_records.scope("decide", lambda user: _runs_log(user) & ~Q(owner_id=user.pk))
+#: "My things" lists (the home page, "Your actions", "Your agency's actions"): the same actions
+#: as ``view``, narrowed to the person's own, their agency's, and those escalated to them as chair.
+action_records.scope("mine", lambda user: seen_actions(user) & Q(owner_id=user.pk))
+action_records.scope("own_agency", lambda user: seen_actions(user) & _agency_actions(user))
+action_records.scope(
+    "escalated_to_me",
+    lambda user: seen_actions(user) & Q(panel_id__in=chairing_panel_ids(user), escalated_at__isnull=False),
+)
+
+
+def represented_agency_ids(user: Any) -> frozenset[int]:
+    """The agencies the person represents on any panel (an invited professional's included)."""
+    return frozenset(
+        g.agency_id
+        for g in access_for(user).grants
+        if g.role in PANEL_SCOPED_ROLES and g.panel_id is not None and g.agency_id is not None
+    )
+
+
+def escalations_panel_id(user: Any) -> int | None:
+    """Where a chair's escalated actions are listed (the first panel they chair)."""
+    chairs = chairing_panel_ids(user)
+    return min(chairs) if chairs else None
 
 
 def seen_minutes(user: Any) -> Q:
@@ -288,6 +319,10 @@ def seen_minutes(user: Any) -> Q:
 
 minutes_records = RecordPolicy(Minutes, name="meetings.minutes")
 minutes_records.scope("view", seen_minutes)
+
+#: Panels whose meetings the person may list: any panel role, an invited professional's included.
+panel_records = RecordPolicy(Panel, name="meetings.panel")
+panel_records.scope("view_meetings", lambda user: Q(pk__in=panel_role_ids(user)))
 
 
 def _panel_id(obj: Any) -> int | None:
@@ -306,11 +341,6 @@ def has_panel_role(user: Any, obj: Any = None) -> bool:
 
 
 @predicate
-def on_the_panel(user: Any, obj: Any) -> bool:
-    return _panel_id(obj) in panel_role_ids(user)
-
-
-@predicate
 def runs_panel(user: Any, obj: Any) -> bool:
     return _panel_id(obj) in managing_panel_ids(user)
 
@@ -325,7 +355,7 @@ class MeetingsPolicy(Policy):
     def __init__(self) -> None:
         super().__init__()
         self.rule("use_meetings", has_panel_role)
-        self.rule("view_panel_meetings", on_the_panel)
+        self.rule("view_panel_meetings", panel_records.rule_for("view_meetings"))
         self.rule("schedule", runs_panel)
         self.rule("view_action_log", runs_panel)
         self.rule("view_quality", runs_panel | oversees_partnership)
