@@ -125,3 +125,26 @@ def test_no_role_or_id_set_checks_outside_the_policies() -> None:
     assert not unexplained, "Ask the policy instead (a scope or a policy question):\n" + "\n".join(unexplained)
     stale = [f"{file}: {text}" for file, text, _ in ALLOWED if not any(p == file and text in ln for p, _, _, ln in hits)]
     assert not stale, "These allowances match nothing any more; remove them:\n" + "\n".join(stale)
+
+
+_TYPES_IMPORT = re.compile(r"^from macehub\.(\w+)\.types import (.+)$", re.MULTILINE)
+
+
+def test_views_use_other_apps_types_for_names_only() -> None:
+    """``<app>.types`` lets a view name another app's models (annotations, choices); the rows
+    come from that app's selectors and policies, never through a manager reached this way."""
+    misuse = []
+    for path in _scanned():
+        if path.suffix != ".py" or "selectors" in path.as_posix():
+            continue
+        text = path.read_text()
+        own_app = path.relative_to(PACKAGE).parts[0]
+        names = set()
+        for app, imported in _TYPES_IMPORT.findall(text):
+            if app != own_app:
+                for part in imported.strip("()").split(","):
+                    names.add(part.split(" as ")[-1].strip())
+        for name in filter(None, names):
+            if re.search(rf"\b{re.escape(name)}\.(objects|_default_manager)\b", text):
+                misuse.append(f"{path.relative_to(ROOT).as_posix()}: {name}")
+    assert not misuse, "Read these through the other app's selectors:\n" + "\n".join(misuse)

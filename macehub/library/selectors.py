@@ -154,6 +154,14 @@ def partnerships_user_stewards(user: Any) -> list[Partnership]:
     return list(partnership_policy.visible(user, "steward", active))
 
 
+def stewarded_partnership(user: Any, pk: Any) -> Partnership | None:
+    """The partnership ``pk`` if the person stewards it (adopts for it, shares items as it)."""
+    if not str(pk).isdigit():
+        return None
+    found: Partnership | None = partnership_policy.visible(user, "steward").filter(pk=int(pk)).first()
+    return found
+
+
 def owner_choices_for(user: Any) -> list[tuple[str, str]]:
     """Who the person may share an item as: ("london", …) and/or partnership ids."""
     choices = [(str(p.pk), p.short_name) for p in partnerships_user_stewards(user)]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.services import ConcurrentEditError
-from macehub.organisations.models import Agency
+from macehub.organisations.types import Agency
 
 from ..forms.contributions import ChaseForm, ContributionForm
 from ..policies import invitation_for, policy
