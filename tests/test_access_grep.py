@@ -123,7 +123,9 @@ def test_no_role_or_id_set_checks_outside_the_policies() -> None:
         if not any(path == file and text in line for file, text, _ in ALLOWED)
     ]
     assert not unexplained, "Ask the policy instead (a scope or a policy question):\n" + "\n".join(unexplained)
-    stale = [f"{file}: {text}" for file, text, _ in ALLOWED if not any(p == file and text in ln for p, _, _, ln in hits)]
+    stale = [
+        f"{file}: {text}" for file, text, _ in ALLOWED if not any(p == file and text in ln for p, _, _, ln in hits)
+    ]
     assert not stale, "These allowances match nothing any more; remove them:\n" + "\n".join(stale)
 
 

@@ -156,7 +156,8 @@ def partnerships_user_stewards(user: Any) -> list[Partnership]:
 
 def stewarded_partnership(user: Any, pk: Any) -> Partnership | None:
     """The partnership ``pk`` if the person stewards it (adopts for it, shares items as it)."""
-    if not str(pk).isdigit():
+    text = str(pk)
+    if not (text.isascii() and text.isdigit() and len(text) < 19):
         return None
     found: Partnership | None = partnership_policy.visible(user, "steward").filter(pk=int(pk)).first()
     return found

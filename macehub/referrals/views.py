@@ -108,7 +108,8 @@ def create(request: AuthenticatedHttpRequest, subject_type: str) -> HttpResponse
         panel = panels[0]
     else:
         wanted = str(panel_pk or "")
-        chosen = panels.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+        plain = wanted.isascii() and wanted.isdigit() and len(wanted) < 19
+        chosen = panels.filter(pk=int(wanted)).first() if plain else None
         if chosen is None:
             return HttpResponseRedirect(reverse("referrals:start"))
         panel = chosen

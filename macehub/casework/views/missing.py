@@ -142,7 +142,11 @@ def _interview_candidates(request: AuthenticatedHttpRequest, child: Subject) -> 
         .exclude(pk=child.pk)
         .order_by("kind", "number")
     )
-    linked = subject_selectors.links_visible_to(request.user).filter(ended_on__isnull=True).filter(Q(source=child) | Q(target=child))
+    linked = (
+        subject_selectors.links_visible_to(request.user)
+        .filter(ended_on__isnull=True)
+        .filter(Q(source=child) | Q(target=child))
+    )
     already = {other for pair in linked.values_list("source_id", "target_id") for other in pair if other != child.pk}
     return candidates, already
 
