@@ -69,14 +69,14 @@ def _scanned() -> list[Path]:
         if "/migrations/" in rel or not path.is_file():
             continue
         name = path.name
-        if path.suffix == ".html" and "/templates/" in f"/{rel}":
-            files.append(path)
-        elif path.suffix == ".py" and (
+        template = path.suffix == ".html" and "/templates/" in f"/{rel}"
+        view_or_selector = path.suffix == ".py" and (
             name in {"views.py", "selectors.py", "home.py"}
             or name.endswith("_views.py")
             or "/views/" in f"/{rel}"
             or "/selectors/" in f"/{rel}"
-        ):
+        )
+        if template or view_or_selector:
             files.append(path)
     return files
 
