@@ -224,3 +224,35 @@ def test_the_home_page_says_what_is_missing_before_the_meeting(world: World, cli
     # Police and children's social care on C-0001 and L-0001 (the person of concern is hidden from
     # the coordinator), and the school on C-0001: five asked, none sent.
     assert "5 of 5 contributions not sent" in coordinator
+
+
+def test_the_pack_and_the_items_contribution_page_show_the_same_contributions(
+    world: World, client_as: Any, m: dict[str, Any]
+) -> None:
+    """One rule (``meetings.contribution``) for both pages: a professional invited for one item
+    reads every agency's contribution to that item on the pack and on the item's own page alike,
+    and nothing sent about an item they are not invited for on either."""
+    planned, child_item, location_item = m["planned"], m["child_item"], m["location_item"]
+    coordinator = world.user("coordinator_a")
+    for item, text in (
+        (child_item, "Police saw him at the station twice."),
+        (location_item, "Police patrol the park."),
+    ):
+        contribution_services.contribution_save(
+            actor=coordinator, item=item, agency=world.agencies["police_a"], status="submitted", text=text
+        )
+    Acknowledgement.objects.create(meeting=planned, user=world.user("member_a_education"))
+    client = client_as("member_a_education")  # invited for the child's item only
+    pack = client.get(f"/meetings/{planned.pk}/pack/").content.decode()
+    item_page = client.get(f"/meetings/items/{child_item.pk}/contribution/").content.decode()
+    for page in (pack, item_page):
+        assert "Police saw him at the station twice." in page
+        assert "Police patrol the park." not in page
+    # The item they are not invited for is not theirs to open either.
+    assert client.get(f"/meetings/items/{location_item.pk}/contribution/").status_code == 404
+    # Counted by hand: the two contributions, of which the education member may read one.
+    from macehub.meetings.policies import contribution_records
+
+    education = world.user("member_a_education")
+    readable = [c for c in Contribution.objects.all() if contribution_records.can(education, "view", c)]
+    assert [c.item_id for c in readable] == [child_item.pk]

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from macehub.core.access import PANEL_ROLES, Role, access_for
 from macehub.core.policies import Policy, RecordPolicy, predicate
+from macehub.organisations.models import Partnership
 from macehub.subjects.models import Kind, Status, Subject
 from macehub.subjects.policies import deciding_panel_ids, records, register_panel_ids, seen_records
 
@@ -33,6 +34,11 @@ from .models import FoundElsewhere, Handover, HandoverState, MoveKind, Placement
 
 def coordinated_panel_ids(user: Any) -> frozenset[int]:
     return access_for(user).panel_ids(Role.COORDINATOR)
+
+
+def reading_partnerships(user: Any) -> QuerySet[Partnership]:
+    """The partnerships the person acts for across the border (where they coordinate or chair)."""
+    return Partnership.objects.filter(pk__in=reading_partnership_ids(user)).order_by("short_name")
 
 
 def receiving_partnership_ids(user: Any) -> frozenset[int]:
@@ -69,6 +75,8 @@ handovers = RecordPolicy(Handover, name="crossborder.handover")
 handovers.scope("view", lambda user: _sending_side(user) | _receiving_side(user))
 #: The sending side: those who may see the child's record (the whole record stays theirs).
 handovers.scope("view_sent", _sending_side)
+#: The receiving side's list: handovers to the partnerships where the person coordinates or chairs.
+handovers.scope("view_incoming", lambda user: Q(to_partnership_id__in=reading_partnership_ids(user)))
 #: Acknowledge: the receiving partnership's coordinators, while it waits.
 handovers.scope("acknowledge", lambda user: _receivers(user) & Q(state=HandoverState.SENT))
 #: Accept onto a register, or say why not: the receiving partnership's coordinators.
@@ -121,6 +129,8 @@ def _finders(user: Any) -> Q:
 finds = RecordPolicy(FoundElsewhere, name="crossborder.found")
 #: The area's coordinators and chairs (where and when only), and the child's own panel.
 finds.scope("view", lambda user: Q(to_partnership_id__in=reading_partnership_ids(user)) | _finders(user))
+#: The area's own list: finds in the partnerships where the person coordinates or chairs.
+finds.scope("view_in_my_area", lambda user: Q(to_partnership_id__in=reading_partnership_ids(user)))
 #: The area's coordinators acknowledge it.
 finds.scope(
     "acknowledge",

@@ -12,15 +12,13 @@ from django.db.models import Count, Q, QuerySet
 from macehub.organisations.models import Partnership
 
 from .models import FoundElsewhere, Handover, HandoverState, PlacementSummary
-from .policies import finds, handovers, reading_partnership_ids, summaries
+from .policies import finds, handovers, reading_partnerships, summaries
 
 
 def incoming(user: Any) -> QuerySet[Handover]:
     """Handovers to the partnerships where the person coordinates or chairs."""
-    return (
-        handovers.visible(user)
-        .filter(to_partnership_id__in=reading_partnership_ids(user))
-        .select_related("to_partnership", "from_panel__partnership", "received_panel")
+    return handovers.visible(user, "view_incoming").select_related(
+        "to_partnership", "from_panel__partnership", "received_panel"
     )
 
 
@@ -39,11 +37,7 @@ def summaries_of(user: Any, handover: Handover) -> list[PlacementSummary]:
 
 def finds_for(user: Any) -> QuerySet[FoundElsewhere]:
     """Finds in the person's partnerships' areas (where and when only)."""
-    return (
-        finds.visible(user)
-        .filter(to_partnership_id__in=reading_partnership_ids(user))
-        .select_related("authority", "from_panel__partnership")
-    )
+    return finds.visible(user, "view_in_my_area").select_related("authority", "from_panel__partnership")
 
 
 def repeated_places(user: Any, partnership: Any, *, at_least: int = 2) -> list[dict[str, Any]]:
@@ -95,6 +89,6 @@ def partnership_or_none(pk: int) -> Partnership | None:
     return Partnership.objects.filter(pk=pk).first()
 
 
-def partnerships_named(ids: frozenset[int]) -> list[Partnership]:
-    """The partnerships the person acts for across the border (their own, by id)."""
-    return list(Partnership.objects.filter(pk__in=ids).order_by("short_name"))
+def partnerships_acted_for(user: Any) -> list[Partnership]:
+    """The partnerships the person acts for across the border (where they coordinate or chair)."""
+    return list(reading_partnerships(user))

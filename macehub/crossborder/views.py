@@ -20,13 +20,12 @@ from macehub.subjects.common import apply_errors
 from . import selectors, services
 from .forms import DecideForm, MoveForm, SummaryForm
 from .models import SUMMARY_PARTS, Handover, HandoverState, Side
-from .policies import finds, handovers, panels_to_receive_on, policy, reading_partnership_ids
+from .policies import finds, handovers, panels_to_receive_on, policy
 
 
 @require_GET
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     policy.require(request.user, "use_crossborder")
-    partnership_ids = reading_partnership_ids(request.user)
     return render(
         request,
         "crossborder/home.html",
@@ -34,7 +33,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "incoming": list(selectors.incoming(request.user)[:200]),
             "outgoing": list(selectors.outgoing(request.user)[:200]),
             "finds": list(selectors.finds_for(request.user)[:200]),
-            "partnerships": selectors.partnerships_named(partnership_ids),
+            "partnerships": selectors.partnerships_acted_for(request.user),
         },
     )
 

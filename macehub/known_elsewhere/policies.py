@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from macehub.core.access import Role, access_for, remembered
 from macehub.core.policies import Policy, RecordPolicy, predicate
+from macehub.organisations.models import Panel
 from macehub.subjects.models import Kind, Subject
 from macehub.subjects.policies import records
 
@@ -37,6 +38,11 @@ def asking_panel_ids(user: Any) -> frozenset[int]:
     return remembered(
         ("known_elsewhere_panels", getattr(user, "pk", None)), lambda: access_for(user).panel_ids(*ASKING_ROLES)
     )
+
+
+def asking_panels(user: Any) -> QuerySet[Panel]:
+    """The panels from which the person may ask (those where they coordinate or chair)."""
+    return Panel.objects.filter(pk__in=asking_panel_ids(user)).order_by("name")
 
 
 def _asker(user: Any, via: str = "") -> Q:

@@ -9,11 +9,12 @@ from django.db.models import QuerySet
 from macehub.organisations.models import Panel
 
 from .models import CrossLink, Enquiry, Match, ShareRequest, ShareStatus
-from .policies import asking_panel_ids, cross_links, enquiries, matches, shares
+from .policies import asking_panels as policy_asking_panels
+from .policies import cross_links, enquiries, matches, shares
 
 
 def asking_panels(user: Any) -> list[tuple[int, str]]:
-    return list(Panel.objects.filter(pk__in=asking_panel_ids(user)).order_by("name").values_list("pk", "name"))
+    return list(policy_asking_panels(user).values_list("pk", "name"))
 
 
 def enquiries_for(user: Any) -> QuerySet[Enquiry]:
@@ -98,4 +99,4 @@ def matches_found(partnership_ids: list[int] | None = None) -> dict[str, int]:
 
 
 def asking_panel_objects(user: Any) -> list[Panel]:
-    return list(Panel.objects.filter(pk__in=asking_panel_ids(user)).order_by("name"))
+    return list(policy_asking_panels(user))

@@ -79,6 +79,11 @@ adoptions = RecordPolicy(Adoption, name="library.adoption")
 adoptions.scope("view", _members_see_everything)
 # A partnership's stewards stop its current use of an item.
 adoptions.scope("end", lambda user: Q(ended_at__isnull=True, partnership_id__in=steward_partnership_ids(user)))
+#: "My things": the current adoptions of the partnerships the person works with (the home page).
+adoptions.scope(
+    "of_my_partnerships",
+    lambda user: Q(ended_at__isnull=True, partnership_id__in=access_for(user).partnership_ids()),
+)
 
 partnerships = RecordPolicy(Partnership, name="library.partnership")
 # Adopt items for a partnership, and share items as it: its stewards.

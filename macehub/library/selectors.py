@@ -14,7 +14,6 @@ from typing import Any
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from macehub.core.access import access_for
 from macehub.core.selectors import get_visible_or_404
 from macehub.organisations.models import Partnership
 
@@ -155,6 +154,15 @@ def partnerships_user_stewards(user: Any) -> list[Partnership]:
     return list(partnership_policy.visible(user, "steward", active))
 
 
+def stewarded_partnership(user: Any, pk: Any) -> Partnership | None:
+    """The partnership ``pk`` if the person stewards it (adopts for it, shares items as it)."""
+    text = str(pk)
+    if not (text.isascii() and text.isdigit() and len(text) < 19):
+        return None
+    found: Partnership | None = partnership_policy.visible(user, "steward").filter(pk=int(pk)).first()
+    return found
+
+
 def owner_choices_for(user: Any) -> list[tuple[str, str]]:
     """Who the person may share an item as: ("london", …) and/or partnership ids."""
     choices = [(str(p.pk), p.short_name) for p in partnerships_user_stewards(user)]
@@ -237,11 +245,8 @@ def take_up_for(user: Any) -> TakeUp:
 
 def outdated_adoptions_for(user: Any) -> list[Adoption]:
     """Items the person's partnerships use where a newer version has been shared since."""
-    ids = access_for(user).partnership_ids()
-    if not ids:
-        return []
     return list(
-        Adoption.objects.filter(ended_at__isnull=True, partnership_id__in=ids)
+        adoptions.visible(user, "of_my_partnerships")
         .exclude(version_id=F("item__current_version_id"))
         .select_related("partnership", "item__current_version", "version")
         .order_by("item__title")[:10]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect, QueryDict
@@ -15,14 +15,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from macehub.accounts.types import AuthenticatedHttpRequest
-from macehub.audit.models import Action
 from macehub.audit.services import record
+from macehub.audit.types import Action
 from macehub.core.acting import acting_partnership_id
 from macehub.core.exports import xlsx_response
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
-from macehub.organisations.models import Partnership
+from macehub.organisations.types import Partnership
 
 from . import selectors, services
 from .duplicates import Match, describe, likely_duplicate_pairs, possible_duplicates
@@ -159,7 +159,7 @@ def adopt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     policy.require(request.user, "adopt")
     form = AdoptForm(request.POST)
     if form.is_valid():
-        partnership = Partnership.objects.filter(pk=form.cleaned_data["partnership"]).first()
+        partnership = selectors.stewarded_partnership(request.user, form.cleaned_data["partnership"])
         policy.require(request.user, "adopt_for", partnership)
         assert partnership is not None  # noqa: S101 - the policy refuses a missing partnership
         try:
@@ -194,8 +194,14 @@ def end_adoption(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # --- Sharing an item, new versions, details -------------------------------------------------
 
 
-def _owner_from(value: str) -> Partnership | None:
-    return None if value == "london" else Partnership.objects.get(pk=int(value))
+def _owner_from(request: AuthenticatedHttpRequest, value: str) -> Partnership | None:
+    """The owner chosen on the form (its choices are the partnerships the person stewards)."""
+    if value == "london":
+        return None
+    owner = selectors.stewarded_partnership(request.user, value)
+    if owner is None:  # the form offers only theirs: anything else is refused, never "London-wide"
+        raise PermissionDenied("share_as")
+    return owner
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,7 +254,7 @@ def item_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         details = form.detail_values()
         item = services.item_create(
             actor=request.user,
-            owner=_owner_from(data["owner"]),
+            owner=_owner_from(request, data["owner"]),
             pending=pending,
             change_note=form.change_note_value(),
             duplicates_acknowledged=data["acknowledged_duplicates"],

@@ -48,6 +48,13 @@ class MeetingsConfig(AppConfig):
         from .services.merging import carry_meeting_records_over
 
         register_merge_hook(carry_meeting_records_over)
+        # The register's spreadsheet import brings in action logs and past attendance: meetings writes them.
+        from macehub.subjects.services import import_kinds
+
+        from .services.imports import ACTIONS, ATTENDANCE
+
+        import_kinds.register(ACTIONS)
+        import_kinds.register(ATTENDANCE)
         navigation.register(
             navigation.NavItem(
                 "Meetings",

@@ -12,14 +12,8 @@ from django.utils import timezone
 from macehub.core.acting import acting_context
 
 from .models import ActionStatus, Contribution
-from .policies import invitation_for, meeting_records, policy
-from .selectors.actions import (
-    actions_owned_by,
-    actions_visible_to,
-    agency_scope,
-    escalated_scope,
-    first_chaired_panel_id,
-)
+from .policies import action_records, escalations_panel_id, invitation_for, meeting_records, policy
+from .selectors.actions import actions_owned_by, actions_visible_to
 from .selectors.agenda import items_visible_to
 from .selectors.invitations import asked_agencies
 from .selectors.meetings import upcoming_for
@@ -72,10 +66,11 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
     if not policy.can(user, "use_actions"):
         return None
     today = timezone.localdate()
-    profile_agencies = agency_scope(user)
+    # The policy's "my things" filters, as conditions on the same rows.
+    profile_agencies = action_records.where(user, "own_agency")
     overdue_q = Q(due_date__lt=today)
-    mine = Q(owner_id=user.pk)
-    escalated = escalated_scope(user)
+    mine = action_records.where(user, "mine")
+    escalated = action_records.where(user, "escalated_to_me")
     counts = (
         actions_visible_to(user)
         .filter(status=ActionStatus.OPEN)
@@ -97,6 +92,6 @@ def actions_section(request: HttpRequest) -> dict[str, Any] | None:
         "agency": {"open": counts["agency_open"], "overdue": counts["agency_overdue"]},
         "overdue": overdue,
         "escalated": counts["escalated"],
-        "escalated_panel": first_chaired_panel_id(user),
+        "escalated_panel": escalations_panel_id(user),
         "nothing": not (counts["mine_open"] or counts["agency_open"] or counts["escalated"]),
     }

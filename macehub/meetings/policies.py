@@ -11,7 +11,9 @@
 * Persons of concern are never shown to anyone the panel has not allowed to see them — not on
   agendas, in packs, minutes, PDFs, exports or action lists — whatever else they may do.
 * Contributions are made by invited representatives for their own agency; coordinators and
-  chairs may record one on an agency's behalf (after a phone call, say).
+  chairs may record one on an agency's behalf (after a phone call, say). Every agency's
+  contribution to an item is seen by whoever may see the item (in the pack and on the item's
+  contribution page alike).
 * Draft minutes are for coordinators and chairs. Approved, distributed minutes are for the
   invited attendees whose agency was there, item by item.
 * Actions: the owner and their agency's representatives on the panel see and complete them;
@@ -31,6 +33,7 @@ from django.db.models import Q
 
 from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, PARTNERSHIP_ROLES, Role, access_for, remembered
 from macehub.core.policies import NOTHING, Policy, RecordPolicy, predicate
+from macehub.organisations.models import Panel
 from macehub.subjects.models import Kind
 from macehub.subjects.policies import poc_panel_ids
 
@@ -40,6 +43,7 @@ from .models import (
     ActionStatus,
     AgendaItem,
     Attendance,
+    Contribution,
     Invitation,
     InvitationScope,
     Meeting,
@@ -210,34 +214,63 @@ meeting_records.scope(
 )
 
 
-def _persons_where_allowed(user: Any, panel: str) -> Q:
+def _persons_where_allowed(user: Any, panel: str, subject: str = "subject") -> Q:
     """Nothing about a person of concern unless the panel allows the person to see them."""
-    return Q(subject__isnull=True) | ~Q(subject__kind=Kind.PERSON) | Q(**{f"{panel}__in": poc_panel_ids(user)})
+    return (
+        Q(**{f"{subject}__isnull": True})
+        | ~Q(**{f"{subject}__kind": Kind.PERSON})
+        | Q(**{f"{panel}__in": poc_panel_ids(user)})
+    )
+
+
+def _items_seen(user: Any, item: str = "") -> Q:
+    """``seen_items`` over the agenda item reached by ``item`` (``"item__"`` from a contribution)."""
+    invited = invitations(user)
+    scope = (
+        Q(**{f"{item}meeting__panel_id__in": managing_panel_ids(user)})
+        | Q(**{f"{item}meeting_id__in": invited.whole_meeting_ids})
+        | Q(**{f"{item}pk__in": invited.item_ids})
+    )
+    return scope & _persons_where_allowed(user, f"{item}meeting__panel_id", f"{item}subject")
 
 
 def seen_items(user: Any) -> Q:
     """Coordinators, chairs and core members see every item; a professional invited for some
     items only those; persons of concern only where the panel allows."""
-    invited = invitations(user)
-    scope = (
-        Q(meeting__panel_id__in=managing_panel_ids(user))
-        | Q(meeting_id__in=invited.whole_meeting_ids)
-        | Q(pk__in=invited.item_ids)
-    )
-    return scope & _persons_where_allowed(user, "meeting__panel_id")
+    return _items_seen(user)
 
 
 item_records = RecordPolicy(AgendaItem, name="meetings.item")
 item_records.scope("view", seen_items)
 
 
-def seen_actions(user: Any) -> Q:
-    """The panel's whole log for its coordinators and chairs; otherwise their own actions and
-    (as a full member, not an invited professional) their agency's on that panel."""
-    scope = _runs(user) | Q(owner_id=user.pk, panel_id__in=panel_role_ids(user))
+def seen_contributions(user: Any) -> Q:
+    """Every agency's contribution to an item is for whoever may see the item: the meeting pack
+    shows them all (partners share what they hold so the panel can act on it), and the page
+    where an agency sends its own shows the others' on that item — the same rule. Nobody sees a
+    contribution to an item they may not see (a professional invited for one item sees nothing
+    of the others; persons of concern only where the panel allows)."""
+    return _items_seen(user, "item__")
+
+
+contribution_records = RecordPolicy(Contribution, name="meetings.contribution")
+contribution_records.scope("view", seen_contributions)
+
+
+def _agency_actions(user: Any) -> Q:
+    """The actions of the person's own agency on each panel where they are a full member (not
+    an invited professional)."""
+    scope = NOTHING
     for grant in access_for(user).grants:
         if grant.role in PANEL_ROLES and grant.agency_id is not None:
             scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
+    return scope
+
+
+def seen_actions(user: Any) -> Q:
+    """The panel's whole log for its coordinators and chairs; otherwise their own actions and
+    (as a full member, not an invited professional) their agency's on that panel."""
+    scope = _runs(user) | Q(owner_id=user.pk, panel_id__in=panel_role_ids(user)) | _agency_actions(user)
     return scope & _persons_where_allowed(user, "panel_id")
 
 
@@ -251,6 +284,29 @@ action_records.scope("complete", lambda user: seen_actions(user) & Q(status=Acti
 action_records.scope("edit", _runs_log)
 # The meeting's decision about an action is not recorded by its owner (C32).
 action_records.scope("decide", lambda user: _runs_log(user) & ~Q(owner_id=user.pk))
+#: "My things" lists (the home page, "Your actions", "Your agency's actions"): the same actions
+#: as ``view``, narrowed to the person's own, their agency's, and those escalated to them as chair.
+action_records.scope("mine", lambda user: seen_actions(user) & Q(owner_id=user.pk))
+action_records.scope("own_agency", lambda user: seen_actions(user) & _agency_actions(user))
+action_records.scope(
+    "escalated_to_me",
+    lambda user: seen_actions(user) & Q(panel_id__in=chairing_panel_ids(user), escalated_at__isnull=False),
+)
+
+
+def represented_agency_ids(user: Any) -> frozenset[int]:
+    """The agencies the person represents on any panel (an invited professional's included)."""
+    return frozenset(
+        g.agency_id
+        for g in access_for(user).grants
+        if g.role in PANEL_SCOPED_ROLES and g.panel_id is not None and g.agency_id is not None
+    )
+
+
+def escalations_panel_id(user: Any) -> int | None:
+    """Where a chair's escalated actions are listed (the first panel they chair)."""
+    chairs = chairing_panel_ids(user)
+    return min(chairs) if chairs else None
 
 
 def seen_minutes(user: Any) -> Q:
@@ -263,6 +319,10 @@ def seen_minutes(user: Any) -> Q:
 
 minutes_records = RecordPolicy(Minutes, name="meetings.minutes")
 minutes_records.scope("view", seen_minutes)
+
+#: Panels whose meetings the person may list: any panel role, an invited professional's included.
+panel_records = RecordPolicy(Panel, name="meetings.panel")
+panel_records.scope("view_meetings", lambda user: Q(pk__in=panel_role_ids(user)))
 
 
 def _panel_id(obj: Any) -> int | None:
@@ -281,11 +341,6 @@ def has_panel_role(user: Any, obj: Any = None) -> bool:
 
 
 @predicate
-def on_the_panel(user: Any, obj: Any) -> bool:
-    return _panel_id(obj) in panel_role_ids(user)
-
-
-@predicate
 def runs_panel(user: Any, obj: Any) -> bool:
     return _panel_id(obj) in managing_panel_ids(user)
 
@@ -300,7 +355,7 @@ class MeetingsPolicy(Policy):
     def __init__(self) -> None:
         super().__init__()
         self.rule("use_meetings", has_panel_role)
-        self.rule("view_panel_meetings", on_the_panel)
+        self.rule("view_panel_meetings", panel_records.rule_for("view_meetings"))
         self.rule("schedule", runs_panel)
         self.rule("view_action_log", runs_panel)
         self.rule("view_quality", runs_panel | oversees_partnership)

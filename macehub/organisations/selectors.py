@@ -48,11 +48,27 @@ def authorities() -> QuerySet[LocalAuthority]:
     return LocalAuthority.objects.prefetch_related("partnerships")
 
 
+def active_partnerships() -> QuerySet[Partnership]:
+    """Every active partnership, by short name: public facts (the London page lists who has not
+    released yet)."""
+    return Partnership.objects.filter(is_active=True).order_by("short_name")
+
+
+def active_agencies_of(partnership_id: int) -> QuerySet[Agency]:
+    """The active agencies working with a partnership, by name (public facts: for choosing one)."""
+    return Agency.objects.filter(partnerships=partnership_id, is_active=True).order_by("name")
+
+
+def agencies_by_pk(ids: Any) -> QuerySet[Agency]:
+    """These agencies, by name (the caller's policy decided which ids)."""
+    return Agency.objects.filter(pk__in=ids).order_by("name")
+
+
 # --- For the registration form (before anyone has access): names only, active records only.
 
 
 def registration_partnerships() -> QuerySet[Partnership]:
-    return Partnership.objects.filter(is_active=True).order_by("short_name")
+    return active_partnerships()
 
 
 def registration_panels() -> QuerySet[Panel]:

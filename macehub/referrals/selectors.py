@@ -36,6 +36,13 @@ def queue(user: Any, panel: Any, *, status: str = ReferralStatus.SUBMITTED) -> Q
     return qs.order_by("-created_at")
 
 
+def accepted_referrals(panel_id: int, ids: list[int]) -> QuerySet[Referral]:
+    """These referrals, if accepted for the panel (the agenda builder adds their records)."""
+    return Referral.objects.filter(pk__in=ids, panel_id=panel_id, status=ReferralStatus.ACCEPTED).select_related(
+        "referrer", "referrer_agency"
+    )
+
+
 def waiting_counts(user: Any) -> list[dict[str, Any]]:
     """For the home page: per panel the person screens, how many referrals wait and since when."""
     from django.db.models import Count, Min

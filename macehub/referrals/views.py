@@ -16,18 +16,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapidfuzz import fuzz
 
 from macehub.accounts.types import AuthenticatedHttpRequest
-from macehub.audit.models import Action
 from macehub.audit.services import record
+from macehub.audit.types import Action
 from macehub.core import uploads
 from macehub.core.services import ConcurrentEditError
-from macehub.organisations.models import Agency, Panel
-from macehub.organisations.selectors import get_panel_for
+from macehub.organisations.selectors import agencies_by_pk, get_panel_for
 from macehub.subjects.common import apply_errors, unconfirmed
 from macehub.subjects.matching import possible_duplicates
-from macehub.subjects.models import Kind, Status, normalise
 from macehub.subjects.policies import agencies_on_panel, registers
 from macehub.subjects.selectors import subjects_visible_to
 from macehub.subjects.services.records import DuplicateSubmission, Warning, age_warnings
+from macehub.subjects.types import Kind, Status, normalise
 
 from . import selectors, services
 from .forms import AcceptForm, DeclineForm, QueueFilterForm, ReferralForm, StartForm, WithdrawForm
@@ -108,12 +107,14 @@ def create(request: AuthenticatedHttpRequest, subject_type: str) -> HttpResponse
     if not panel_pk and len(panels) == 1:
         panel = panels[0]
     else:
-        try:
-            panel = panels.get(pk=int(panel_pk or ""))
-        except (Panel.DoesNotExist, ValueError):
+        wanted = str(panel_pk or "")
+        plain = wanted.isascii() and wanted.isdigit() and len(wanted) < 19
+        chosen = panels.filter(pk=int(wanted)).first() if plain else None
+        if chosen is None:
             return HttpResponseRedirect(reverse("referrals:start"))
+        panel = chosen
     agency_ids = agencies_on_panel(request.user, panel.pk)
-    agencies = Agency.objects.filter(pk__in=agency_ids).order_by("name")
+    agencies = agencies_by_pk(agency_ids)
     form = ReferralForm(
         request.POST or None,
         request.FILES or None,

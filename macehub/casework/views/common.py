@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from macehub.accounts.types import AuthenticatedHttpRequest
-from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
+from macehub.organisations.types import Panel
 from macehub.subjects import selectors as subject_selectors
-from macehub.subjects.models import MODEL_FOR_KIND, Kind, Subject
+from macehub.subjects.types import MODEL_FOR_KIND, Kind, Subject
 
 from ..policies import policy
 

@@ -19,8 +19,8 @@ from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
 from macehub.subjects import selectors as subject_selectors
 from macehub.subjects.common import apply_errors
-from macehub.subjects.models import Kind, Link, Status, Subject
 from macehub.subjects.policies import agency_on_panel
+from macehub.subjects.types import Kind, Status, Subject
 
 from .. import selectors
 from ..forms.missing import EpisodeForm, InterviewForm
@@ -142,7 +142,11 @@ def _interview_candidates(request: AuthenticatedHttpRequest, child: Subject) -> 
         .exclude(pk=child.pk)
         .order_by("kind", "number")
     )
-    linked = Link.objects.filter(ended_on__isnull=True).filter(Q(source=child) | Q(target=child))
+    linked = (
+        subject_selectors.links_visible_to(request.user)
+        .filter(ended_on__isnull=True)
+        .filter(Q(source=child) | Q(target=child))
+    )
     already = {other for pair in linked.values_list("source_id", "target_id") for other in pair if other != child.pk}
     return candidates, already
 

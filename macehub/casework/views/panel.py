@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
-from macehub.organisations.models import Panel
 from macehub.organisations.selectors import get_panel_for
+from macehub.organisations.types import Panel
 from macehub.subjects.common import apply_errors
 
 from .. import selectors

@@ -18,8 +18,8 @@ from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
 from macehub.subjects.common import apply_errors
-from macehub.subjects.models import Kind
 from macehub.subjects.policies import agency_on_panel
+from macehub.subjects.types import Kind
 
 from .. import selectors
 from ..forms.plans import PlanForm, PlanReviewForm

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from macehub.accounts.types import AuthenticatedHttpRequest
-from macehub.audit.models import Action
 from macehub.audit.services import record
+from macehub.audit.types import Action
 from macehub.core import timeline
 from macehub.core.acting import acting_partnership_id
 from macehub.core.pdf import pdf_response
-from macehub.subjects.models import Kind, Subject
 from macehub.subjects.policies import registers
+from macehub.subjects.types import Kind, Subject
 
 from .. import selectors
 from ..forms.journey import JourneyFilterForm

@@ -16,8 +16,8 @@ from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
 from macehub.subjects.common import apply_errors
-from macehub.subjects.models import RiskChange
 from macehub.subjects.policies import agency_on_panel
+from macehub.subjects.selectors import risk_history as risk_changes_of
 
 from .. import selectors
 from ..forms.risk import AssessmentForm
@@ -34,7 +34,7 @@ def risk_history(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     child = child_for(request, pk)
     casework_common.viewed(actor=request.user, obj=child, page="risk history")
     assessments = list(selectors.assessments_visible_to(request.user).filter(child=child))
-    changes = list(RiskChange.objects.filter(subject=child).select_related("created_by"))
+    changes = list(risk_changes_of(child))
     levels = list(child.panel.risk_levels)
     rows: list[dict[str, Any]] = [
         {"when": a.assessed_on, "kind": "assessment", "obj": a, "level": a.level} for a in assessments

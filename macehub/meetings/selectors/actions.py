@@ -10,12 +10,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from macehub.core.access import PANEL_ROLES, PANEL_SCOPED_ROLES, access_for
 from macehub.organisations.models import Agency
 from macehub.subjects.models import Kind
 
 from ..models import Action, ActionReview, ActionStatus, AgendaItem, Meeting, MeetingStatus
-from ..policies import action_records, chairing_panel_ids, meeting_records
+from ..policies import action_records, meeting_records, represented_agency_ids
 from .invitations import panel_people
 
 
@@ -70,43 +69,17 @@ def filter_actions(qs: QuerySet[Action], filters: ActionFilters) -> QuerySet[Act
 
 
 def actions_owned_by(user: Any) -> QuerySet[Action]:
-    return actions_visible_to(user).filter(owner_id=user.pk)
-
-
-def agency_scope(user: Any) -> Q:
-    """The actions of the person's own agency on each panel where they hold a role (a condition
-    on the action itself, to combine with :func:`actions_visible_to`)."""
-    profile = access_for(user)
-    scope = Q(pk__in=[])
-    for grant in profile.grants:
-        if grant.role in PANEL_ROLES and grant.agency_id is not None:  # not an invited professional
-            scope |= Q(panel_id=grant.panel_id, owner_agency_id=grant.agency_id)
-    return scope
+    return actions_visible_to(user).filter(action_records.where(user, "mine"))
 
 
 def represented_agencies(user: Any) -> QuerySet[Agency]:
     """The agencies the person represents on any panel (an invited professional's included)."""
-    ids = {
-        g.agency_id
-        for g in access_for(user).grants
-        if g.role in PANEL_SCOPED_ROLES and g.panel_id is not None and g.agency_id is not None
-    }
-    return Agency.objects.filter(pk__in=ids).order_by("name")
-
-
-def escalated_scope(user: Any) -> Q:
-    """Escalated actions of the panels the person chairs (a condition on the action)."""
-    return Q(panel_id__in=chairing_panel_ids(user), escalated_at__isnull=False)
-
-
-def first_chaired_panel_id(user: Any) -> int | None:
-    """Where the chair's escalations are listed (the first panel they chair)."""
-    chairs = chairing_panel_ids(user)
-    return min(chairs) if chairs else None
+    return Agency.objects.filter(pk__in=represented_agency_ids(user)).order_by("name")
 
 
 def own_agency_actions(user: Any) -> QuerySet[Action]:
-    return actions_visible_to(user).filter(agency_scope(user))
+    """The actions of the person's own agency on the panels where they are a full member."""
+    return actions_visible_to(user).filter(action_records.where(user, "own_agency"))
 
 
 def outstanding_actions(user: Any, meeting: Meeting) -> list[tuple[Action, ActionReview | None]]:

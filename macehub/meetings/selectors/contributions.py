@@ -6,12 +6,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from macehub.organisations.models import Agency
 
 from ..models import NOT_ASKED, NOT_SENT, AgendaItem, Chase, Contribution, Meeting
-from ..policies import invitation_for, meeting_records
+from ..policies import contribution_records, invitation_for, meeting_records
 from .agenda import in_agenda_order, items_visible_to
 from .invitations import asked_agencies
 
@@ -50,9 +50,9 @@ def contributions_grid(user: Any, meeting: Meeting) -> ContributionGrid:
     asked = asked_agencies(meeting)
     contributions = {
         (c.item_id, c.agency_id): c
-        for c in Contribution.objects.filter(item__in=[i.pk for i in items]).only(
-            "pk", "item_id", "agency_id", "status", "submitted_at", "version"
-        )
+        for c in contributions_visible_to(user)
+        .filter(item__in=[i.pk for i in items])
+        .only("pk", "item_id", "agency_id", "status", "submitted_at", "version")
     }
     totals: dict[int, list[int]] = {a.pk: [0, 0] for a in asked.agencies}
     rows = []
@@ -92,9 +92,26 @@ def contribution_agencies_for(user: Any, meeting: Meeting) -> list[Agency]:
     return list(Agency.objects.filter(pk=invited.agency_id))
 
 
+def contributions_visible_to(user: Any) -> QuerySet[Contribution]:
+    """The contributions the person may read (``meetings.contribution``: those to items they may see)."""
+    return contribution_records.visible(user)
+
+
+def contributions_of_agency(user: Any, items: list[AgendaItem], agency: Agency) -> dict[int, Contribution]:
+    """Item id → what ``agency`` has sent about it, for the items given (that the person may see)."""
+    return {
+        c.item_id: c
+        for c in contributions_visible_to(user)
+        .filter(item__in=[i.pk for i in items], agency=agency)
+        .select_related("submitted_by")
+    }
+
+
 def contributions_by_item(
-    items: list[AgendaItem], *, agency_ids: set[int] | None = None
+    user: Any, items: list[AgendaItem], *, agency_ids: set[int] | None = None
 ) -> dict[int, list[Contribution]]:
+    """Every contribution to these items that the person may see, by item (the pack and the
+    item's contribution page both read them here)."""
     from macehub.accounts.models import Membership
 
     # Whether the sender represents (or represented) the agency on the panel; otherwise a
@@ -105,7 +122,8 @@ def contributions_by_item(
         panel_id=OuterRef("item__meeting__panel_id"),
     )
     qs = (
-        Contribution.objects.filter(item__in=[i.pk for i in items])
+        contributions_visible_to(user)
+        .filter(item__in=[i.pk for i in items])
         .select_related("agency", "submitted_by")
         .annotate(sent_for_own_agency=Exists(own_agency))
     )

@@ -27,6 +27,20 @@ def panel_people(panel: Panel) -> list[Any]:
     )
 
 
+def panel_users(panel: Panel) -> QuerySet[Any]:
+    """The people on the panel (``panel_people``) as users, by name: whom an action may go to."""
+    from macehub.accounts.models import User
+
+    return User.objects.filter(pk__in={m.user_id for m in panel_people(panel)}).order_by("full_name")
+
+
+def panel_chair_users(panel: Panel) -> QuerySet[Any]:
+    """The panel's chairs as users, by name: who may chair a meeting."""
+    from macehub.accounts.models import User
+
+    return User.objects.filter(pk__in=[c.pk for c in panel_chairs(panel)]).order_by("full_name")
+
+
 def panel_chairs(panel: Panel) -> list[Any]:
     from macehub.accounts.models import Membership, User
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from macehub.organisations.models import Panel
 
 from ..models import Meeting, MeetingStatus
-from ..policies import meeting_records, panel_role_ids
+from ..policies import meeting_records, panel_records
 
 
 def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
@@ -22,7 +22,7 @@ def meetings_visible_to(user: Any) -> QuerySet[Meeting]:
 def meeting_panels(user: Any) -> QuerySet[Panel]:
     """The panels whose meetings the person may list (any panel role, an invited professional's
     included)."""
-    return Panel.objects.filter(pk__in=panel_role_ids(user)).order_by("name")
+    return panel_records.visible(user, "view_meetings").order_by("name")
 
 
 def get_meeting_for(user: Any, pk: Any, action: str = "view") -> Meeting:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import PRESENT, AgendaItem, Attendance, Invitation, Meeting, Minutes, MinutesStatus
-from ..policies import attended_meeting_ids, meeting_records, minutes_records
+from ..policies import meeting_records, minutes_records
 
 
 def current_minutes(meeting: Meeting) -> Minutes | None:
@@ -21,11 +21,6 @@ def approved_minutes(meeting: Meeting) -> Minutes | None:
 
 def minutes_versions(meeting: Meeting) -> list[Minutes]:
     return list(Minutes.objects.filter(meeting=meeting).select_related("approved_by", "created_by").order_by("-number"))
-
-
-def was_present(user: Any, meeting: Meeting) -> bool:
-    """An invited person counts as an attendee if their agency attended or sent a deputy."""
-    return meeting.pk in attended_meeting_ids(user)
 
 
 def readable_minutes(user: Any, meeting: Meeting) -> Minutes | None:

@@ -55,7 +55,7 @@ def pack_items(user: Any, meeting: Meeting, *, window: slice | None = None) -> l
                 by_subject[this.pk].append(f"{phrase} {other.safe_label}")
             else:
                 by_subject[this.pk].append(f"{other.safe_label} {phrase} this record")
-    contributions = contributions_by_item(items)
+    contributions = contributions_by_item(user, items)
     result = []
     for item in items:
         harm = [h.label for h in item.subject.harm_types.all()] if item.subject_id and item.subject else []

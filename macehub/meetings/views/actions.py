@@ -15,10 +15,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from macehub.accounts.models import User
 from macehub.accounts.types import AuthenticatedHttpRequest
-from macehub.audit.models import Action as AuditAction
 from macehub.audit.services import record
+from macehub.audit.types import Action as AuditAction
 from macehub.core.exports import xlsx_response
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
@@ -35,7 +34,7 @@ from ..selectors.actions import (
     own_agency_actions,
     represented_agencies,
 )
-from ..selectors.invitations import panel_people, partnership_agencies
+from ..selectors.invitations import panel_users, partnership_agencies
 from ..services import actions as action_services
 from .common import apply_errors, panel_for
 
@@ -222,7 +221,7 @@ def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = get_action_for(request.user, pk)
     policy.require(request.user, "edit_action", action)
     agencies = partnership_agencies(action.panel)
-    people = User.objects.filter(pk__in={m.user_id for m in panel_people(action.panel)}).order_by("full_name")
+    people = panel_users(action.panel)
     kwargs = {"agencies": agencies, "people": people}
     initial = {
         "description": action.description,

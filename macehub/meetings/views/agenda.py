@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from macehub.accounts.models import User
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
+from macehub.referrals.selectors import accepted_referrals
 from macehub.subjects.selectors import subjects_visible_to
 
 from ..forms.agenda import AddByReferenceForm, AddOtherItemForm, ItemForm
@@ -36,7 +36,7 @@ from ..selectors.agenda import (
     listed_not_offered,
     planned_item_minutes,
 )
-from ..selectors.invitations import panel_people
+from ..selectors.invitations import panel_users
 from ..services import agenda as agenda_services
 from ..services import scheduling
 from .common import apply_errors, item_page, meeting_for, sight_of
@@ -125,8 +125,6 @@ def agenda(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _picks(request: AuthenticatedHttpRequest, meeting: Meeting) -> list[tuple[Any, str, Any]]:
     """The records ticked in the builder, with where each came from (referral or review)."""
-    from macehub.referrals.models import Referral, ReferralStatus
-
     wanted: dict[int, tuple[str, int | None]] = {}
     for value in request.POST.getlist("pick"):
         parts = value.split(":")
@@ -137,12 +135,7 @@ def _picks(request: AuthenticatedHttpRequest, meeting: Meeting) -> list[tuple[An
         s.pk: s for s in subjects_visible_to(request.user).filter(panel_id=meeting.panel_id, pk__in=list(wanted))
     }
     referral_ids = [r for _, r in wanted.values() if r]
-    referrals = {
-        r.pk: r
-        for r in Referral.objects.filter(
-            pk__in=referral_ids, panel_id=meeting.panel_id, status=ReferralStatus.ACCEPTED
-        ).select_related("referrer", "referrer_agency")
-    }
+    referrals = {r.pk: r for r in accepted_referrals(meeting.panel_id, referral_ids)}
     picks = []
     for subject_id, (source, referral_id) in wanted.items():
         subject = subjects.get(subject_id)
@@ -219,8 +212,7 @@ def agenda_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _people(meeting: Meeting) -> Any:
-    ids = {m.user_id for m in panel_people(meeting.panel)}
-    return User.objects.filter(pk__in=ids).order_by("full_name")
+    return panel_users(meeting.panel)
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,13 +15,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.services import ConcurrentEditError
-from macehub.organisations.models import Agency
+from macehub.organisations.types import Agency
 
 from ..forms.contributions import ChaseForm, ContributionForm
-from ..models import Contribution
 from ..policies import invitation_for, policy
 from ..selectors.agenda import get_item_for, hidden_item_count, in_agenda_order, items_visible_to
-from ..selectors.contributions import contribution_agencies_for, contributions_by_item, contributions_grid
+from ..selectors.contributions import (
+    contribution_agencies_for,
+    contributions_by_item,
+    contributions_grid,
+    contributions_of_agency,
+)
 from ..selectors.invitations import asked_agencies
 from ..services import contributions as contribution_services
 from .common import apply_errors, item_page, meeting_for, sight_of
@@ -78,7 +82,7 @@ def chase(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _contribution_rows(request: AuthenticatedHttpRequest, meeting: Any, agency: Agency) -> list[dict[str, Any]]:
     items = in_agenda_order(list(items_visible_to(request.user, meeting)))
     asked = asked_agencies(meeting)
-    mine = {c.item_id: c for c in Contribution.objects.filter(item__in=[i.pk for i in items], agency=agency)}
+    mine = contributions_of_agency(request.user, items, agency)
     rows = []
     for item in items:
         if not asked.asked(item.pk, agency.pk):
@@ -135,7 +139,7 @@ def contribute_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     agency, _ = _agency_for(request, meeting)
     if agency is None:
         raise PermissionDenied("contribute")
-    existing = Contribution.objects.filter(item=item, agency=agency).first()
+    existing = contributions_of_agency(request.user, [item], agency).get(item.pk)
     initial = {"status": existing.status, "text": existing.text, "version": existing.version} if existing else {}
     form = ContributionForm(request.POST or None, initial=initial)
     status = 200
@@ -152,7 +156,7 @@ def contribute_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 expected_version=data.get("version"),
             )
         except ConcurrentEditError:
-            theirs = Contribution.objects.select_related("submitted_by").get(item=item, agency=agency)
+            theirs = contributions_of_agency(request.user, [item], agency)[item.pk]
             fresh = request.POST.copy()
             fresh["version"] = str(theirs.version)
             form = ContributionForm(fresh)
@@ -170,7 +174,8 @@ def contribute_item(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             url = reverse("meetings:contribute", args=[meeting.pk])
             return HttpResponseRedirect(f"{url}?agency={agency.pk}" if sight.may_run else url)
     # A form with errors is shown again with 200, like every other form (no htmx here).
-    contributions = contributions_by_item([item]).get(item.pk, []) if sight.sees_all_items else []
+    # The same contributions the pack shows for this item (one rule: ``meetings.contribution``).
+    contributions = contributions_by_item(request.user, [item]).get(item.pk, [])
     return render(
         request,
         "meetings/contribute_item.html",

@@ -20,7 +20,7 @@ from macehub.core.forms import rebind_after_conflict
 from macehub.core.pdf import pdf_response
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
-from macehub.organisations.models import Panel
+from macehub.organisations.types import Panel
 
 from ..forms.meetings import AcknowledgeForm, CancelForm, FeedbackForm, InvitationsForm, MeetingEditForm, ScheduleForm
 from ..models import FEEDBACK_QUESTIONS, Acknowledgement, Feedback, Invitation, Meeting, MeetingStatus
@@ -28,7 +28,13 @@ from ..policies import policy
 from ..quality import quality_summary
 from ..selectors.actions import outstanding_actions
 from ..selectors.agenda import hidden_item_count, items_visible_to
-from ..selectors.invitations import invitations_of, panel_chairs, panel_people, partnership_agencies
+from ..selectors.invitations import (
+    invitations_of,
+    panel_chair_users,
+    panel_chairs,
+    panel_people,
+    partnership_agencies,
+)
 from ..selectors.meetings import meeting_panels, meetings_of_panel, meetings_visible_to
 from ..selectors.minutes import readable_minutes
 from ..selectors.pack import pack_items
@@ -92,9 +98,7 @@ def _next_meeting_day(panel: Panel) -> Any:
 def schedule(request: AuthenticatedHttpRequest, panel_pk: int) -> HttpResponse:
     panel = panel_for(request, panel_pk, "schedule")
     chairs = panel_chairs(panel)
-    from macehub.accounts.models import User
-
-    chair_qs = User.objects.filter(pk__in=[c.pk for c in chairs]).order_by("full_name")
+    chair_qs = panel_chair_users(panel)
     day = _next_meeting_day(panel)
     initial = {
         "meeting_type": "operational",
@@ -162,9 +166,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = meeting_for(request, pk, "plan_meeting")
-    from macehub.accounts.models import User
-
-    chairs = User.objects.filter(pk__in=[c.pk for c in panel_chairs(meeting.panel)]).order_by("full_name")
+    chairs = panel_chair_users(meeting.panel)
     initial = {
         "meeting_type": meeting.meeting_type,
         "date": meeting.date,

@@ -15,11 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from macehub.accounts.models import User
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
-from macehub.subjects.models import Kind
+from macehub.subjects.types import Kind
 
 from ..forms.actions import ActionForm, ActionReviewForm
 from ..forms.recording import AttendanceForm, CloseForm, ItemRecordForm
@@ -28,7 +27,7 @@ from ..policies import action_records, policy
 from ..selectors.actions import actions_by_item, outstanding_actions
 from ..selectors.agenda import get_item_for, hidden_item_count, in_agenda_order, items_visible_to
 from ..selectors.attendance import attendance_rows, quoracy
-from ..selectors.invitations import panel_people, partnership_agencies
+from ..selectors.invitations import panel_users, partnership_agencies
 from ..services import actions as action_services
 from ..services import minutes as minutes_services
 from ..services import recording
@@ -59,7 +58,7 @@ def item_form(item: AgendaItem, data: Any = None) -> ItemRecordForm:
 
 def _action_form(meeting: Meeting, prefix: str, data: Any = None) -> ActionForm:
     agencies = partnership_agencies(meeting.panel)
-    people = User.objects.filter(pk__in={m.user_id for m in panel_people(meeting.panel)}).order_by("full_name")
+    people = panel_users(meeting.panel)
     return ActionForm(data, prefix=prefix, agencies=agencies, people=people)
 
 

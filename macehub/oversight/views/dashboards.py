@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.exports import csv_response, xlsx_response
 from macehub.core.pdf import pdf_response
-from macehub.organisations.models import Partnership
+from macehub.organisations.types import Partnership
 
 from .. import display, selectors, services
 from ..forms import resolve_period

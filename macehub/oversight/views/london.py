@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.exports import csv_response, xlsx_response
-from macehub.organisations.models import Partnership
+from macehub.organisations.selectors import active_partnerships
 
 from .. import display, selectors, services
 from ..forms import (
@@ -50,7 +50,7 @@ def london(request: AuthenticatedHttpRequest) -> HttpResponse:
     quarters = [q for q in reversed(recent_quarters(9)) if q.is_complete()]
     trend = selectors.london_trend("children_summary", "discussed", "children", quarters)
     released_ids = {r.partnership_id for r in releases}
-    waiting = Partnership.objects.filter(is_active=True).exclude(pk__in=released_ids).order_by("short_name")
+    waiting = active_partnerships().exclude(pk__in=released_ids)
     trend_chart = {
         "type": "line",
         "labels": [t["period"].label for t in trend],

@@ -18,7 +18,7 @@ and the preview in :mod:`.import_rows`.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -30,9 +30,8 @@ from macehub.audit.services import record, record_many
 from macehub.core.services import snapshot
 
 from ..models import (
-    ACTION_IMPORT,
-    ATTENDANCE_IMPORT,
     ImportStatus,
+    Kind,
     Link,
     RegisterImport,
     Subject,
@@ -40,7 +39,8 @@ from ..models import (
 from ..policies import imports as import_policy
 from ..policies import policy
 from .import_columns import UNDO_WINDOW, ImportRefused, columns_for, guess_mapping, import_action, read_table
-from .import_rows import RowCheck, preview
+from .import_kinds import changed_since, importer_for
+from .import_rows import preview
 from .records import FIELDS_BY_KIND, _audit_changes
 
 # --- Services -----------------------------------------------------------------------------------
@@ -85,15 +85,8 @@ def set_mapping(*, actor: Any, imported: RegisterImport, mapping: dict[str, str]
 
 
 def _model_for(kind: str) -> Any:
-    if kind == ATTENDANCE_IMPORT:
-        from macehub.meetings.models import Attendance
-
-        return Attendance
-    if kind == ACTION_IMPORT:
-        from macehub.meetings.models import Action as MeetingAction
-
-        return MeetingAction
-    return Subject
+    importer = importer_for(kind)
+    return importer.model() if importer is not None else Subject
 
 
 def _next_number(panel: Any, kind: str) -> int:
@@ -119,25 +112,15 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
             )
         rows = [r for r in checked.rows if not (leave_out_duplicates and r.duplicates)]
         panel, kind = imported.panel, imported.kind
-        model = _model_for(kind)
-        if kind != ATTENDANCE_IMPORT:
-            model.objects.select_for_update().filter(panel=panel).exists()  # serialise numbering
-        created: list[Any]
-        new_meetings: list[Any] = []
-        if kind == ATTENDANCE_IMPORT:
-            created, new_meetings = _write_attendance(actor, panel, rows)
-        elif kind == ACTION_IMPORT:
-            from macehub.meetings.services.actions import _next_number as next_action_number
-
-            number = next_action_number(panel.pk)
-            created = model.objects.bulk_create(
-                [
-                    model(panel=panel, number=number + offset, created_by=actor, updated_by=actor, **row.values)
-                    for offset, row in enumerate(rows)
-                ],
-                batch_size=500,
-            )
+        importer = importer_for(kind)
+        if importer is None and kind not in Kind.values:
+            raise ImportRefused("This kind of spreadsheet cannot be imported here.")
+        if importer is not None:
+            written = importer.write(actor, imported, rows)
+            created, events = written.records, written.events
+            imported.created_meeting_ids = written.created_meeting_ids
         else:
+            Subject.objects.select_for_update().filter(panel=panel).exists()  # serialise numbering
             number = _next_number(panel, kind)
             subjects = []
             for offset, row in enumerate(rows):
@@ -147,43 +130,6 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
                 subject.search_key = subject.compute_search_key()
                 subjects.append(subject)
             created = Subject.objects.bulk_create(subjects, batch_size=500)
-        now = timezone.now()
-        imported.status = ImportStatus.IMPORTED
-        imported.imported_at = now
-        imported.record_ids = [s.pk for s in created]
-        imported.created_meeting_ids = [m.pk for m in new_meetings]
-        imported.rows = []
-        imported.updated_by = actor
-        imported.save()
-        if kind == ATTENDANCE_IMPORT:
-            events = [
-                {"action": Action.CREATE, "obj": m, "detail": {"import": imported.pk, "past_meeting": True}}
-                for m in new_meetings
-            ] + [
-                {
-                    "action": Action.CREATE,
-                    "obj": a,
-                    "changes": snapshot(a, ["agency", "status"]),
-                    "detail": {"import": imported.pk, "meeting": getattr(a, "meeting_id", None)},
-                    "partnership_id": panel.partnership_id,
-                }
-                for a in created
-            ]
-        elif kind == ACTION_IMPORT:
-            events = [
-                {
-                    "action": Action.CREATE,
-                    "obj": action,
-                    "changes": snapshot(action, ["owner_agency", "owner", "due_date"]),
-                    "detail": {
-                        "import": imported.pk,
-                        "subject": getattr(getattr(action, "subject", None), "reference", ""),
-                    },
-                    "partnership_id": panel.partnership_id,
-                }
-                for action in created
-            ]
-        else:
             fields = FIELDS_BY_KIND[kind]
             events = [
                 {
@@ -195,6 +141,13 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
                 }
                 for subject in created
             ]
+        now = timezone.now()
+        imported.status = ImportStatus.IMPORTED
+        imported.imported_at = now
+        imported.record_ids = [s.pk for s in created]
+        imported.rows = []
+        imported.updated_by = actor
+        imported.save()
         record_many(events, actor=actor)
         record(
             action=Action.CREATE,
@@ -210,46 +163,6 @@ def confirm_import(*, actor: Any, imported_pk: int, leave_out_duplicates: bool =
     return imported
 
 
-def _write_attendance(actor: Any, panel: Any, rows: list[RowCheck]) -> tuple[list[Any], list[Any]]:
-    """Attendance rows for the panel's meetings on those dates; a date with no meeting becomes a
-    past meeting (held, venue "Not recorded") so the history counts in attendance measures."""
-    from datetime import time as clock
-
-    from macehub.meetings.models import Attendance, Meeting
-
-    meetings = {m.date: m for m in Meeting.objects.filter(panel=panel).exclude(status="cancelled").order_by("-pk")}
-    new_meetings = []
-    now = timezone.now()
-    for day in sorted({r.values["meeting_date"] for r in rows}):
-        if day not in meetings:
-            meeting = Meeting.objects.create(
-                panel=panel,
-                date=day,
-                start_time=clock(10, 0),
-                venue="Not recorded (imported from a spreadsheet)",
-                status="held",
-                closed_at=now,
-                created_by=actor,
-                updated_by=actor,
-            )
-            meetings[day] = meeting
-            new_meetings.append(meeting)
-    created = Attendance.objects.bulk_create(
-        [
-            Attendance(
-                meeting=meetings[r.values["meeting_date"]],
-                agency=r.values["agency"],
-                status=r.values["status"],
-                representative=r.values.get("representative", ""),
-                created_by=actor,
-                updated_by=actor,
-            )
-            for r in rows
-        ]
-    )
-    return created, new_meetings
-
-
 def undo_blockers(imported: RegisterImport, *, now: datetime | None = None) -> list[str]:
     """Why this import can no longer be undone, in words (empty when it can)."""
     now = now or timezone.now()
@@ -262,34 +175,14 @@ def undo_blockers(imported: RegisterImport, *, now: datetime | None = None) -> l
         return [f"An import can be undone only within {hours} hours. Remove or merge the records one by one instead."]
     ids = imported.record_ids
     records = _model_for(imported.kind).objects.filter(pk__in=ids)
+    importer = importer_for(imported.kind)
+    if importer is not None:
+        return importer.undo_blockers(imported, records)
     blockers = []
-    if imported.kind == ATTENDANCE_IMPORT:
-        from macehub.meetings.models import Attendance, Meeting
-
-        changed_rows = records.filter(Q(version__gt=1) | Q(updated_at__gt=imported.imported_at + timedelta(seconds=5)))
-        if changed_rows.exists():
-            blockers.append("Imported attendance has been changed since.")
-        created = Meeting.objects.filter(pk__in=imported.created_meeting_ids)
-        others = Attendance.objects.filter(meeting__in=created).exclude(pk__in=ids).exists()
-        if others or created.filter(Q(items__isnull=False) | Q(invitations__isnull=False)).exists():
-            blockers.append("Meetings this import added have had more recorded on them since.")
-        if len(ids) != records.count():
-            blockers.append("Some imported attendance is no longer recorded.")
-        return blockers
-    changed = list(
-        records.filter(Q(version__gt=1) | Q(updated_at__gt=imported.imported_at + timedelta(seconds=5))).order_by(
-            "number"
-        )[:10]
-    )
+    changed = list(changed_since(records, imported).order_by("number")[:10])
     if changed:
         refs = ", ".join(s.reference for s in changed)
         blockers.append(f"Records have been changed since they were imported ({refs}). Undoing would lose that work.")
-    if imported.kind == ACTION_IMPORT:
-        if records.exclude(status="open").exists() or records.filter(reviews__isnull=False).exists():
-            blockers.append("Imported actions have been completed or reviewed at a meeting since.")
-        if len(ids) != records.count():
-            blockers.append("Some imported actions are no longer on the log.")
-        return blockers
     linked = Link.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids)).count()
     if linked:
         blockers.append(f"{linked} link{'s have' if linked != 1 else ' has'} been added to imported records since.")
@@ -309,8 +202,9 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
         blockers = undo_blockers(imported)
         if blockers:
             raise ImportRefused(" ".join(blockers))
+        importer = importer_for(imported.kind)
         model = _model_for(imported.kind)
-        related = "agency" if imported.kind == ATTENDANCE_IMPORT else "panel"
+        related = importer.related if importer is not None else "panel"
         records = list(model.objects.filter(pk__in=imported.record_ids).select_related(related))
         record_many(
             [
@@ -326,22 +220,12 @@ def undo_import(*, actor: Any, imported_pk: int) -> RegisterImport:
         )
         try:
             with transaction.atomic():
-                if model is Subject:
+                if importer is not None:
+                    importer.remove(actor, imported)
+                else:
                     for subject in records:
                         subject.harm_types.clear()
-                model.objects.filter(pk__in=imported.record_ids).delete()
-                if imported.created_meeting_ids:
-                    from macehub.meetings.models import Meeting
-
-                    meetings = list(Meeting.objects.filter(pk__in=imported.created_meeting_ids))
-                    record_many(
-                        [
-                            {"action": Action.DELETE, "obj": m, "detail": {"import": imported.pk, "undo": True}}
-                            for m in meetings
-                        ],
-                        actor=actor,
-                    )
-                    Meeting.objects.filter(pk__in=imported.created_meeting_ids).delete()
+                    Subject.objects.filter(pk__in=imported.record_ids).delete()
         except ProtectedError as exc:
             raise ImportRefused("Other records now refer to imported records, so the import cannot be undone.") from exc
         imported.status = ImportStatus.UNDONE

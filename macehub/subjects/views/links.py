@@ -15,7 +15,7 @@ from macehub.accounts.types import AuthenticatedHttpRequest
 from macehub.core.forms import rebind_after_conflict
 from macehub.core.services import ConcurrentEditError
 from macehub.core.submissions import once
-from macehub.organisations.models import Agency
+from macehub.organisations.selectors import active_agencies_of
 
 from .. import selectors
 from ..common import (
@@ -45,7 +45,7 @@ def link_create(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRe
         .only("id", "panel", "kind", "number", "name", "status", "date_of_birth", "age_band", "sex", "person_age_group")
         .order_by("kind", "number")
     )
-    agencies = Agency.objects.filter(partnerships=panel.partnership_id, is_active=True).order_by("name")
+    agencies = active_agencies_of(panel.partnership_id)
     initial = {"known_from": timezone.localdate(), "source_agency": agency_on_panel(request.user, panel.pk)}
     if request.GET.get("with", "").isdigit():
         initial["other"] = int(request.GET["with"])
