@@ -338,8 +338,9 @@ _NO_ATTENDANCE = "No attendance was recorded at meetings held in the period."
 def _attendance(ctx: _Context) -> dict[str, _Raw]:
     """One query: attendance at held meetings, grouped by agency."""
     present = Q(status__in=[AttendanceStatus.ATTENDED, AttendanceStatus.DEPUTY])
-    rows = list(
-        Attendance.objects.filter(
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in Attendance.objects.filter(
             meeting__panel_id__in=ctx.panel_ids,
             meeting__status=MeetingStatus.HELD,
             meeting__date__gte=ctx.start,
@@ -353,7 +354,7 @@ def _attendance(ctx: _Context) -> dict[str, _Raw]:
             deputy=Count("pk", filter=Q(status=AttendanceStatus.DEPUTY)),
         )
         .order_by("agency__name")
-    )
+    ]
     statutory = [r for r in rows if r["agency__agency_type"] in STATUTORY_PARTNER_TYPES]
     wider = [r for r in rows if r["agency__agency_type"] not in STATUTORY_PARTNER_TYPES]
 
