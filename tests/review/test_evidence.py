@@ -175,15 +175,15 @@ def oracle(partnership: Any) -> dict[str, float | int | None]:
     f["nrm_referrals"] = sum(1 for n in nrm if in_period(n.referred_on))
     decided = [n for n in nrm if n.rg_decided_on and in_period(n.rg_decided_on)]
     f["nrm_decisions_on_time_share"] = pct(
-        sum(1 for n in decided if n.rg_decided_on <= n.decision_due_on), len(decided)
+        sum(1 for n in decided if n.rg_decided_on and n.rg_decided_on <= n.decision_due_on), len(decided)
     )
     due = met = 0
     for plan in Plan.objects.all():
         if plan.subject.panel.partnership_id != partnership.pk:
             continue
         reviews = list(PlanReview.objects.filter(plan=plan))
-        dates = {r.next_review_on for r in reviews if r.next_review_on} | ({plan.next_review_on} - {None})
-        for day in dates:
+        due_dates = [r.next_review_on for r in reviews] + [plan.next_review_on]
+        for day in {d for d in due_dates if d is not None}:
             if in_period(day):
                 due += 1
                 met += any(day - timedelta(days=28) <= r.reviewed_on <= day for r in reviews)
@@ -197,13 +197,13 @@ def oracle(partnership: Any) -> dict[str, float | int | None]:
     accepted = [r for r in referrals if r.status == "accepted"]
     waits = []
     for r in accepted:
-        dates = [
+        discussed = [
             i.meeting.date
             for i in AgendaItem.objects.filter(referral=r)
             if i.meeting.status == "held" and local_day(r.created_at) <= i.meeting.date <= END
         ]
-        if dates:
-            waits.append((min(dates) - local_day(r.created_at)).days)
+        if discussed:
+            waits.append((min(discussed) - local_day(r.created_at)).days)
     f["referral_to_discussion_median_days"] = statistics.median(waits) if waits else None
     f["referrals_discussed_28d_share"] = pct(sum(1 for w in waits if w <= 28), len(accepted))
     children = {i.subject_id for i in items if i.subject_id and i.subject.kind == "child"}
@@ -224,7 +224,7 @@ def oracle(partnership: Any) -> dict[str, float | int | None]:
         if a.due_date and in_period(a.due_date) and not (a.closed_at and local_day(a.closed_at) <= END)
     ]
     f["recommendation_actions_on_time_share"] = pct(
-        sum(1 for a in closed if local_day(a.closed_at) <= a.due_date), len(closed) + len(due_open)
+        sum(1 for a in closed if a.due_date and local_day(a.closed_at) <= a.due_date), len(closed) + len(due_open)
     )
     f["recommendation_actions_open"] = sum(
         1
@@ -373,3 +373,73 @@ def test_every_threshold_names_a_measure_and_every_measure_has_a_definition_and_
         assert m.definition.endswith("."), m.key
         assert m.unit in ("%", "count", "days"), m.key
         assert m.source_url(1, START, END).startswith("/"), m.key
+
+
+def test_every_measure_and_threshold_is_documented() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "review-evidence.md").read_text(encoding="utf-8")
+    for m in MEASURES:
+        assert f"| `{m.key}` | {m.label} | {m.unit} | {m.definition} |" in text, m.key
+    for key, (good, _poor) in THRESHOLDS.items():
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{key}` |"))
+        assert f"{good:g}" in row.rsplit("|", 2)[1], key
+
+
+def test_the_default_framework_shows_figures_for_every_question(world: Any) -> None:
+    from macehub.review.framework_files import ensure_default_framework, evidence_mapping
+    from macehub.review.models import Question
+
+    version = ensure_default_framework()
+    questions = list(Question.objects.filter(section__framework_version=version))
+    assert len(questions) == 37
+    mapping = evidence_mapping()
+    for q in questions:
+        assert q.measures, q.code
+        assert q.measures == mapping[q.key]
+        assert set(q.measures) <= set(MEASURE_BY_KEY), q.code
+    every_section = {q.section.code for q in questions if q.measures}
+    assert every_section == {"A", "B", "C", "D", "E", "F"}
+
+
+def test_a_draft_copies_the_figures_and_the_london_team_changes_them(rw: Any, client_as: Any) -> None:
+    from macehub.review.models import Question
+
+    question = rw.draft_question
+    original = Question.objects.get(section__framework_version=rw.version, key=question.key)
+    assert question.measures == original.measures and question.measures  # copied into the new draft
+    client = client_as("london_team")
+    url = f"/review/frameworks/questions/{question.pk}/"
+    data = {
+        "code": question.code,
+        "text": question.text,
+        "protocol_reference": question.protocol_reference,
+        "evidence_prompt": question.evidence_prompt,
+        "allows_comment": "on",
+        "version": question.version,
+        "measures": ["meetings_quorate_share", "not_a_measure"],
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "There is a problem" in refused.content.decode()
+    assert (
+        client.post(url, {**data, "measures": ["meetings_quorate_share", "actions_on_time_share"]}).status_code == 302
+    )
+    question.refresh_from_db()
+    assert question.measures == ["meetings_quorate_share", "actions_on_time_share"]
+    page = client.get(f"/review/frameworks/versions/{rw.draft.pk}/").content.decode()
+    assert "Figures from the records: Quorate meetings; Actions completed on time" in page
+    original.refresh_from_db()
+    assert original.measures != question.measures  # the published version is untouched
+
+
+def test_by_question_gives_each_question_its_figures_in_order(rw: Any) -> None:
+    from macehub.review.evidence.compute import by_question, evidence_period
+    from macehub.review.models import Question
+
+    start, end = evidence_period(rw.cycle)
+    assert (end - start).days in (364, 365) and end < rw.cycle.opens_on
+    figures = by_question(rw.return_a)
+    questions = Question.objects.filter(section__framework_version=rw.cycle.framework_version)
+    assert set(figures) == {q.pk for q in questions}
+    for q in questions:
+        assert [f.key for f in figures[q.pk]] == q.measures
