@@ -27,7 +27,7 @@ from macehub.meetings.models import (
 )
 from macehub.oversight.models import Release
 from macehub.referrals.models import Referral
-from macehub.review.evidence.compute import Figure, evidence_for, snapshot_figures
+from macehub.review.evidence.compute import Figure, evidence_for, moved_since, snapshot_figures
 from macehub.review.evidence.measures import MEASURE_BY_KEY, MEASURES
 from macehub.review.evidence.ratings import THRESHOLDS, suggest
 from macehub.review.models import ImplementationAction
@@ -312,11 +312,17 @@ def test_the_same_number_of_queries_whatever_the_amount_of_data(world: Any) -> N
     assert len(one.captured_queries) <= 30
 
 
-def test_figures_survive_json_and_come_back_equal(records: Any) -> None:
+def test_figures_survive_json_and_come_back_equal_and_say_when_they_moved(records: Any) -> None:
     figures = evidence_for(records.partnership_a, START, END)
     frozen = json.loads(json.dumps({"figures": {k: f.as_dict() for k, f in figures.items()}}))
     assert snapshot_figures(frozen) == figures
     assert Figure.from_dict(figures["actions_on_time_share"].as_dict()) == figures["actions_on_time_share"]
+    # A record corrected afterwards: the frozen figures keep the old value, and say it moved.
+    Meeting.objects.filter(panel=records.panel_a, quorate=False).update(quorate=True)
+    now = evidence_for(records.partnership_a, START, END)
+    assert snapshot_figures(frozen)["meetings_quorate_share"].value == 66.7
+    assert now["meetings_quorate_share"].value == 100.0
+    assert moved_since(snapshot_figures(frozen), now) == ["meetings_quorate_share"]
 
 
 SCALE = [
@@ -443,3 +449,26 @@ def test_by_question_gives_each_question_its_figures_in_order(rw: Any) -> None:
     assert set(figures) == {q.pk for q in questions}
     for q in questions:
         assert [f.key for f in figures[q.pk]] == q.measures
+
+
+def test_the_demo_return_shows_figures_from_the_demo_records_for_every_section(demo_db: Any) -> None:
+    """The current cycle's return of the demo's busiest partnership: every section has figures
+    with a value, computed from the demo's meetings, registers and casework."""
+    from macehub.review.evidence.compute import by_question
+    from macehub.review.models import Assessment, Question
+
+    assessment = (
+        Assessment.objects.filter(cycle__status="open")
+        .select_related("cycle", "partnership")
+        .order_by("partnership__short_name")
+        .filter(partnership__short_name="Lambeth")
+        .first()
+    )
+    assert assessment is not None
+    figures = by_question(assessment)
+    sections: dict[str, int] = {}
+    for question in Question.objects.filter(section__framework_version=assessment.cycle.framework_version):
+        with_value = [f for f in figures[question.pk] if f.value is not None]
+        sections[question.section.code] = sections.get(question.section.code, 0) + len(with_value)
+    assert set(sections) == {"A", "B", "C", "D", "E", "F"}
+    assert all(n > 0 for n in sections.values()), sections
