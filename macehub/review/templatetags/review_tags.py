@@ -31,3 +31,11 @@ def signed(value: float | None) -> str:
     if value < 0:
         return f"−{abs(value):.1f}"
     return "0.0"
+
+
+@register.filter
+def measure_labels(keys: Any) -> list[str]:
+    """``question.measures|measure_labels`` — the names of the evidence figures a question shows."""
+    from ..evidence.measures import MEASURE_BY_KEY, known_keys
+
+    return [MEASURE_BY_KEY[k].label for k in known_keys(keys)]
