@@ -128,6 +128,8 @@ class ReturnEvidence:
     period: tuple[date, date]
     by_question: dict[int, QuestionEvidence]
     taken_at: str | None = None
+    #: Every figure shown (frozen once submitted), by measure key.
+    figures: dict[str, Figure] = field(default_factory=dict)
 
     def get(self, question_pk: int) -> QuestionEvidence:
         return self.by_question.get(question_pk) or QuestionEvidence()
@@ -158,8 +160,8 @@ def return_evidence(assessment: Assessment, questions: list[Question]) -> Return
         stored = data.get("period") or {}
         if stored.get("start") and stored.get("end"):
             period = (date.fromisoformat(stored["start"]), date.fromisoformat(stored["end"]))
-        return ReturnEvidence(True, period, result, data.get("taken_at"))
-    return ReturnEvidence(False, period, result)
+        return ReturnEvidence(True, period, result, data.get("taken_at"), shown)
+    return ReturnEvidence(False, period, result, None, shown)
 
 
 def suggestions(assessment: Assessment, questions: list[Question]) -> dict[int, Suggestion]:

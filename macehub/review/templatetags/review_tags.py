@@ -77,7 +77,9 @@ def figure_rows(figure: Any) -> list[tuple[str, str]]:
 @register.filter
 def question_evidence(evidence: Any, question_id: int) -> Any:
     """``evidence|question_evidence:question.pk`` — one question's figures and suggestion."""
-    return evidence.get(question_id) if evidence is not None else None
+    if evidence is None:
+        return None
+    return evidence.get(question_id)
 
 
 @register.filter

@@ -123,10 +123,20 @@ def return_section(request: AuthenticatedHttpRequest, pk: int, section_pk: int) 
             form.add_error(None, services.LOCKED_MESSAGE if assessment.is_submitted else services.CLOSED_MESSAGE)
             return render(request, "review/return_section.html", {**context, "form": form, "locked": True}, status=409)
         rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
+        outside = None
+        if not assessments.can(request.user, "contribute", assessment):
+            # The London team and peer reviewers are outside the partnership: its counts reach
+            # them through disclosure control, beside the London median.
+            outside = returns_evidence.outside_evidence(
+                assessment,
+                questions,
+                returns_evidence.cycle_medians(assessment.cycle),
+                figures=evidence.figures,
+            )
         return render(
             request,
             "review/return_section_read.html",
-            {**context, "rows": rows, "section_moved": evidence.moved_count},
+            {**context, "rows": rows, "section_moved": evidence.moved_count, "outside": outside},
         )
 
     if request.method == "POST":
