@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.utils import timezone
-
 from macehub.core.disclosure import SUPPRESSED, Publication, is_small, suppress
 
-from .evidence.compute import Figure, evidence_for
+from .evidence import compute
+from .evidence.compute import Figure
 from .evidence.ratings import Suggestion, suggest
 from .models import Assessment, Question
 
@@ -40,42 +39,25 @@ MIN_RETURNS_FOR_MEDIAN = 5
 
 
 def evidence_period(assessment: Assessment) -> tuple[date, date]:
-    """The 12 months before the cycle opened (see docs/guides: evidence period)."""
-    from .evidence import compute
-
-    period = getattr(compute, "period_for", None)
-    if period is not None:
-        start, end = period(assessment)
-        return start, end
-    start = getattr(assessment, "evidence_period_start", None)
-    end = getattr(assessment, "evidence_period_end", None)
-    if start and end:
-        return start, end
-    opens = assessment.cycle.opens_on
-    return opens.replace(year=opens.year - 1), opens
+    """The 12 months before the cycle opened (``evidence.compute.evidence_period``)."""
+    return compute.evidence_period(assessment.cycle)
 
 
 def live_figures(assessment: Assessment) -> dict[str, Figure]:
     start, end = evidence_period(assessment)
-    return evidence_for(assessment.partnership, start, end)
+    return compute.evidence_for(assessment.partnership, start, end)
 
 
 def snapshot(assessment: Assessment) -> dict[str, Any]:
-    """What is frozen with a return at submission (JSON)."""
-    start, end = evidence_period(assessment)
-    figures = evidence_for(assessment.partnership, start, end)
-    return {
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "taken_at": timezone.now().isoformat(),
-        "figures": {key: figure.as_dict() for key, figure in figures.items()},
-    }
+    """What is frozen with a return at submission (JSON): the period, when, every figure."""
+    return compute.snapshot_for(assessment)
 
 
 def frozen_figures(assessment: Assessment) -> dict[str, Figure] | None:
     data = assessment.evidence_snapshot
     if not data or not isinstance(data, dict):
         return None
-    return {key: Figure.from_dict(value) for key, value in (data.get("figures") or {}).items()}
+    return compute.snapshot_figures(data)
 
 
 def figures_for_question(question: Question, figures: dict[str, Figure]) -> list[Figure]:
@@ -157,10 +139,9 @@ def return_evidence(assessment: Assessment, questions: list[Question]) -> Return
     period = evidence_period(assessment)
     if frozen is not None:
         data = assessment.evidence_snapshot or {}
-        stored = data.get("period") or {}
-        if stored.get("start") and stored.get("end"):
-            period = (date.fromisoformat(stored["start"]), date.fromisoformat(stored["end"]))
-        return ReturnEvidence(True, period, result, data.get("taken_at"), shown)
+        if data.get("period_start") and data.get("period_end"):
+            period = (date.fromisoformat(data["period_start"]), date.fromisoformat(data["period_end"]))
+        return ReturnEvidence(True, period, result, data.get("computed_at"), shown)
     return ReturnEvidence(False, period, result, None, shown)
 
 
