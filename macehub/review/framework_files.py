@@ -17,6 +17,24 @@ from django.utils.text import slugify
 from .models.frameworks import ReviewArea, validate_rating_scale
 
 DEFAULT_FRAMEWORK_FILE = Path(__file__).resolve().parent / "data" / "london-protocol-2021.json"
+#: The evidence measures for each question of the default framework, by question key.
+EVIDENCE_MAPPING_FILE = Path(__file__).resolve().parent / "data" / "evidence_mapping.json"
+
+
+def evidence_mapping() -> dict[str, list[str]]:
+    """Question key → evidence measure keys, for the default framework (data/evidence_mapping.json)."""
+    with EVIDENCE_MAPPING_FILE.open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    return {k: list(v) for k, v in data.items() if not k.startswith("_") and isinstance(v, list)}
+
+
+def _measures(value: Any) -> list[str]:
+    """A question's measure keys from a file: a list of strings (unknown keys are kept and ignored
+    when figures are shown, so a file from a newer MACE Hub still loads)."""
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v.strip()][:30]
+
 
 _QUESTION_TEXT_FIELDS = ("text", "protocol_reference", "evidence_prompt")
 
@@ -78,6 +96,9 @@ def load_framework(
 ) -> Any:
     """Create the framework if new, then a new version holding the file's sections and questions."""
     check_framework_data(data)
+    mapping = evidence_mapping() if data["key"] == "london-protocol-2021" else {}
+    # Migration 0002's historical Question has no ``measures`` yet (0003 adds and fills it).
+    has_measures = any(f.name == "measures" for f in question_model._meta.get_fields())
     framework, _ = framework_model.objects.get_or_create(
         key=slugify(data["key"]),
         defaults={"name": data["name"], "description": data.get("description", ""), "created_by": actor},
@@ -107,7 +128,15 @@ def load_framework(
             updated_by=actor,
         )
         for question_order, question in enumerate(section["questions"], start=1):
+            extra: dict[str, Any] = {}
+            if has_measures:
+                extra["measures"] = (
+                    _measures(question["measures"])
+                    if "measures" in question
+                    else list(mapping.get(slugify(question["key"]), []))
+                )
             question_model.objects.create(
+                **extra,
                 section=section_row,
                 key=slugify(question["key"]),
                 code=question["code"],
@@ -172,6 +201,7 @@ def framework_as_data(version: Any) -> dict[str, Any]:
                         "guidance": q.guidance,
                         "evidence_prompt": q.evidence_prompt,
                         "allows_comment": q.allows_comment,
+                        "measures": list(q.measures or []),
                     }
                     for q in section.questions.all()
                 ],

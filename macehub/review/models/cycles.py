@@ -73,6 +73,11 @@ class Assessment(TrackedModel):
     carried_forward_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     reminders_sent = models.PositiveSmallIntegerField(default=0)
+    evidence_snapshot = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The evidence figures the return was submitted with (null until submission).",
+    )
 
     class Meta:
         ordering = ["cycle", "partnership__short_name"]
@@ -142,6 +147,10 @@ class Answer(TrackedModel):
     carried_forward = models.BooleanField(
         default=False, help_text="Copied from the previous cycle and not yet checked by the partnership."
     )
+    suggested_rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The rating the evidence suggests (never submitted without a person)."
+    )
+    suggestion_reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["question__section__order", "question__order"]
@@ -150,6 +159,11 @@ class Answer(TrackedModel):
             models.CheckConstraint(
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=6),
                 name="review_answer_rating_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(suggested_rating__isnull=True)
+                | models.Q(suggested_rating__gte=1, suggested_rating__lte=6),
+                name="review_answer_suggested_rating_in_range",
             ),
         ]
 

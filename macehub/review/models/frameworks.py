@@ -142,6 +142,12 @@ class Question(TrackedModel):
     evidence_prompt = models.TextField()
     allows_comment = models.BooleanField(default=True)
     order = models.PositiveSmallIntegerField(default=0)
+    measures = models.JSONField(
+        "Evidence figures from the records",
+        default=list,
+        blank=True,
+        help_text="Keys of the evidence measures (review/evidence/measures.py) shown beside this question.",
+    )
 
     class Meta:
         ordering = ["section__order", "order", "code"]
