@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from macehub.meetings.models import MeetingStatus
@@ -35,6 +36,7 @@ def test_evidence_beside_each_question_from_rating_to_the_london_heat_map(
             live_world.panel_a,
             days=-20 - 14 * i,
             status=MeetingStatus.HELD,
+            closed_at=timezone.now(),
             quorate=i < 4,
             chair=live_world.user("chair_a"),
         )

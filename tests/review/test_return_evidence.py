@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from macehub.meetings.models import Meeting, MeetingStatus
 from macehub.review.evidence.compute import Figure
@@ -37,6 +38,7 @@ def hold_meetings(world: World, panel: Any, *, quorate: int, not_quorate: int) -
                 panel,
                 days=-20 - 14 * i,
                 status=MeetingStatus.HELD,
+                closed_at=timezone.now(),
                 quorate=i < quorate,
                 chair=world.user("chair_a"),
             )
@@ -115,7 +117,8 @@ def test_a_different_rating_from_the_suggestion_needs_a_reason(world: World, rw:
     refused = client.post(url, section_post(section, state.version, {question.pk: other}))
     assert refused.status_code == 200
     assert f"{question.code}: say why you chose" in refused.content.decode()
-    assert not Answer.objects.filter(assessment=rw.return_a, question=question).exists()
+    before = Answer.objects.filter(assessment=rw.return_a, question=question).values_list("rating", flat=True)
+    assert list(before) == [rw.answer_a.rating]  # the factory's answer, unchanged
 
     data = section_post(section, state.version, {question.pk: other})
     data[f"q{question.pk}_comment"] = "Two of the quorate meetings had no health representative."
@@ -151,7 +154,6 @@ def test_the_return_page_costs_the_same_queries_for_few_and_many_records(
     hold_meetings(world, world.panel_a, quorate=6, not_quorate=4)
     with CaptureQueriesContext(connection) as many:
         page = client.get(url)
-    assert "(12 of 12)" not in page.content.decode()  # 7 of 12 quorate, counted below
     assert f"({held(world.panel_a, quorate=True)} of {held(world.panel_a)})" in page.content.decode()
     assert len(many) == len(few)
 
