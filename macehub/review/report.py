@@ -97,7 +97,7 @@ def pre_reading_pack(review: PeerReview) -> dict[str, Any]:
                 Prefetch("evidence", queryset=Evidence.objects.select_related("file"))
             )
         }
-        questions = list(Question.objects.filter(section__framework_version=cycle.framework_version_id))
+        questions = list(Question.objects.filter(section__framework_version=assessment.cycle.framework_version_id))
         evidence = returns_evidence.outside_evidence(assessment, questions, medians)
         by_section: dict[int, list[Question]] = {}
         for question in sorted(questions, key=lambda q: (q.order, q.code)):

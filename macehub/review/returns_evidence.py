@@ -19,6 +19,7 @@ partnership and period). This module only chooses which figures a page shows and
 from __future__ import annotations
 
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -189,7 +190,7 @@ def _count(value: Any) -> int | None:
 
 def _format(value: Any, unit: str) -> str:
     if value is None:
-        return ":"
+        return "No data"
     if unit == "%":
         return f"{round(float(value))}%"
     if unit == "days":
@@ -199,18 +200,17 @@ def _format(value: Any, unit: str) -> str:
     return f"{int(number)}" if number.is_integer() else f"{number:.1f}"
 
 
-def _row_parts(row: Any) -> tuple[str, Any, Any, Any]:
-    if isinstance(row, dict):
-        label = str(row.get("label") or row.get("agency") or row.get("name") or "")
-        return label, row.get("value"), row.get("numerator"), row.get("denominator")
-    label, value = (list(row) + [None, None])[:2]
-    return str(label), value, None, None
+def _row_parts(row: dict[str, Any]) -> tuple[str, Any, Any, Any]:
+    """A breakdown row (``Figure.rows``): label, value, numerator, denominator."""
+    return str(row.get("label") or ""), row.get("value"), row.get("numerator"), row.get("denominator")
 
 
 _CACHE: dict[tuple[Any, ...], dict[str, str]] = {}
 
 
-def _shown_counts(counts: dict[str, int], nested: list[tuple[str, str]], sums: list[tuple[str, list[str]]]) -> dict[str, str]:
+def _shown_counts(
+    counts: dict[str, int], nested: list[tuple[str, str]], sums: list[tuple[str, list[str]]]
+) -> dict[str, str]:
     """Run the releases' suppression over one figure's counts; returns each count's string."""
     differences = {f"{d}-{n}": counts[d] - counts[n] for n, d in nested if counts[d] >= counts[n]}
     if not any(is_small(v) for v in counts.values()) and not any(is_small(v) for v in differences.values()):
@@ -279,7 +279,7 @@ def protect(figure: Figure) -> Protected:
             sums.append((total, parts))
     shown = _shown_counts(counts, nested, sums) if counts else {}
 
-    def text(value: Any, keys: list[str]) -> tuple[str, bool]:
+    def text(value: Any, keys: Sequence[str]) -> tuple[str, bool]:
         if any(shown.get(k) == SUPPRESSED for k in keys):
             return SUPPRESSED, True
         return _format(value, unit), False
@@ -287,8 +287,8 @@ def protect(figure: Figure) -> Protected:
     own_keys = [k for k in ("n", "d", "v") if k in counts]
     value_text, hidden = text(figure.value, own_keys)
     shown_rows = []
-    for (label, value, _, _), keys in zip(row_parts, row_keys, strict=True):
-        row_text, _hidden = text(value, [k for k in keys if k])
+    for (label, value, _, _), row in zip(row_parts, row_keys, strict=True):
+        row_text, _hidden = text(value, [k for k in row if k])
         shown_rows.append((label, row_text))
     raw = float(figure.value) if isinstance(figure.value, int | float) else None
     return Protected(
@@ -459,9 +459,9 @@ def evidence_map(cycle: Any) -> EvidenceMap:
     version = cycle.framework_version
     sections = list(Section.objects.filter(framework_version=version).order_by("order", "code"))
     questions = list(
-        Question.objects.filter(section__framework_version=version).select_related("section").order_by(
-            "section__order", "order"
-        )
+        Question.objects.filter(section__framework_version=version)
+        .select_related("section")
+        .order_by("section__order", "order")
     )
     assessments = list(
         Assessment.objects.filter(cycle=cycle)
@@ -501,7 +501,14 @@ def evidence_map(cycle: Any) -> EvidenceMap:
                     shown.append(protected[figure.key])
                 flags.append(MapFlag(assessment, question, int(rating), int(suggestion.rating), shown))
         rows.append(MapRow(assessment, [cells[s.pk] for s in sections]))
-    flags.sort(key=lambda f: (-(f.rating - f.suggested), f.assessment.partnership.short_name, f.question.section.order, f.question.order))
+    flags.sort(
+        key=lambda f: (
+            -(f.rating - f.suggested),
+            f.assessment.partnership.short_name,
+            f.question.section.order,
+            f.question.order,
+        )
+    )
     return EvidenceMap(
         cycle=cycle,
         sections=sections,

@@ -170,9 +170,7 @@ CASES: dict[str, Case] = {
         lambda w: f"/review/meetings/{r(w).peer_review.pk}/record/", visible(SEES_ROUND), post=True
     ),
     "review:review_pack": Case(lambda w: f"/review/meetings/{r(w).peer_review.pk}/pack.pdf", visible(SEES_ROUND)),
-    "review:review_evidence": Case(
-        lambda w: f"/review/meetings/{r(w).peer_review.pk}/evidence/", visible(SEES_ROUND)
-    ),
+    "review:review_evidence": Case(lambda w: f"/review/meetings/{r(w).peer_review.pk}/evidence/", visible(SEES_ROUND)),
     "review:finding_detail": Case(lambda w: f"/review/findings/{r(w).finding.pk}/", visible(SEES_ROUND)),
     "review:finding_edit": Case(lambda w: f"/review/findings/{r(w).finding.pk}/edit/", visible(SEES_ROUND), post=True),
     # Recommendations and implementation

@@ -105,7 +105,9 @@ def test_a_different_rating_from_the_suggestion_needs_a_reason(world: World, rw:
     version = rw.version
     figure = rw_figures(rw)[QUORATE]
     assert (figure.numerator, figure.denominator) == (held(world.panel_a, quorate=True), held(world.panel_a))
-    suggested = suggest(question, [f for k, f in rw_figures(rw).items() if k in question.measures], version.rating_scale)
+    suggested = suggest(
+        question, [f for k, f in rw_figures(rw).items() if k in question.measures], version.rating_scale
+    )
     assert suggested.rating is not None
     other = 1 if suggested.rating != 1 else 2
     client = client_as("coordinator_a")
@@ -221,9 +223,7 @@ def test_the_london_heat_map_flags_unsupported_top_ratings_without_small_counts(
 
 def test_submitting_keeps_the_period_of_the_cycle(world: World, rw: ReviewWorld) -> None:
     rate_everything(rw.return_a)
-    services.assessment_submit(
-        actor=world.user("lead_a"), assessment=rw.return_a, expected_version=rw.return_a.version
-    )
+    services.assessment_submit(actor=world.user("lead_a"), assessment=rw.return_a, expected_version=rw.return_a.version)
     rw.return_a.refresh_from_db()
     opens = rw.cycle.opens_on
     assert rw.return_a.evidence_snapshot["period_end"] == (opens - timedelta(days=1)).isoformat()

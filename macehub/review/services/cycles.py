@@ -260,13 +260,13 @@ def assessment_save_section(
     for question_id, values in answers.items():
         suggestion = suggested.get(question_id)
         rating = values.get("rating")
-        if suggestion is not None and rating is not None and rating != suggestion.rating:
-            if not (values.get("comment") or "").strip():
-                question = questions[question_id]
-                override_errors[f"q{question_id}_comment"] = (
-                    f"{question.code}: say why you chose {rating} – {version.scale_label(rating)} when the "
-                    f"evidence suggests {suggestion.rating} – {version.scale_label(suggestion.rating)}"
-                )
+        differs = suggestion is not None and rating is not None and rating != suggestion.rating
+        if suggestion is not None and differs and not (values.get("comment") or "").strip():
+            question = questions[question_id]
+            override_errors[f"q{question_id}_comment"] = (
+                f"{question.code}: say why you chose {rating} – {version.scale_label(rating)} when the "
+                f"evidence suggests {suggestion.rating} – {version.scale_label(suggestion.rating)}"
+            )
     if override_errors:
         raise ValidationError(override_errors)
     with transaction.atomic():

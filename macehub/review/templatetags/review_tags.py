@@ -58,12 +58,9 @@ def figure_rows(figure: Any) -> list[tuple[str, str]]:
     """A figure's breakdown (by agency, say) as (label, value) pairs."""
     rows = []
     for row in getattr(figure, "rows", None) or []:
-        if isinstance(row, dict):
-            label = str(row.get("label") or row.get("agency") or row.get("name") or "")
-            value = row.get("value")
-            n, d = row.get("numerator"), row.get("denominator")
-        else:
-            label, value, n, d = str(row[0]), row[1] if len(row) > 1 else None, None, None
+        label = str(row.get("label") or "")
+        value = row.get("value")
+        n, d = row.get("numerator"), row.get("denominator")
         if value is None:
             rows.append((label, "No data"))
             continue
