@@ -297,8 +297,9 @@ def protect(figure: Figure) -> Protected:
         unit=unit,
         definition=figure.definition,
         value=value_text,
-        numerator=shown.get("n") if n is not None else None,
-        denominator=shown.get("d") if d is not None else None,
+        # "0 of 0" says nothing a "No data" does not: the counts go with a value only.
+        numerator=shown.get("n") if n is not None and figure.value is not None else None,
+        denominator=shown.get("d") if d is not None and figure.value is not None else None,
         suppressed=hidden,
         rows=tuple(shown_rows),
         raw=raw,
