@@ -45,6 +45,13 @@ def test_generate_then_run_each_benchmark_once() -> None:
         assert compared > 0, name
         assert differences == [], name
 
+    from benchmarks import evidence
+    from macehub.review.evidence.measures import MEASURES
+
+    result = evidence.evidence_run(runs=1, warmup=0)
+    assert len(result["figures"]) == len(MEASURES)
+    assert result["figures"]["meetings_quorate_share"].value is not None
+
 
 @pytest.mark.django_db
 def test_generated_meetings_are_a_realistic_size() -> None:

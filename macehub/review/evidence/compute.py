@@ -60,6 +60,8 @@ AGENDA_NOTICE_DAYS = 5
 RECENT_DAYS = 91
 #: How long after a quarter's end its figures count as released on time.
 RELEASE_DAYS = 42
+#: What the oversight app's audited exports call the partnership's own dashboard figures.
+DASHBOARD_EXPORTS = ["dashboard table", "dashboard tables", "quarterly report", "release"]
 
 
 @dataclass(frozen=True)
@@ -250,7 +252,7 @@ def _referrals(ctx: _Context) -> dict[str, _Raw]:
     )
     held = Q(meeting__status=MeetingStatus.HELD, meeting__date__gte=ctx.start, meeting__date__lte=ctx.end)
     direct = (
-        AgendaItem.objects.filter(held, referral__in=received.filter(status=ReferralStatus.ACCEPTED))
+        AgendaItem.objects.filter(held, referral_id__in=list(accepted) or [0])
         .filter(meeting__date__gte=TruncDate("referral__created_at"))
         .values("referral_id")
         .annotate(first=Min("meeting__date"))
@@ -258,7 +260,7 @@ def _referrals(ctx: _Context) -> dict[str, _Raw]:
         .order_by()
     )
     linked = (
-        AgendaItem.objects.filter(held, subject__referrals__in=received.filter(status=ReferralStatus.ACCEPTED))
+        AgendaItem.objects.filter(held, subject__referrals__in=list(accepted) or [0])
         .filter(meeting__date__gte=TruncDate("subject__referrals__created_at"))
         .values("subject__referrals")
         .annotate(first=Min("meeting__date"))
@@ -338,8 +340,9 @@ _NO_ATTENDANCE = "No attendance was recorded at meetings held in the period."
 def _attendance(ctx: _Context) -> dict[str, _Raw]:
     """One query: attendance at held meetings, grouped by agency."""
     present = Q(status__in=[AttendanceStatus.ATTENDED, AttendanceStatus.DEPUTY])
-    rows = list(
-        Attendance.objects.filter(
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in Attendance.objects.filter(
             meeting__panel_id__in=ctx.panel_ids,
             meeting__status=MeetingStatus.HELD,
             meeting__date__gte=ctx.start,
@@ -353,7 +356,7 @@ def _attendance(ctx: _Context) -> dict[str, _Raw]:
             deputy=Count("pk", filter=Q(status=AttendanceStatus.DEPUTY)),
         )
         .order_by("agency__name")
-    )
+    ]
     statutory = [r for r in rows if r["agency__agency_type"] in STATUTORY_PARTNER_TYPES]
     wider = [r for r in rows if r["agency__agency_type"] not in STATUTORY_PARTNER_TYPES]
 
@@ -534,35 +537,41 @@ def _dashboard_tables(ctx: _Context, partnership: Partnership) -> dict[str, _Raw
 
 
 def _plans(ctx: _Context) -> dict[str, _Raw]:
-    """Two queries: plan reviews that fell due in the period (each review's next date, and each
-    plan's first date when it has had no review), and whether the next review came by then."""
-    plans = Plan.objects.filter(subject__panel_id__in=ctx.panel_ids).order_by()
-    # A review is due on a plan's ``next_review_on`` set at the previous review (or at the start).
-    reviews = list(
-        PlanReview.objects.filter(plan__in=plans)
-        .order_by("plan_id", "reviewed_on")
-        .values_list("plan_id", "reviewed_on", "next_review_on")
+    """Three queries, reading only the period's rows: the review dates that fell in the period (each
+    review's next date, and each plan's current next date), and the reviews recorded in the period
+    (or the 28 days before it) that could have met them."""
+    window = Q(next_review_on__gte=ctx.start, next_review_on__lte=ctx.end)
+    panels = Q(subject__panel_id__in=ctx.panel_ids)
+    due: set[tuple[int, date]] = set()
+    for plan_id, due_on, ended_on in (
+        PlanReview.objects.filter(window, plan__subject__panel_id__in=ctx.panel_ids)
+        .order_by()
+        .values_list("plan_id", "next_review_on", "plan__ended_on")
+    ):
+        if due_on is not None and (ended_on is None or ended_on >= due_on):
+            due.add((plan_id, due_on))
+    for plan_id, due_on, ended_on in (
+        Plan.objects.filter(panels & window).order_by().values_list("pk", "next_review_on", "ended_on")
+    ):
+        if due_on is not None and (ended_on is None or ended_on >= due_on):
+            due.add((plan_id, due_on))
+    reviewed: dict[int, list[date]] = {}
+    for plan_id, reviewed_on in (
+        PlanReview.objects.filter(
+            plan__subject__panel_id__in=ctx.panel_ids,
+            reviewed_on__gte=ctx.start - timedelta(days=28),
+            reviewed_on__lte=ctx.end,
+        )
+        .order_by()
+        .values_list("plan_id", "reviewed_on")
+    ):
+        reviewed.setdefault(plan_id, []).append(reviewed_on)
+    met = sum(
+        1
+        for plan_id, due_on in due
+        if any(due_on - timedelta(days=28) <= r <= due_on for r in reviewed.get(plan_id, []))
     )
-    plan_rows = list(plans.values_list("pk", "started_on", "next_review_on", "status", "ended_on"))
-    by_plan: dict[int, list[tuple[date, date | None]]] = {}
-    for plan_id, reviewed_on, next_on in reviews:
-        by_plan.setdefault(plan_id, []).append((reviewed_on, next_on))
-    due = on_time = 0
-    for pk, _started, current_next, _status, ended_on in plan_rows:
-        history = by_plan.get(pk, [])
-        # The dates a review was due: each review's next date, and the current next date.
-        due_dates = [n for _, n in history if n is not None]
-        if current_next is not None and current_next not in due_dates:
-            due_dates.append(current_next)
-        for due_on in due_dates:
-            if not (ctx.start <= due_on <= ctx.end) or (ended_on is not None and ended_on < due_on):
-                continue
-            due += 1
-            if any(due_on - timedelta(days=28) <= r <= due_on for r, _ in history):
-                on_time += 1
-    return {
-        "plans_reviewed_on_time_share": share(on_time, due, "No plan review fell due in the period."),
-    }
+    return {"plans_reviewed_on_time_share": share(met, len(due), "No plan review fell due in the period.")}
 
 
 # --- Oversight -------------------------------------------------------------------------------
@@ -581,11 +590,11 @@ def _oversight(ctx: _Context) -> dict[str, _Raw]:
     )
     released = {end for end, signed in releases if timezone.localdate(signed) <= end + timedelta(days=RELEASE_DAYS)}
     uses = AuditEvent.objects.filter(
+        Q(action=AuditAction.EXPORT, detail__what__in=DASHBOARD_EXPORTS)
+        | Q(action=AuditAction.SIGN_OFF, object_type="oversight.release"),
         partnership_id=ctx.partnership_id,
         occurred_at__gte=ctx.start_at,
         occurred_at__lt=ctx.end_before,
-        action__in=[AuditAction.EXPORT, AuditAction.SIGN_OFF],
-        object_type__in=["oversight.release", "oversight.partnership", "organisations.partnership", "release"],
     ).count()
     actions = (
         ImplementationAction.objects.filter(
@@ -724,6 +733,19 @@ def snapshot_for(assessment: Any) -> dict[str, Any]:
 def snapshot_figures(snapshot: dict[str, Any] | None) -> dict[str, Figure]:
     """The figures frozen in a snapshot (empty when there is none)."""
     return figures_from_data((snapshot or {}).get("figures"))
+
+
+def moved_since(frozen: dict[str, Figure], current: dict[str, Figure]) -> list[str]:
+    """The keys of frozen figures whose value, numerator or denominator is different now (a record
+    corrected after the return was submitted), in catalogue order."""
+    return [
+        m.key
+        for m in MEASURES
+        if m.key in frozen
+        and m.key in current
+        and (frozen[m.key].value, frozen[m.key].numerator, frozen[m.key].denominator)
+        != (current[m.key].value, current[m.key].numerator, current[m.key].denominator)
+    ]
 
 
 def figures_as_data(figures: dict[str, Figure]) -> dict[str, dict[str, Any]]:

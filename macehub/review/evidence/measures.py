@@ -495,8 +495,10 @@ MEASURES: list[Measure] = [
     _m(
         "plans_reviewed_on_time_share",
         "Plans reviewed by their review date",
-        "Plans (child protection, ROTH, context, disruption…) with a review due in the period that were reviewed by "
-        "that date, as a share of reviews due.",
+        "Review dates of plans (child protection, ROTH, context, disruption…) that fell in the period: the share "
+        "met by a review recorded on that date or in the 28 days before it. The review dates counted are the ones "
+        "MACE Hub holds: each review's next review date, and each plan's current one (a plan's first review date is "
+        "replaced when it is reviewed).",
         PERCENT,
         "casework",
         _CASEWORK,
@@ -556,8 +558,9 @@ MEASURES: list[Measure] = [
     _m(
         "dashboard_exports",
         "Dashboard figures taken for reports",
-        "Times someone in the partnership exported the partnership's dashboard tables or signed off a release in the "
-        "period. Viewing a dashboard page is not recorded, so this counts the uses that are.",
+        "Times in the period someone downloaded the partnership's dashboard tables, its quarterly report or a "
+        "release, or signed off a release (from the audit trail). Viewing a dashboard page is not recorded, so this "
+        "counts the uses that are.",
         COUNT,
         "oversight",
         dashboard("partners", "meetings"),

@@ -9,6 +9,7 @@ from django import forms
 from macehub.core.forms import GovukForm, VersionedFormMixin
 from macehub.core.submissions import SubmissionMixin
 
+from ..evidence.measures import MEASURE_BY_KEY, measure_choices
 from ..models import FrameworkVersion, Question, ReviewArea, Section
 from .common import textarea
 
@@ -99,8 +100,25 @@ class QuestionForm(SubmissionMixin, GovukForm):
     evidence_prompt = forms.CharField(label="Evidence prompt", widget=textarea(2), help_text="What to attach.")
     allows_comment = forms.BooleanField(label="Offer a free-text box for comments", required=False, initial=True)
     order = forms.IntegerField(label="Position in the section (optional)", required=False, min_value=1)
+    measures = forms.MultipleChoiceField(
+        label="Evidence figures from the records (optional)",
+        required=False,
+        choices=measure_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Shown beside the question in each partnership's return, for its period, with a suggested rating.",
+    )
 
-    FIELDS = ("code", "text", "focus", "protocol_reference", "guidance", "evidence_prompt", "allows_comment", "order")
+    FIELDS = (
+        "code",
+        "text",
+        "focus",
+        "protocol_reference",
+        "guidance",
+        "evidence_prompt",
+        "allows_comment",
+        "order",
+        "measures",
+    )
 
     def __init__(self, *args: Any, instance: Question | None = None, **kwargs: Any) -> None:
         self.instance = instance
@@ -110,6 +128,7 @@ class QuestionForm(SubmissionMixin, GovukForm):
 
     def values(self) -> dict[str, Any]:
         data = {f: self.cleaned_data[f] for f in self.FIELDS}
+        data["measures"] = [k for k in data.get("measures") or [] if k in MEASURE_BY_KEY]
         data["code"] = data["code"].strip().upper()
         data["order"] = data.get("order") or (self.instance.order if self.instance else 0)
         return data

@@ -29,6 +29,7 @@ QUESTION_FIELDS = [
     "evidence_prompt",
     "allows_comment",
     "order",
+    "measures",
 ]
 
 

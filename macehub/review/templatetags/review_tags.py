@@ -86,3 +86,11 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def measure_labels(keys: Any) -> list[str]:
+    """``question.measures|measure_labels`` — the names of the evidence figures a question shows."""
+    from ..evidence.measures import MEASURE_BY_KEY, known_keys
+
+    return [MEASURE_BY_KEY[k].label for k in known_keys(keys)]
