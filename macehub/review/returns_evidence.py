@@ -146,6 +146,23 @@ def return_evidence(assessment: Assessment, questions: list[Question]) -> Return
     return ReturnEvidence(False, period, result, None, shown)
 
 
+def moved_since_submission(assessment: Assessment) -> int:
+    """How many of the figures the return was submitted with (those its questions show) have
+    changed in the records since."""
+    frozen = frozen_figures(assessment) or {}
+    shown = {
+        key
+        for keys in Question.objects.filter(
+            section__framework_version_id=assessment.cycle.framework_version_id
+        ).values_list("measures", flat=True)
+        for key in keys or []
+    }
+    live = live_figures(assessment)
+    return sum(
+        1 for key in shown if key in frozen and key in live and _fingerprint(frozen[key]) != _fingerprint(live[key])
+    )
+
+
 def suggestions(assessment: Assessment, questions: list[Question]) -> dict[int, Suggestion]:
     """Suggested ratings from the live figures, for the questions that have one."""
     scale = assessment.cycle.framework_version.rating_scale

@@ -96,6 +96,8 @@ def test_a_submitted_return_keeps_the_evidence_it_was_submitted_with(
     assert "Figure has changed since submission: was 40% (4 of 10), now 70% (7 of 10)." in html
     rw.return_a.refresh_from_db()
     assert rw.return_a.evidence_snapshot["figures"][QUORATE]["numerator"] == 4
+    detail = client_as("lead_a").get(f"/review/returns/{rw.return_a.pk}/").content.decode()
+    assert "1 figure has changed since submission" in detail
 
 
 def test_a_different_rating_from_the_suggestion_needs_a_reason(world: World, rw: ReviewWorld, client_as: Any) -> None:

@@ -51,6 +51,9 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     answered = sum(row["answered"] for row in progress)
     carried = sum(row["carried"] for row in progress)
     permissions = _permissions(request, assessment)
+    moved_since = None
+    if assessment.is_submitted and assessment.evidence_snapshot:
+        moved_since = returns_evidence.moved_since_submission(assessment)
     return render(
         request,
         "review/return_detail.html",
@@ -67,6 +70,7 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and previous.answers.exists()
             and answered < total,
             "meetings": selectors.peer_reviews_of(assessment),
+            "moved_since": moved_since,
             **permissions,
         },
     )
