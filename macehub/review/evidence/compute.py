@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -388,6 +388,9 @@ def _contributions(ctx: _Context) -> dict[str, _Raw]:
         .annotate(n=Count("pk"))
         .values_list("meeting__agencies", "n")
     )
+    invited = Meeting.agencies.through.objects.filter(
+        meeting_id=OuterRef("item__meeting_id"), agency_id=OuterRef("agency_id")
+    )
     sent = {
         agency_id: (name, n)
         for agency_id, name, n in Contribution.objects.filter(
@@ -395,12 +398,12 @@ def _contributions(ctx: _Context) -> dict[str, _Raw]:
             item__meeting__status=MeetingStatus.HELD,
             item__meeting__date__gte=ctx.start,
             item__meeting__date__lte=ctx.end,
-            item__meeting__agencies=F("agency_id"),
             submitted_at__date__lt=F("item__meeting__date"),
         )
+        .filter(Exists(invited))
         .order_by()
         .values("agency_id", "agency__name")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))
         .values_list("agency_id", "agency__name", "n")
     }
     names = dict(Agency.objects.filter(pk__in=list(asked)).values_list("pk", "name"))
@@ -442,6 +445,8 @@ def _actions(ctx: _Context) -> dict[str, _Raw]:
     open_at_end = Q(status=ActionStatus.OPEN) | Q(completed_at__gte=ctx.end_before)
     by_agency = list(
         Action.objects.filter(panel_id__in=ctx.panel_ids)
+        # Only the rows a figure can count (not five years of actions done long ago).
+        .filter(completed | ctx.within("escalated_at") | (agreed_by_end & open_at_end & Q(due_date__lt=ctx.end)))
         .order_by()
         .annotate(completed_on=TruncDate("completed_at"))
         .values("owner_agency_id", "owner_agency__name")
@@ -458,6 +463,7 @@ def _actions(ctx: _Context) -> dict[str, _Raw]:
     on_time.rows = [_row(r["owner_agency__name"], r["on_time"], r["completed"]) for r in by_agency if r["completed"]]
     reasons = dict(
         ActionReview.objects.filter(
+            meeting__panel_id__in=ctx.panel_ids,
             action__panel_id__in=ctx.panel_ids,
             outcome=ReviewOutcome.CARRIED_FORWARD,
             meeting__date__gte=ctx.start,
