@@ -12,7 +12,7 @@ from django.test import Client
 from macehub.accounts.models import User
 from macehub.core.demo import DEMO_EMAIL_DOMAIN
 from macehub.meetings.models import Meeting, MeetingStatus
-from macehub.review import returns_evidence
+from macehub.review import evidence_map
 from macehub.review.evidence.compute import evidence_for, evidence_period
 from macehub.review.models import Answer, Cycle, Section
 from tests.factories.personas import sign_in
@@ -49,6 +49,6 @@ def test_the_demo_submitted_return_keeps_its_evidence_and_the_heat_map_flags_it(
     assert suggested.exists() and all(a.suggestion_reasons for a in suggested)
     top = current.framework_version.top_rating
     overrated = suggested.filter(rating=top).exclude(suggested_rating=top)
-    flags = returns_evidence.evidence_map(current).flags
+    flags = evidence_map.evidence_map(current).flags
     flagged = {f.question.pk for f in flags if f.assessment.pk == city.pk and f.top_rated}
     assert flagged and flagged == set(overrated.values_list("question_id", flat=True))

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 
 from macehub.accounts.types import AuthenticatedHttpRequest
 
-from .. import report, returns_evidence, selectors
+from .. import evidence_map as maps
+from .. import report, selectors
 from ..policies import cycles, policy
 
 
@@ -17,7 +18,7 @@ from ..policies import cycles, policy
 def cycle_evidence_map(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Partnerships × sections: how many self-ratings the evidence does not support, and which."""
     cycle = cycles.get_or_404(request.user, pk, "see_evidence_map")
-    evidence_map = returns_evidence.evidence_map(cycle)
+    evidence_map = maps.evidence_map(cycle)
     return render(
         request,
         "review/cycle_evidence_map.html",
