@@ -58,8 +58,12 @@ NOT_RETURNED_2022 = {
     "Sutton": "not_started",
     "Waltham Forest": "not_started",
 }
-SUBMITTED_NOW = ["Camden", "Ealing", "Enfield", "Islington", "Merton", "Westminster"]
-IN_PROGRESS_NOW = ["City and Hackney", "Kingston and Richmond", "Southwark", "Brent", "Haringey"]
+SUBMITTED_NOW = ["Camden", "City and Hackney", "Ealing", "Enfield", "Islington", "Merton", "Westminster"]
+IN_PROGRESS_NOW = ["Kingston and Richmond", "Southwark", "Brent", "Haringey"]
+#: Partnerships whose panels hold demo records: their returns are answered from the evidence.
+#: City and Hackney's submitted return rates itself at the top of the scale on a few questions
+#: its figures do not support, so the London evidence heat map has something to flag.
+OVERRATED_NOW = {"City and Hackney": 3}
 
 # Sections where London was stronger or weaker in the demo story (added to each partnership's level).
 SECTION_TILT = {
@@ -204,7 +208,38 @@ def _open_cycle(
 
 
 def _submit(assessment: Assessment, when: datetime, by: Any) -> None:
-    Assessment.objects.filter(pk=assessment.pk).update(status="submitted", submitted_at=when, submitted_by=by)
+    values: dict[str, Any] = {"status": "submitted", "submitted_at": when, "submitted_by": by}
+    if assessment.cycle.status == Cycle.Status.OPEN:
+        # This year's returns were submitted with their evidence, as the service does.
+        from . import returns_evidence
+
+        values["evidence_snapshot"] = returns_evidence.snapshot(assessment)
+    Assessment.objects.filter(pk=assessment.pk).update(**values)
+
+
+def _answer_from_evidence(assessment: Assessment, questions: list[Question], *, overrated: int = 0) -> None:
+    """Keep each answer's suggested rating and reasons, as saving a section does. Where the
+    partnership's records support a suggestion, its answer follows it (a borough that used the
+    evidence) — except ``overrated`` answers, rated at the top of the scale above what the
+    evidence suggests, and one rated differently with the partnership's reason."""
+    from . import returns_evidence
+
+    suggested = returns_evidence.suggestions(assessment, questions)
+    top = assessment.cycle.framework_version.top_rating
+    answers = list(Answer.objects.filter(assessment=assessment, question_id__in=suggested))
+    differed = False
+    for answer in sorted(answers, key=lambda a: a.question_id):
+        suggestion = suggested[answer.question_id]
+        answer.suggested_rating, answer.suggestion_reasons = suggestion.rating, list(suggestion.reasons)
+        if overrated and suggestion.rating is not None and suggestion.rating < top:
+            answer.rating, overrated = top, overrated - 1
+            answer.comment = "We are confident this is routine across the partnership."
+        elif not differed and suggestion.rating is not None and suggestion.rating > 1:
+            answer.rating, differed = suggestion.rating - 1, True
+            answer.comment = "The figures look better than practice: the last audit found gaps we are still closing."
+        else:
+            answer.rating = suggestion.rating
+    Answer.objects.bulk_update(answers, ["rating", "comment", "suggested_rating", "suggestion_reasons"])
 
 
 def seed(ctx: DemoContext) -> None:
@@ -262,9 +297,11 @@ def seed(ctx: DemoContext) -> None:
         name = assessment.partnership.short_name
         if name in SUBMITTED_NOW:
             _fill(ctx, assessment, questions, levels[name] + 0.4)
+            _answer_from_evidence(assessment, questions, overrated=OVERRATED_NOW.get(name, 0))
             _submit(assessment, _at(today - timedelta(days=ctx.rng.randint(1, 10))), lena)
         elif name in IN_PROGRESS_NOW:
             _fill(ctx, assessment, questions, levels[name] + 0.3, share=0.5)
+            _answer_from_evidence(assessment, questions)
             Assessment.objects.filter(pk=assessment.pk).update(status="in_progress")
     ctx.put("review:cycle", current)
 
@@ -675,12 +712,12 @@ def _next_round(
     )
     review = PeerReview.objects.create(
         round=review_round,
-        title="Meeting 1: Lambeth",
+        title="Meeting 1: Lambeth, and City and Hackney",
         meeting_date=today + timedelta(days=35),
         meeting_link="https://meet.example.org/mace-lambeth",
         created_by=lena,
     )
-    review.partnerships.set([partnerships["Lambeth"]])
+    review.partnerships.set([partnerships["Lambeth"], partnerships["City and Hackney"]])
     ReviewerAssignment.objects.create(review=review, user=marcus, sector="local_authority")
     ReviewerAssignment.objects.create(review=review, user=priti, sector="health")
 

@@ -69,6 +69,8 @@ class ReviewProfile:
     reviewer_round_ids: frozenset[int]
     reviewer_review_ids: frozenset[int]
     group_roles: dict[int, str]
+    #: Member (any role) of an active MACE Chairs Reference Group.
+    in_chairs_reference_group: bool = False
 
     def chairs(self, group_id: int | None) -> bool:
         return group_id is not None and self.group_roles.get(group_id) == "chair"
@@ -101,10 +103,14 @@ def _load_review_profile(user: Any) -> ReviewProfile:
         rounds.add(round_id)
         if partnership_id is not None:
             partnerships.add(partnership_id)
-    groups = dict(
-        GroupMembership.objects.filter(user_id=user.pk, group__is_active=True).values_list("group_id", "role")
-    )
-    return ReviewProfile(frozenset(partnerships), frozenset(rounds), frozenset(reviews), groups)
+    groups: dict[int, str] = {}
+    chairs_reference = False
+    for group_id, role, kind in GroupMembership.objects.filter(user_id=user.pk, group__is_active=True).values_list(
+        "group_id", "role", "group__kind"
+    ):
+        groups[group_id] = role
+        chairs_reference = chairs_reference or kind == GovernanceGroup.Kind.CHAIRS_REFERENCE
+    return ReviewProfile(frozenset(partnerships), frozenset(rounds), frozenset(reviews), groups, chairs_reference)
 
 
 def london_admin(user: Any) -> bool:
@@ -213,6 +219,13 @@ evidence.scope(
 )
 
 cycles = RecordPolicy(Cycle, name="review.cycle")
+# The evidence heat map (every partnership's evidence against its self-ratings, named, with
+# disclosure control on its counts): the London team and the MACE Chairs Reference Group, who
+# take the review's findings to the chairs network.
+cycles.scope(
+    "see_evidence_map",
+    lambda user: EVERYTHING if london_admin(user) or review_profile(user).in_chairs_reference_group else NOTHING,
+)
 # Other partnerships' results by name: the London team, or everyone taking part once published.
 cycles.scope(
     "see_named_results",
@@ -424,6 +437,7 @@ class ReviewPolicy(Policy):
         self.rule("submit_assessment", assessments.rule_for("submit"))
         self.rule("reopen_assessment", assessments.rule_for("reopen"))
         self.rule("see_named_results", cycles.rule_for("see_named_results"))
+        self.rule("see_evidence_map", cycles.rule_for("see_evidence_map"))
         # Peer review
         self.rule("view_round", rounds.rule_for("view"))
         self.rule("work_on_round", rounds.rule_for("work"))

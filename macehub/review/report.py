@@ -8,12 +8,13 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from . import analysis, selectors
+from . import analysis, returns_evidence, selectors
 from .models import (
     Assessment,
     Evidence,
     ImplementationAction,
     PeerReview,
+    Question,
     ReviewArea,
     ReviewerAssignment,
     ReviewRound,
@@ -75,6 +76,9 @@ def pre_reading_pack(review: PeerReview) -> dict[str, Any]:
     median, and every answer with its comment and evidence file names."""
     partnerships = list(review.partnerships.order_by("short_name"))
     cycle = review.round.cycle
+    # The pack reaches people outside each partnership: its figures pass disclosure control and
+    # sit beside the London median of the submitted returns' frozen evidence.
+    medians = returns_evidence.cycle_medians(cycle) if cycle else {}
     entries: list[dict[str, Any]] = []
     for partnership in partnerships:
         assessment = (
@@ -93,6 +97,11 @@ def pre_reading_pack(review: PeerReview) -> dict[str, Any]:
                 Prefetch("evidence", queryset=Evidence.objects.select_related("file"))
             )
         }
+        questions = list(Question.objects.filter(section__framework_version=assessment.cycle.framework_version_id))
+        evidence = returns_evidence.outside_evidence(assessment, questions, medians)
+        by_section: dict[int, list[Question]] = {}
+        for question in sorted(questions, key=lambda q: (q.order, q.code)):
+            by_section.setdefault(question.section_id, []).append(question)
         sections = []
         for row in comparison.section_rows:
             section = row["section"]
@@ -100,8 +109,8 @@ def pre_reading_pack(review: PeerReview) -> dict[str, Any]:
                 {
                     **row,
                     "questions": [
-                        {"question": q, "answer": answers.get(q.pk)}
-                        for q in section.questions.all().order_by("order", "code")
+                        {"question": q, "answer": answers.get(q.pk), "evidence": evidence.get(q.pk)}
+                        for q in by_section.get(section.pk, [])
                     ],
                 }
             )
@@ -112,6 +121,7 @@ def pre_reading_pack(review: PeerReview) -> dict[str, Any]:
                 "comparison": comparison,
                 "sections": sections,
                 "scale": assessment.cycle.framework_version.rating_scale,
+                "frozen": assessment.is_submitted and assessment.evidence_snapshot is not None,
             }
         )
     return {
@@ -119,4 +129,5 @@ def pre_reading_pack(review: PeerReview) -> dict[str, Any]:
         "entries": entries,
         "reviewers": list(ReviewerAssignment.objects.filter(review=review).select_related("user").order_by("sector")),
         "areas": ReviewArea.choices,
+        "min_returns": returns_evidence.MIN_RETURNS_FOR_MEDIAN,
     }

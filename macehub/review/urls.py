@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from .views import cycles, frameworks, governance, implementation, members, peer, returns
+from .views import cycles, evidence, frameworks, governance, implementation, members, peer, returns
 
 app_name = "review"
 
@@ -31,6 +31,7 @@ urlpatterns: list[URLPattern] = [
     path("cycles/<int:pk>/results/", cycles.cycle_results, name="cycle_results"),
     path("cycles/<int:pk>/publish/", cycles.cycle_publish, name="cycle_publish"),
     path("cycles/<int:pk>/export/", cycles.cycle_export, name="cycle_export"),
+    path("cycles/<int:pk>/evidence/", evidence.cycle_evidence_map, name="cycle_evidence_map"),
     # Returns
     path("returns/<int:pk>/", returns.return_detail, name="return_detail"),
     path("returns/<int:pk>/sections/<int:section_pk>/", returns.return_section, name="return_section"),
@@ -59,6 +60,7 @@ urlpatterns: list[URLPattern] = [
     path("meetings/<int:pk>/plan/", peer.review_edit, name="review_edit"),
     path("meetings/<int:pk>/record/", peer.review_record, name="review_record"),
     path("meetings/<int:pk>/pack.pdf", peer.review_pack, name="review_pack"),
+    path("meetings/<int:pk>/evidence/", evidence.review_evidence, name="review_evidence"),
     path("findings/<int:pk>/", peer.finding_detail, name="finding_detail"),
     path("findings/<int:pk>/edit/", peer.finding_edit, name="finding_edit"),
     # Recommendations and implementation

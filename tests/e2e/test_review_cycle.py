@@ -75,6 +75,10 @@ def test_from_opening_a_cycle_to_closing_an_action_with_evidence(
     while True:
         for radio in lead.locator('input.govuk-radios__input[value="3"]').all():
             radio.check()
+        # A rating other than the evidence's suggestion needs a reason: give every answer one.
+        for box in lead.locator("textarea").all():
+            if not box.input_value():
+                box.fill("Checked against our records.")
         if lead.get_by_role("button", name="Save and continue").count():
             current = lead.url
             lead.get_by_role("button", name="Save and continue").click()

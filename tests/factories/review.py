@@ -10,7 +10,8 @@
 * a finding about A linked to A's answer and the meeting note; recommendation R1 (London-wide)
   owned by a Task and Finish group chaired by ``peer_reviewer``; one action on track (with a
   milestone and a progress update carrying evidence) and one waiting for closure approval;
-* a group meeting, a timeline milestone, a news item and a directory listing for ``chair_a``.
+* a group meeting, a timeline milestone, a news item and a directory listing for ``chair_a``;
+* a MACE Chairs Reference Group with ``chair_a`` as a member (the evidence heat map's readers).
 """
 
 from __future__ import annotations
@@ -132,6 +133,13 @@ def review_world(world: Any) -> ReviewWorld:
     group_meeting = GroupMeeting.objects.create(
         group=group, meets_on=today + timedelta(days=7), title="Dataset workshop", decisions="Adopt the draft dataset"
     )
+    # chair_a sits on the MACE Chairs Reference Group, which sees the London evidence heat map.
+    chairs_group = GovernanceGroup.objects.create(
+        name="MACE Chairs Reference Group",
+        kind=GovernanceGroup.Kind.CHAIRS_REFERENCE,
+        purpose="Brings MACE chairs together to test proposals and share practice.",
+    )
+    GroupMembership.objects.create(group=chairs_group, user=world.user("chair_a"), role=GroupMembership.Role.MEMBER)
 
     review_round = peer.round_save(actor=london, review_round=None, name="Test peer review", cycle=cycle)
     peer_review = peer.peer_review_plan(

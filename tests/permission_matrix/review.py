@@ -103,6 +103,11 @@ CASES: dict[str, Case] = {
     "review:cycle_results": Case(lambda w: f"/review/cycles/{r(w).cycle.pk}/results/", london_only()),
     "review:cycle_publish": Case(lambda w: f"/review/cycles/{r(w).cycle.pk}/publish/", london_only(), post=True),
     "review:cycle_export": Case(lambda w: f"/review/cycles/{r(w).cycle.pk}/export/", london_only()),
+    "review:cycle_evidence_map": Case(
+        lambda w: f"/review/cycles/{r(w).cycle.pk}/evidence/",
+        visible((*LONDON, "chair_a")),
+        notes="The London team and the MACE Chairs Reference Group (chair_a is a member).",
+    ),
     # Returns
     "review:return_detail": Case(lambda w: f"/review/returns/{r(w).return_a.pk}/", visible(SEES_RETURN_A)),
     "review:return_section": Case(
@@ -165,6 +170,7 @@ CASES: dict[str, Case] = {
         lambda w: f"/review/meetings/{r(w).peer_review.pk}/record/", visible(SEES_ROUND), post=True
     ),
     "review:review_pack": Case(lambda w: f"/review/meetings/{r(w).peer_review.pk}/pack.pdf", visible(SEES_ROUND)),
+    "review:review_evidence": Case(lambda w: f"/review/meetings/{r(w).peer_review.pk}/evidence/", visible(SEES_ROUND)),
     "review:finding_detail": Case(lambda w: f"/review/findings/{r(w).finding.pk}/", visible(SEES_ROUND)),
     "review:finding_edit": Case(lambda w: f"/review/findings/{r(w).finding.pk}/edit/", visible(SEES_ROUND), post=True),
     # Recommendations and implementation

@@ -170,7 +170,7 @@ def test_the_home_page_points_each_person_to_their_review_work(rw, client_as) ->
     assert "Members area" in member and "/review/members/" in member
     assert 'href="/review/"' not in member, "panel members do not get the review overview in the navigation"
     assert 'href="/review/members/"' in member
-    assert GovernanceGroup.objects.count() == 1
+    assert GovernanceGroup.objects.count() == 2  # the Task and Finish group and the Chairs Reference Group
 
 
 def test_every_review_write_leaves_an_audit_event(rw, world, client_as) -> None:

@@ -210,7 +210,7 @@ def test_a_stale_submit_page_is_refused_when_a_colleague_saved_since(rw, client_
         client_as("analyst_a")
         .post(
             f"/review/returns/{rw.return_a.pk}/sections/{rw.section.pk}/",
-            section_post(rw.section, _state(rw.return_a, rw.section), {q.pk: 2 for q in questions}),
+            section_post(rw.section, _state(rw.return_a, rw.section), {q.pk: 2 for q in questions}, comment="Checked."),
         )
         .status_code
         == 302
@@ -278,7 +278,7 @@ def test_last_cycles_answers_carry_forward_and_must_be_checked_before_submitting
         assert (
             client.post(
                 f"/review/returns/{new_return.pk}/sections/{section.pk}/",
-                section_post(section, state, {q.pk: 3 for q in questions}),
+                section_post(section, state, {q.pk: 3 for q in questions}, comment="Still right."),
             ).status_code
             == 302
         )

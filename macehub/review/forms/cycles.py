@@ -103,8 +103,10 @@ class SectionAnswersForm(VersionedFormMixin, GovukForm):
         questions: list[Question],
         answers: dict[int, Answer],
         scale: list[tuple[int, str]],
+        suggested: dict[int, int] | None = None,
         **kwargs: Any,
     ) -> None:
+        suggested = suggested or {}
         if "initial" not in kwargs:
             initial: dict[str, Any] = {}
             for question in questions:
@@ -115,19 +117,29 @@ class SectionAnswersForm(VersionedFormMixin, GovukForm):
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
         self.questions = questions
+        self.suggested = suggested
+        self.scale_labels = dict(scale)
         for question in questions:
+            suggestion = suggested.get(question.pk)
+            # The suggested level is named in its label, never chosen for the person.
+            choices = [
+                (value, f"{label} (suggested from the evidence)" if value == suggestion else label)
+                for value, label in scale
+            ]
             self.fields[f"q{question.pk}_rating"] = forms.TypedChoiceField(
                 label=f"{question.code} rating",
-                choices=scale,
+                choices=choices,
                 coerce=int,
                 required=False,
                 empty_value=None,
                 widget=forms.RadioSelect(attrs={"small": True}),
                 error_messages={"invalid_choice": f"Choose a rating for {question.code} from the scale"},
             )
-            if question.allows_comment:
+            if question.allows_comment or suggestion is not None:
                 self.fields[f"q{question.pk}_comment"] = forms.CharField(
-                    label=f"{question.code} comments (optional)",
+                    label=f"{question.code} comments (optional)"
+                    if suggestion is None
+                    else f"{question.code} comments (needed if you choose a rating other than the suggested one)",
                     required=False,
                     max_length=COMMENT_MAX,
                     widget=textarea(4),
@@ -144,6 +156,22 @@ class SectionAnswersForm(VersionedFormMixin, GovukForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        for question in self.questions:
+            suggestion = self.suggested.get(question.pk)
+            rating = data.get(f"q{question.pk}_rating")
+            name = f"q{question.pk}_comment"
+            if (
+                suggestion is not None
+                and rating is not None
+                and rating != suggestion
+                and name not in self.errors
+                and not (data.get(name) or "").strip()
+            ):
+                self.add_error(
+                    name,
+                    f"{question.code}: say why you chose {self.scale_labels.get(rating, rating)} when the evidence "
+                    f"suggests {self.scale_labels.get(suggestion, suggestion)}",
+                )
         # A section has many file boxes: say which question a file problem belongs to.
         for question in self.questions:
             name = f"q{question.pk}_evidence"
@@ -159,7 +187,7 @@ class SectionAnswersForm(VersionedFormMixin, GovukForm):
                 {
                     "question": question,
                     "rating": self[f"q{question.pk}_rating"],
-                    "comment": self[f"q{question.pk}_comment"] if question.allows_comment else None,
+                    "comment": self[f"q{question.pk}_comment"] if f"q{question.pk}_comment" in self.fields else None,
                     "evidence": self[f"q{question.pk}_evidence"],
                 }
             )
@@ -168,7 +196,7 @@ class SectionAnswersForm(VersionedFormMixin, GovukForm):
     def answer_values(self) -> dict[int, dict[str, Any]]:
         data = self.cleaned_data
         return {
-            q.pk: {"rating": data.get(f"q{q.pk}_rating"), "comment": data.get(f"q{q.pk}_comment", "")}
+            q.pk: {"rating": data.get(f"q{q.pk}_rating"), "comment": data.get(f"q{q.pk}_comment") or ""}
             for q in self.questions
         }
 

@@ -18,6 +18,7 @@ from macehub.core import uploads
 from macehub.core.email import send_later
 from macehub.core.services import ConcurrentEditError, field_changes, snapshot, update_versioned
 
+from .. import returns_evidence
 from ..models import Answer, Assessment, AssessmentSection, Cycle, Evidence, FrameworkVersion, Question, Section
 from .common import lead_emails, require
 
@@ -245,13 +246,29 @@ def assessment_save_section(
     if section.framework_version_id != assessment.cycle.framework_version_id:
         raise ValidationError("That section is not part of this return.")
     questions = {q.pk: q for q in section.questions.all()}
-    top = assessment.cycle.framework_version.top_rating
+    version = assessment.cycle.framework_version
+    top = version.top_rating
     for question_id, values in answers.items():
         if question_id not in questions:
             raise ValidationError("That question is not part of this section.")
         rating = values.get("rating")
         if rating is not None and not 1 <= rating <= top:
             raise ValidationError(f"Choose a rating from 1 to {top}.")
+    # The evidence suggests a rating; the person decides. A different rating needs their reason.
+    suggested = returns_evidence.suggestions(assessment, list(questions.values()))
+    override_errors = {}
+    for question_id, values in answers.items():
+        suggestion = suggested.get(question_id)
+        rating = values.get("rating")
+        differs = suggestion is not None and rating is not None and rating != suggestion.rating
+        if suggestion is not None and differs and not (values.get("comment") or "").strip():
+            question = questions[question_id]
+            override_errors[f"q{question_id}_comment"] = (
+                f"{question.code}: say why you chose {rating} – {version.scale_label(rating)} when the "
+                f"evidence suggests {suggestion.rating} – {version.scale_label(suggestion.rating)}"
+            )
+    if override_errors:
+        raise ValidationError(override_errors)
     with transaction.atomic():
         locked = _lock(assessment)
         state = AssessmentSection.objects.select_related("assessment").get(assessment=locked, section=section)
@@ -262,16 +279,25 @@ def assessment_save_section(
             question = questions[question_id]
             answer = existing.get(question_id)
             rating = values.get("rating")
-            comment = (values.get("comment") or "").strip() if question.allows_comment else ""
+            suggestion = suggested.get(question_id)
+            differs = suggestion is not None and rating is not None and rating != suggestion.rating
+            comment = (values.get("comment") or "").strip() if question.allows_comment or differs else ""
             if answer is None and rating is None and not comment:
                 continue
             answer = _answer_for(locked, question, actor, existing)
             before = {"rating": answer.rating, "comment": answer.comment}
-            if before == {"rating": rating, "comment": comment} and not answer.carried_forward:
+            suggested_rating = suggestion.rating if suggestion is not None else None
+            reasons = list(suggestion.reasons) if suggestion is not None else []
+            same_suggestion = (answer.suggested_rating, answer.suggestion_reasons) == (suggested_rating, reasons)
+            if before == {"rating": rating, "comment": comment} and not answer.carried_forward and same_suggestion:
                 continue
             answer.rating, answer.comment, answer.carried_forward = rating, comment, False
+            answer.suggested_rating, answer.suggestion_reasons = suggested_rating, reasons
             update_versioned(
-                answer, expected_version=answer.version, actor=actor, fields=["rating", "comment", "carried_forward"]
+                answer,
+                expected_version=answer.version,
+                actor=actor,
+                fields=["rating", "comment", "carried_forward", "suggested_rating", "suggestion_reasons"],
             )
             for name, (old, new) in field_changes(
                 before, {"rating": rating, "comment": comment}, redact=frozenset({"comment"})
@@ -397,13 +423,21 @@ def assessment_submit(*, actor: Any, assessment: Assessment, expected_version: i
         locked.status = Assessment.Status.SUBMITTED
         locked.submitted_at = timezone.now()
         locked.submitted_by = actor
+        # The evidence the return was submitted with, frozen: a later correction to a record
+        # does not change a submitted return (the page says which figures moved since).
+        locked.evidence_snapshot = returns_evidence.snapshot(locked)
         update_versioned(
             locked,
             expected_version=expected_version,
             actor=actor,
-            fields=["status", "submitted_at", "submitted_by"],
+            fields=["status", "submitted_at", "submitted_by", "evidence_snapshot"],
         )
-        record(action=Action.SUBMIT, actor=actor, obj=locked, detail={"event": "submitted"})
+        record(
+            action=Action.SUBMIT,
+            actor=actor,
+            obj=locked,
+            detail={"event": "submitted", "evidence_figures": len(locked.evidence_snapshot["figures"])},
+        )
         to = lead_emails([locked.partnership_id]).get(locked.partnership_id, [])
         if to:
             send_later(

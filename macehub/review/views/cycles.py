@@ -167,6 +167,7 @@ def cycle_results(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "heat": heat,
             "chart": heat.chart_data(),
             "can_manage": policy.can(request.user, "manage_review"),
+            "can_see_evidence_map": policy.can(request.user, "see_evidence_map", cycle),
             "bands": range(1, len(heat.scale) + 1),
         },
     )

@@ -14,7 +14,7 @@ from macehub.core.submissions import once
 from .. import selectors
 from ..forms.governance import DirectoryForm, NewsForm
 from ..models import Cycle
-from ..policies import policy
+from ..policies import cycles, policy
 from ..services import governance as services
 from .common import handle
 
@@ -39,6 +39,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             .order_by("meeting_date")[:10],
             "closures": selectors.closures_waiting_for(user),
             "my_actions": selectors.my_open_actions(user)[:10],
+            "evidence_cycles": cycles.visible(user, "see_evidence_map").order_by("-opens_on")[:3],
         },
     )
 

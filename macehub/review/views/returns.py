@@ -19,7 +19,7 @@ from macehub.core.forms import rebind_after_conflict
 from macehub.core.selectors import get_visible_or_404
 from macehub.core.services import ConcurrentEditError
 
-from .. import analysis, selectors
+from .. import analysis, returns_evidence, selectors
 from ..forms.common import ConfirmForm, apply_errors
 from ..forms.cycles import ReopenForm, SectionAnswersForm, SubmitForm
 from ..models import Answer, Assessment, Section
@@ -51,6 +51,9 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     answered = sum(row["answered"] for row in progress)
     carried = sum(row["carried"] for row in progress)
     permissions = _permissions(request, assessment)
+    moved_since = None
+    if assessment.is_submitted and assessment.evidence_snapshot:
+        moved_since = returns_evidence.moved_since_submission(assessment)
     return render(
         request,
         "review/return_detail.html",
@@ -67,6 +70,7 @@ def return_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and previous.answers.exists()
             and answered < total,
             "meetings": selectors.peer_reviews_of(assessment),
+            "moved_since": moved_since,
             **permissions,
         },
     )
@@ -100,9 +104,18 @@ def return_section(request: AuthenticatedHttpRequest, pk: int, section_pk: int) 
     questions, answers = selectors.section_answers(assessment, section)
     can_edit = policy.can(request.user, "edit_assessment", assessment)
     state = assessment.section_states.select_related("updated_by").get(section=section)
-    context.update({"questions": questions, "answers": answers, "state": state, "can_edit": can_edit})
+    evidence = returns_evidence.return_evidence(assessment, questions)
+    context.update(
+        {"questions": questions, "answers": answers, "state": state, "can_edit": can_edit, "evidence": evidence}
+    )
     version = assessment.cycle.framework_version
-    form_kwargs: dict[str, Any] = {"questions": questions, "answers": answers, "scale": version.scale_choices()}
+    suggested = {pk: e.suggestion.rating for pk, e in evidence.by_question.items() if e.suggestion is not None}
+    form_kwargs: dict[str, Any] = {
+        "questions": questions,
+        "answers": answers,
+        "scale": version.scale_choices(),
+        "suggested": suggested,
+    }
     if not can_edit:
         if request.method == "POST":
             if not assessments.can(request.user, "contribute", assessment):
@@ -114,7 +127,21 @@ def return_section(request: AuthenticatedHttpRequest, pk: int, section_pk: int) 
             form.add_error(None, services.LOCKED_MESSAGE if assessment.is_submitted else services.CLOSED_MESSAGE)
             return render(request, "review/return_section.html", {**context, "form": form, "locked": True}, status=409)
         rows = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
-        return render(request, "review/return_section_read.html", {**context, "rows": rows})
+        outside = None
+        if not assessments.can(request.user, "contribute", assessment):
+            # The London team and peer reviewers are outside the partnership: its counts reach
+            # them through disclosure control, beside the London median.
+            outside = returns_evidence.outside_evidence(
+                assessment,
+                questions,
+                returns_evidence.cycle_medians(assessment.cycle),
+                figures=evidence.figures,
+            )
+        return render(
+            request,
+            "review/return_section_read.html",
+            {**context, "rows": rows, "section_moved": evidence.moved_count, "outside": outside},
+        )
 
     if request.method == "POST":
         form = SectionAnswersForm(request.POST, request.FILES, **form_kwargs)
@@ -144,6 +171,7 @@ def return_section(request: AuthenticatedHttpRequest, pk: int, section_pk: int) 
                 questions=questions,
                 answers=answers,
                 scale=version.scale_choices(),
+                suggested=suggested,
             )
             saved = [{"question": q, "answer": answers.get(q.pk)} for q in questions]
             return render(
