@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -96,6 +97,27 @@ def matches_found(partnership_ids: list[int] | None = None) -> dict[str, int]:
         found = found.filter(enquiry__partnership_id__in=partnership_ids)
         agreed = agreed.filter(match__enquiry__partnership_id__in=partnership_ids)
     return {"enquiries": asked.count(), "matches_found": found.count(), "details_shared": agreed.count()}
+
+
+def partnership_enquiry_counts(partnership_id: int, start: date, end: date) -> dict[str, int]:
+    """Measure for the partnership dataset: "known elsewhere?" enquiries the partnership made
+    between ``start`` and ``end``, how many found a match in another partnership, and how many
+    requests for details the holder agreed in that time. Counts only (oversight applies
+    disclosure control)."""
+    asked = Enquiry.objects.filter(
+        partnership_id=partnership_id, created_at__date__gte=start, created_at__date__lte=end
+    )
+    agreed = ShareRequest.objects.filter(
+        match__enquiry__partnership_id=partnership_id,
+        status=ShareStatus.AGREED,
+        decided_at__date__gte=start,
+        decided_at__date__lte=end,
+    )
+    return {
+        "enquiries": asked.count(),
+        "enquiries_matched": asked.filter(matches__isnull=False).distinct().count(),
+        "details_shared": agreed.count(),
+    }
 
 
 def asking_panel_objects(user: Any) -> list[Panel]:

@@ -50,6 +50,7 @@ from macehub.casework.models import (
     Tactic,
 )
 from macehub.crossborder import selectors as crossborder_selectors
+from macehub.known_elsewhere import selectors as known_elsewhere_selectors
 from macehub.meetings.models import (
     FEEDBACK_QUESTIONS,
     Action,
@@ -957,12 +958,16 @@ CROSSBORDER_LINES = [
     Line("moved_in_accepted", "Children accepted onto a register from another partnership"),
     Line("found_elsewhere", "Missing episodes of the partnership's children that ended in another partnership's area"),
     Line("found_here", "Children from other partnerships found in this partnership's area"),
+    Line("enquiries", "“Known elsewhere?” enquiries made"),
+    Line("enquiries_matched", "Of those, enquiries that found a match in another partnership"),
+    Line("details_shared", "Requests for details that the holding partnership agreed"),
 ]
 
 
 def _crossborder(scope: Scope, period: Period) -> Table:
     table = Table(SPECS["crossborder"], period, CROSSBORDER_LINES, [Line("number", "Number")])
     figures = crossborder_selectors.partnership_counts(scope.partnership_id, scope.panel_ids, period.start, period.end)
+    figures |= known_elsewhere_selectors.partnership_enquiry_counts(scope.partnership_id, period.start, period.end)
     for line in CROSSBORDER_LINES:
         if line.key == "median_days":
             table.set("median_days", "number", figures["median_days"], base=figures["acknowledged"])
