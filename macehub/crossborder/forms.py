@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from macehub.core.forms import GovukDateField, GovukForm
+from macehub.core.submissions import SubmissionMixin
 from macehub.organisations.models import Panel, Partnership
 
 from .models import SUMMARY_PARTS, MoveKind
@@ -18,7 +19,7 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class MoveForm(GovukForm):
+class MoveForm(SubmissionMixin, GovukForm):
     to_partnership = forms.ModelChoiceField(
         label="Which partnership is the child moving to?",
         queryset=Partnership.objects.none(),

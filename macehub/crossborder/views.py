@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from macehub.accounts.types import AuthenticatedHttpRequest
+from macehub.core.submissions import once
 from macehub.subjects import selectors as subject_selectors
 from macehub.subjects.common import apply_errors
 
@@ -39,6 +40,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@once
 def move_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     child = subject_selectors.get_subject_for(request.user, pk, "child")
     policy.require(request.user, "send_move", child)
