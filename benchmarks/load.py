@@ -273,7 +273,7 @@ class Processes:
                 process.kill()
 
 
-def production_env(database_url: str, secret_key: str, work: Path, redis_url: str) -> dict[str, str]:
+def production_env(database_url: str, secret_key: str, london_key: str, work: Path, redis_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
     env.update(
         {
@@ -281,6 +281,8 @@ def production_env(database_url: str, secret_key: str, work: Path, redis_url: st
             # The same key as the plan's (development) process: the authenticators' secrets are
             # encrypted with a key derived from it, and the audit chain is keyed by it.
             "SECRET_KEY": secret_key,
+            # Production refuses to start without the London fingerprint key ("known elsewhere?").
+            "MACEHUB_LONDON_KEY": london_key,
             "ALLOWED_HOSTS": HOST,
             "SITE_URL": f"https://{HOST}",
             "DATABASE_URL": database_url,
@@ -404,7 +406,9 @@ def main(argv: list[str] | None = None) -> int:
 
     processes = Processes()
     try:
-        env = production_env(args.database_url, settings.SECRET_KEY, work, redis_up(processes, work))
+        env = production_env(
+            args.database_url, settings.SECRET_KEY, settings.KNOWN_ELSEWHERE_KEY, work, redis_up(processes, work)
+        )
         (work / "uploads").mkdir()
         if not (STATIC_ROOT / "staticfiles.json").exists():
             subprocess.run(

@@ -45,6 +45,9 @@ def _env(database: str, uploads: Path, **extra: str) -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY=settings.SECRET_KEY,  # the audit chain's key is derived from it (no AUDIT_CHAIN_KEY set)
         AUDIT_CHAIN_KEY=settings.AUDIT_CHAIN_KEY,
+        # Production refuses to start without the London fingerprint key; the same one as the
+        # records were fingerprinted with.
+        MACEHUB_LONDON_KEY=settings.KNOWN_ELSEWHERE_KEY,
         ALLOWED_HOSTS="localhost",
         EMAIL_HOST="127.0.0.1",
         DATABASE_URL=_url(database),
